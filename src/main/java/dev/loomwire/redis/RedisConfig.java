@@ -19,7 +19,7 @@ public final class RedisConfig {
     /** Default for {@link Builder#timeout(Duration)}. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
     /** Default for {@link Builder#connectTimeout(Duration)}. */
-    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
     private final String host;
     private final int port;
@@ -45,7 +45,7 @@ public final class RedisConfig {
         this.clientName = b.clientName;
     }
 
-    /** A builder with the defaults: localhost:6379, plaintext, RESP3, database 0, 10 s timeouts. */
+    /** A builder with the defaults: localhost:6379, plaintext, RESP3, database 0, 10 s read and 5 s connect timeout. */
     public static Builder builder() {
         return new Builder();
     }

@@ -42,11 +42,18 @@ final class RedisConnector {
             }
             RespChannel channel = new RespChannel(stream, peer);
             channel.closeHint(config.isTls()
-                    ? "the TLS connection was set up, so the server speaks TLS but not Redis on port " + config.port()
+                    ? "the server closed the TLS connection before answering: it may have rejected the client"
+                            + " certificate, which TLS 1.3 reports only after the handshake"
                     : "is port " + config.port() + " a TLS port? use rediss://");
             RedisConnection connection = new RedisConnection(config, channel, tls);
             try {
-                int protocol = config.protocol() == 3 ? helloOrFallback(config, channel, connection) : resp2Start(config, channel);
+                // the setup commands share the connect deadline: a silent peer cannot stretch connect() to the read timeout
+                Duration setup = Duration.ofNanos(Math.max(deadline - System.nanoTime(), 100_000_000L));
+                if (!config.timeout().isZero() && config.timeout().compareTo(setup) < 0) {
+                    setup = config.timeout();
+                }
+                int protocol = config.protocol() == 3 ? helloOrFallback(config, channel, connection, setup)
+                        : resp2Start(config, channel, setup);
                 connection.started(protocol);
             } catch (RuntimeException e) {
                 channel.close();
@@ -101,8 +108,11 @@ final class RedisConnector {
         } catch (TlsException e) {
             closeQuietly(socket);
             String hint = switch (e.kind()) {
-                case NOT_TLS, CLOSED_BY_PEER -> " (rediss:// needs a TLS port: is port " + config.port()
-                        + " a plaintext Redis port? then use redis://)";
+                case NOT_TLS -> " (for a plaintext Redis port use redis://)";
+                case TIMEOUT -> " (a plaintext Redis port never answers a TLS handshake: is port " + config.port()
+                        + " a plaintext port? then use redis://)";
+                case CLOSED_BY_PEER -> " (the server may have rejected the client certificate, or port "
+                        + config.port() + " is not a TLS port)";
                 default -> "";
             };
             throw new RedisConnectionException("TLS to " + peer + " failed: " + e.getMessage() + hint, e);
@@ -113,7 +123,8 @@ final class RedisConnector {
     }
 
     /** HELLO 3 with AUTH/SETNAME, SELECT pipelined behind it; RESP2 start if the server lacks HELLO. */
-    private static int helloOrFallback(RedisConfig config, RespChannel channel, RedisConnection connection) {
+    private static int helloOrFallback(RedisConfig config, RespChannel channel, RedisConnection connection,
+                                       Duration timeout) {
         List<Object> hello = new ArrayList<>(List.of("HELLO", "3"));
         char[] password = config.password();
         if (password != null) {
@@ -131,12 +142,12 @@ final class RedisConnector {
             channel.encoder().command("SELECT", Integer.toString(config.database()));
         }
         channel.flush();
-        RedisReply reply = channel.read(config.timeout());
-        RedisReply selected = select ? channel.read(config.timeout()) : null;
+        RedisReply reply = channel.read(timeout);
+        RedisReply selected = select ? channel.read(timeout) : null;
         if (reply instanceof ErrorReply e) {
             if (e.code().equals("NOPROTO") || (e.code().equals("ERR") && e.message().contains("unknown command"))) {
                 log.debug("server {} has no RESP3 HELLO ({}); using AUTH and RESP2", channel.peer(), e.message());
-                return resp2Start(config, channel);
+                return resp2Start(config, channel, timeout);
             }
             throw authFailure(config, e);
         }
@@ -147,7 +158,7 @@ final class RedisConnector {
         return 3;
     }
 
-    private static int resp2Start(RedisConfig config, RespChannel channel) {
+    private static int resp2Start(RedisConfig config, RespChannel channel, Duration timeout) {
         char[] password = config.password();
         int replies = 0;
         if (password != null) {
@@ -173,7 +184,7 @@ final class RedisConnector {
         channel.flush();
         RedisServerException first = null;
         for (int i = 0; i < replies; i++) {
-            RedisReply r = channel.read(config.timeout());
+            RedisReply r = channel.read(timeout);
             if (r instanceof ErrorReply e && first == null) {
                 first = i == 0 && password != null ? authFailure(config, e)
                         : new RedisServerException(e.code(), e.message(), "connection setup failed");

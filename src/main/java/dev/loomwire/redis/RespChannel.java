@@ -66,7 +66,7 @@ final class RespChannel {
             out.write(request.buffer(), 0, request.size());
             out.flush();
         } catch (IOException e) {
-            throw fail("cannot send to " + peer + ": " + e.getMessage(), e);
+            throw fail("cannot send to " + peer + ": " + e.getMessage() + readFailureHint(e), e);
         }
     }
 
@@ -109,7 +109,8 @@ final class RespChannel {
                     if (timeoutIsNormal) {
                         return null;
                     }
-                    throw fail("timed out after " + describe(timeout) + " waiting for a reply from " + peer, e);
+                    throw fail("timed out after " + describe(timeout) + " waiting for a reply from " + peer
+                            + (everReadReply || closeHint == null ? "" : " (" + closeHint + ")"), e);
                 }
                 if (n < 0) {
                     throw fail(closedMessage(), null);
@@ -120,8 +121,25 @@ final class RespChannel {
             throw fail("protocol error from " + peer + ": " + e.getMessage()
                     + (everReadReply || closeHint == null ? "" : " (" + closeHint + ")"), e);
         } catch (IOException e) {
-            throw fail("cannot read from " + peer + ": " + e.getMessage(), e);
+            throw fail("cannot read from " + peer + ": " + e.getMessage() + readFailureHint(e), e);
         }
+    }
+
+    /** What a read or write failure probably means: a TLS alert about our certificate, or the wrong kind of port. */
+    private String readFailureHint(IOException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = String.valueOf(t.getMessage());
+            if (m.contains("certificate_required")) {
+                return " (the server requires a client certificate: set sslcert and sslkey, or sslkeystore)";
+            }
+            for (String alert : new String[] {"bad_certificate", "unknown_ca", "certificate_unknown", "access_denied",
+                    "certificate_expired", "certificate_revoked", "unsupported_certificate", "decrypt_error"}) {
+                if (m.contains(alert)) {
+                    return " (the server rejected the client certificate: TLS alert " + alert + ")";
+                }
+            }
+        }
+        return everReadReply || closeHint == null ? "" : " (" + closeHint + ")";
     }
 
     private String closedMessage() {
