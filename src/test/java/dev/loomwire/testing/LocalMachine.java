@@ -157,7 +157,7 @@ final class LocalMachine {
     /** Stops servers recorded by pid files ({@code <pid> <signal>}) in a dead JVM's directory, then deletes it. */
     private static void cleanStaleRun(Path run) throws IOException {
         List<Path> pidFiles;
-        try (Stream<Path> files = Files.walk(run, 2)) {
+        try (Stream<Path> files = Files.walk(run, 3)) {
             pidFiles = files.filter(f -> f.getFileName().toString().equals(ServerProcess.PID_FILE)).toList();
         }
         for (Path pidFile : pidFiles) {

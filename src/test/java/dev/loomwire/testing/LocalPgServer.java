@@ -13,9 +13,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** A PostgreSQL server of ours: initdb into a fresh data directory, configured for TLS and the test roles. */
 final class LocalPgServer implements PgServer {
+    private static final Logger log = LoggerFactory.getLogger(LocalPgServer.class);
     static final String HOST = "127.0.0.1";
     private static final String READY = "database system is ready to accept connections";
     private static final int MAX_SOCKET_PATH = 100; // sun_path is 108 bytes
@@ -42,6 +45,7 @@ final class LocalPgServer implements PgServer {
     static LocalPgServer start(String name, int expectedMajor, Path binDir, Path dir) {
         LocalMachine.requirePgUser();
         Path data = dir.resolve("data");
+        long t0 = System.nanoTime();
         try {
             Files.createDirectories(dir);
             LocalMachine.giveToPgUser(dir);
@@ -53,6 +57,7 @@ final class LocalPgServer implements PgServer {
             throw new UncheckedIOException("cannot prepare PostgreSQL data directory " + data, e);
         }
         Path logFile = data.resolve("server.log");
+        long t1 = System.nanoTime();
         for (int attempt = 1; ; attempt++) {
             int port = FreePorts.next();
             writeConf(data, port);
@@ -61,7 +66,10 @@ final class LocalPgServer implements PgServer {
                     data, logFile, "INT");
             if (process.awaitLog(READY, Duration.ofSeconds(60))) {
                 LocalPgServer server = new LocalPgServer(name, expectedMajor, data, process, port);
+                long t2 = System.nanoTime();
                 server.createRolesAndDatabases(expectedMajor);
+                log.info("{}: initdb and configuration {} ms, start {} ms, roles and databases {} ms", name,
+                        (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (System.nanoTime() - t2) / 1_000_000);
                 return server;
             }
             process.stop(Duration.ofSeconds(5));
@@ -159,7 +167,7 @@ final class LocalPgServer implements PgServer {
                 .append("CREATE ROLE ").append(MD5_USER).append(" LOGIN PASSWORD '").append(MD5_PASSWORD).append("';\n")
                 .append("RESET password_encryption;\n");
         for (String db : DATABASES) {
-            sql.append("CREATE DATABASE ").append(db).append(" OWNER ").append(USER).append(";\n");
+            sql.append("CREATE DATABASE ").append(db).append(" OWNER ").append(USER).append(" STRATEGY FILE_COPY;\n");
         }
         sql.append("SHOW server_version_num;\n");
         List<String> out = psql("postgres", sql.toString());

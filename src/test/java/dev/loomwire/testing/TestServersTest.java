@@ -52,8 +52,8 @@ class TestServersTest {
         for (PgServer pg : TestServers.allPg()) {
             try (SSLSocket tls = RawTls.connectPostgres(TRUST_CA, pg.host(), pg.port(), "localhost")) {
                 assertEquals("TLSv1.3", tls.getSession().getProtocol(), pg.toString());
-                assertTrue(RawTls.describe(tls).contains("CN=loomwire test root CA") || RawTls.describe(tls).contains("issued by"),
-                        RawTls.describe(tls));
+                String described = RawTls.describe(tls);
+                assertTrue(described.contains("CN=localhost") && described.contains("issued by CN=loomwire Test Root CA"), described);
             }
         }
     }
@@ -162,6 +162,13 @@ class TestServersTest {
                     String.valueOf(e));
         }
         assertThrows(ConnectException.class, () -> new Socket("127.0.0.1", port).close());
+    }
+
+    @Test
+    void startRedisFailureShowsTheServerLog() {
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> TestServers.startRedis(RedisServer.Options.defaults().withConfig("tls-protocols TLSv9")).close());
+        assertTrue(e.getMessage().contains("exited during startup") && e.getMessage().contains("tls-protocols"), e.getMessage());
     }
 
     @Test
