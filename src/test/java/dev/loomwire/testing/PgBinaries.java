@@ -6,7 +6,6 @@ import java.io.UncheckedIOException;
 import java.net.URL;
 import java.net.URLConnection;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -46,8 +45,8 @@ final class PgBinaries {
         Path dist = workRoot.resolve("pg18-dist");
         Path marker = dist.resolve(".extracted-from");
         try (FileChannel lockFile = FileChannel.open(workRoot.resolve("pg18-dist.lock"),
-                StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-             FileLock ignored = lockFile.lock()) {
+                StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            lockFile.lock(); // other JVMs in this tree wait here; released when the channel closes
             URLConnection conn = url.openConnection();
             String identity = url + " " + conn.getContentLengthLong() + " " + conn.getLastModified();
             if (Files.isExecutable(dist.resolve("bin/postgres")) && Files.exists(marker)
