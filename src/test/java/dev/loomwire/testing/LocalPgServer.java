@@ -67,7 +67,12 @@ final class LocalPgServer implements PgServer {
             if (process.awaitLog(READY, Duration.ofSeconds(60))) {
                 LocalPgServer server = new LocalPgServer(name, expectedMajor, data, process, port);
                 long t2 = System.nanoTime();
-                server.createRolesAndDatabases(expectedMajor);
+                try {
+                    server.createRolesAndDatabases(expectedMajor);
+                } catch (RuntimeException e) {
+                    server.stop();
+                    throw e;
+                }
                 log.info("{}: initdb and configuration {} ms, start {} ms, roles and databases {} ms", name,
                         (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (System.nanoTime() - t2) / 1_000_000);
                 return server;
