@@ -171,14 +171,15 @@ class TestServersTest {
         assertTrue(e.getMessage().contains("exited during startup") && e.getMessage().contains("tls-protocols"), e.getMessage());
     }
 
+    /** Started in parallel they take 3-6 s here (under 15 s even on a loaded machine); 30 s leaves room for CI hiccups. */
     @Test
-    void serversStartWithinFifteenSeconds() {
+    void serversStartInParallelWithinThirtySeconds() {
         TestServers.allPg();
         TestServers.redis();
         TestServers.redisMtls();
         Map<String, Duration> times = TestServers.startupTimes();
         for (String name : List.of("pg15", "pg18", "redis", "redis-mtls")) {
-            assertTrue(times.get(name).compareTo(Duration.ofSeconds(15)) < 0, name + " took " + times.get(name));
+            assertTrue(times.get(name).compareTo(Duration.ofSeconds(30)) < 0, name + " took " + times.get(name));
         }
         Path runDir = TestServers.pg15().dataDir().getParent().getParent();
         assertEquals(Long.toString(ProcessHandle.current().pid()), runDir.getFileName().toString());
