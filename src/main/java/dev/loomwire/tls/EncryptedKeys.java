@@ -115,6 +115,24 @@ final class EncryptedKeys {
         return plain;
     }
 
+    /**
+     * Decrypts content encrypted under a PBES2 AlgorithmIdentifier (as in PKCS#12 encrypted
+     * data); other schemes are {@link DecryptException.Reason#UNSUPPORTED}.
+     */
+    static byte[] decryptContent(Der.Element algorithmIdentifier, byte[] encrypted, char[] password)
+            throws DecryptException {
+        try {
+            List<Der.Element> algId = algorithmIdentifier.sequence();
+            String algorithm = algId.get(0).oid();
+            if (!PBES2.equals(algorithm) || algId.size() < 2) {
+                throw unsupported("content encrypted with " + nameOf(algorithm) + " is not supported");
+            }
+            return decryptPbes2(algId.get(1), encrypted, password);
+        } catch (Der.DerException | IndexOutOfBoundsException e) {
+            throw malformed("invalid encryption algorithm identifier");
+        }
+    }
+
     private static byte[] decryptPbes2(Der.Element params, byte[] encrypted, char[] password) throws DecryptException {
         try {
             List<Der.Element> pbes2 = params.sequence();

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyStore;
+import java.security.KeyStoreException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.Signature;
@@ -24,6 +25,10 @@ import java.security.interfaces.RSAKey;
 import java.security.spec.InvalidKeySpecException;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -173,6 +178,11 @@ public final class PemFiles {
             String type = block.type();
             if ("4,ENCRYPTED".equals(block.headers().getOrDefault("Proc-Type", "").replace(" ", ""))) {
                 der = decrypt(() -> EncryptedKeys.decryptLegacyPem(block.headers().get("DEK-Info"), block.der(), password));
+                try {
+                    Der.parse(der).sequence();
+                } catch (Der.DerException e) {
+                    throw problem("wrong " + label.passwordName()); // padding matched by chance, content is noise
+                }
             }
             return switch (type) {
                 case "PRIVATE KEY" -> pkcs8(der);
@@ -364,6 +374,9 @@ public final class PemFiles {
         try {
             KeyStore ks = KeyStore.getInstance(type);
             ks.load(new ByteArrayInputStream(bytes), password);
+            if (type.equals("PKCS12")) {
+                addCertificatesTheJdkSkipped(ks, bytes, password);
+            }
             if (ks.size() == 0 && password == null) {
                 throw SourceFiles.config(what + " " + file + " shows no entries without a password: give its password");
             }
@@ -378,6 +391,30 @@ public final class PemFiles {
         } catch (GeneralSecurityException e) {
             throw new TlsException(TlsException.Kind.CONFIG, what + " " + file + ": cannot load " + type
                     + " keystore (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** See {@link Pkcs12Certificates}: openssl-made trust stores otherwise load as empty. */
+    private static void addCertificatesTheJdkSkipped(KeyStore ks, byte[] pfx, char[] password) throws KeyStoreException {
+        Set<Certificate> known = new HashSet<>();
+        for (String alias : Collections.list(ks.aliases())) {
+            Certificate[] chain = ks.getCertificateChain(alias);
+            if (chain != null) {
+                known.addAll(Arrays.asList(chain));
+            }
+            if (ks.getCertificate(alias) != null) {
+                known.add(ks.getCertificate(alias));
+            }
+        }
+        int n = 0;
+        for (X509Certificate c : Pkcs12Certificates.extract(pfx, password)) {
+            if (known.add(c)) {
+                String alias;
+                do {
+                    alias = "cert-" + n++;
+                } while (ks.containsAlias(alias));
+                ks.setCertificateEntry(alias, c);
+            }
         }
     }
 

@@ -29,6 +29,8 @@ final class SourceFiles {
                 throw config(what + " " + file + " is too large (" + Files.size(file) + " bytes)");
             }
             return Files.readAllBytes(file);
+        } catch (TlsException e) {
+            throw e;
         } catch (NoSuchFileException e) {
             throw config(what + " " + file + " does not exist");
         } catch (AccessDeniedException e) {
