@@ -189,8 +189,11 @@ public final class TlsSockets {
         }
         if (has(e, EOFException.class) || lower.contains("remote host terminated") || lower.contains("connection reset")
                 || lower.contains("broken pipe") || (e instanceof SocketException && lower.contains("closed"))) {
+            boolean haveClientCert = config.clientCertFile() != null || config.clientKeyStore() != null;
             return new TlsException(TlsException.Kind.CLOSED_BY_PEER, "server " + where
-                    + " closed the connection during the TLS handshake", e);
+                    + " closed the connection during the TLS handshake"
+                    + (e instanceof SocketException && !haveClientCert && lower.contains("broken pipe")
+                        ? " (while we were still sending: does it require a client certificate?)" : ""), e);
         }
         return new TlsException(TlsException.Kind.HANDSHAKE, "TLS handshake with " + where + " failed: " + e.getMessage(), e);
     }
