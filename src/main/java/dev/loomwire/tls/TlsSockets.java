@@ -32,6 +32,10 @@ import org.slf4j.LoggerFactory;
  * "HTTPS" endpoint identification checks the host against DNS and IP SANs, RFC 2818/6125), SNI
  * (a host name, never an IP literal), ALPN, protocol versions and client certificate. Contexts are
  * cached per configuration so sessions can be resumed; changed files are reloaded.
+ *
+ * <p>With TLS 1.3 the server checks the client certificate after the client has finished its
+ * side of the handshake, so a rejected (or missing) client certificate shows up on the first read,
+ * not here.
  */
 public final class TlsSockets {
     private static final Logger LOG = LoggerFactory.getLogger("dev.loomwire.tls");
@@ -132,7 +136,10 @@ public final class TlsSockets {
             done.set(true);
         } catch (IOException e) {
             done.set(true);
-            throw classify(e, where, config, timedOut.get(), timeoutMs);
+            TlsException failure = classify(e, where, config, timedOut.get(), timeoutMs);
+            LOG.debug("TLS handshake with {} failed after {} ms: {} {}", where,
+                    (System.nanoTime() - start) / 1_000_000, failure.kind(), failure.getMessage());
+            throw failure;
         }
         if (timedOut.get()) {
             throw new TlsException(TlsException.Kind.TIMEOUT, "TLS handshake with " + where + " timed out after " + timeoutMs + " ms");
