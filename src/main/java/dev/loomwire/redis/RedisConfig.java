@@ -93,8 +93,8 @@ public final class RedisConfig {
             sb.append(user == null ? "" : user).append(password == null ? "" : ":***").append('@');
         }
         sb.append(host.indexOf(':') >= 0 ? "[" + host + "]" : host).append(':').append(port).append('/').append(database);
-        sb.append(" protocol=").append(protocol).append(" timeout=").append(timeout)
-                .append(" connect_timeout=").append(connectTimeout);
+        sb.append(" protocol=").append(protocol).append(" timeout=").append(RespChannel.describe(timeout))
+                .append(" connect_timeout=").append(RespChannel.describe(connectTimeout));
         if (clientName != null) {
             sb.append(" client_name=").append(clientName);
         }
