@@ -84,7 +84,7 @@ public final class RedisSubscription implements AutoCloseable {
             if (r == null) {
                 return Optional.empty();
             }
-            PubSubMessage m = handle(r, null);
+            PubSubMessage m = handle(r);
             if (m != null) {
                 return Optional.of(m);
             }
@@ -129,7 +129,7 @@ public final class RedisSubscription implements AutoCloseable {
         }
         for (int confirmed = 0; confirmed < expected; ) {
             RedisReply r = channel.read(connection.timeout());
-            PubSubMessage m = handle(r, confirmation);
+            PubSubMessage m = handle(r);
             if (m != null) {
                 pending.add(m);
             } else if (isKind(r, confirmation)) {
@@ -140,15 +140,23 @@ public final class RedisSubscription implements AutoCloseable {
     }
 
     /** Updates state from a confirmation, or returns the message; error replies are thrown. */
-    private PubSubMessage handle(RedisReply r, String awaitedConfirmation) {
+    private PubSubMessage handle(RedisReply r) {
         if (r instanceof ErrorReply e) {
             throw e.toException();
         }
-        List<RedisReply> items = r.asList();
+        List<RedisReply> items = r instanceof RedisReply.ArrayReply || r instanceof RedisReply.PushReply ? r.asList() : null;
         if (items == null || items.isEmpty()) {
             throw channel.fail("unexpected reply in subscribe mode from " + channel.peer() + ": " + r, null);
         }
         String kind = items.get(0).asString();
+        int needed = switch (kind) {
+            case "message", "subscribe", "psubscribe", "unsubscribe", "punsubscribe" -> 3;
+            case "pmessage" -> 4;
+            default -> 1;
+        };
+        if (items.size() < needed) {
+            throw channel.fail("malformed \"" + kind + "\" notice in subscribe mode from " + channel.peer() + ": " + r, null);
+        }
         switch (kind) {
             case "message" -> {
                 return new PubSubMessage(items.get(1).asString(), null, items.get(2).asBytes());
@@ -178,7 +186,7 @@ public final class RedisSubscription implements AutoCloseable {
     }
 
     private static boolean isKind(RedisReply r, String kind) {
-        List<RedisReply> items = r.asList();
+        List<RedisReply> items = r.asList(); // handle() has checked that r is an array or push
         return items != null && !items.isEmpty() && kind.equals(items.get(0).asString());
     }
 
