@@ -15,16 +15,20 @@ import java.util.Set;
  * An active pub/sub subscription on a {@link RedisConnection}, for RESP2 (subscribe mode) and
  * RESP3 (push messages). Subscribing waits for the server's confirmation, so a message published
  * after {@code subscribe(...)} returns is delivered. Receive with {@link #receive(Duration)} in a
- * loop; {@link #close()} unsubscribes from everything and hands the connection back for normal
+ * loop, or hand them to a callback on its own virtual thread with {@link #listen}; {@link #close()} unsubscribes from everything and hands the connection back for normal
  * commands. Not thread-safe, like the connection.
  */
 public final class RedisSubscription implements AutoCloseable {
+    private static final Duration LISTEN_POLL = Duration.ofMillis(200);
     private final RedisConnection connection;
     private final RespChannel channel;
     private final Set<String> channels = new LinkedHashSet<>();
     private final Set<String> patterns = new LinkedHashSet<>();
     private final ArrayDeque<PubSubMessage> pending = new ArrayDeque<>();
     private boolean closed;
+    private volatile boolean stopListening;
+    private volatile RuntimeException listenerFailure;
+    private Thread listener;
 
     RedisSubscription(RedisConnection connection) {
         this.connection = connection;
@@ -67,6 +71,10 @@ public final class RedisSubscription implements AutoCloseable {
      */
     public Optional<PubSubMessage> receive(Duration timeout) {
         ensureOpen();
+        return receiveNow(timeout);
+    }
+
+    private Optional<PubSubMessage> receiveNow(Duration timeout) {
         if (!pending.isEmpty()) {
             return Optional.of(pending.poll());
         }
@@ -91,11 +99,47 @@ public final class RedisSubscription implements AutoCloseable {
         }
     }
 
+    /**
+     * Delivers messages to {@code handler} on a new virtual thread until {@link #close()}. While
+     * it runs, only {@code close()} may be called (from any thread); other methods throw
+     * {@link IllegalStateException}. A failure of the connection or of the handler ends the
+     * listener and is available from {@link #listenerFailure()}.
+     */
+    public void listen(java.util.function.Consumer<PubSubMessage> handler) {
+        ensureOpen();
+        if (listener != null) {
+            throw new IllegalStateException("already listening");
+        }
+        listener = Thread.ofVirtual().name("loomwire-redis-subscription").start(() -> {
+            try {
+                while (!stopListening) {
+                    receiveNow(LISTEN_POLL).ifPresent(handler);
+                }
+            } catch (RuntimeException e) {
+                listenerFailure = e;
+            }
+        });
+    }
+
+    /** Why the {@link #listen} thread stopped early, or null. */
+    public RuntimeException listenerFailure() {
+        return listenerFailure;
+    }
+
     /** Unsubscribes from all channels and patterns and returns the connection to normal use. */
     @Override
     public void close() {
         if (closed) {
             return;
+        }
+        if (listener != null) {
+            stopListening = true;
+            try {
+                listener.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                channel.fail("interrupted while stopping the subscription listener", e);
+            }
         }
         closed = true;
         try {
@@ -193,6 +237,9 @@ public final class RedisSubscription implements AutoCloseable {
     private void ensureOpen() {
         if (closed) {
             throw new IllegalStateException("subscription is closed");
+        }
+        if (listener != null) {
+            throw new IllegalStateException("a listener thread is receiving on this subscription: only close() is allowed");
         }
     }
 }

@@ -363,4 +363,23 @@ class RedisCommandsTest {
             assertEquals(0, pub.command("PUBLISH", ch + ".x", "gone").asLong());
         }
     }
+
+    @ParameterizedTest(name = "RESP{0}")
+    @ValueSource(ints = {2, 3})
+    void pubSubCallbackOnItsOwnVirtualThread(int protocol) throws InterruptedException {
+        try (RedisConnection sub = connect(protocol); RedisConnection pub = connect(protocol)) {
+            String ch = key("cb");
+            java.util.concurrent.BlockingQueue<PubSubMessage> got = new java.util.concurrent.LinkedBlockingQueue<>();
+            RedisSubscription s = sub.psubscribe(ch + ":*");
+            s.listen(got::add);
+            assertThrows(IllegalStateException.class, () -> s.subscribe("other"), "only close() while listening");
+            pub.command("PUBLISH", ch + ":1", "one");
+            pub.command("PUBLISH", ch + ":2", "two");
+            assertEquals("one", got.poll(5, java.util.concurrent.TimeUnit.SECONDS).text());
+            assertEquals("two", got.poll(5, java.util.concurrent.TimeUnit.SECONDS).text());
+            s.close();
+            assertNull(s.listenerFailure());
+            assertEquals("PONG", sub.ping());
+        }
+    }
 }
