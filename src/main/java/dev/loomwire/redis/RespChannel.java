@@ -34,6 +34,7 @@ final class RespChannel {
     private int soTimeoutMillis = -1;
     private boolean everReadReply;
     private String brokenReason;
+    private boolean closed;
     /** Extra words for the "server closed the connection" message, e.g. a TLS-port hint. */
     private String closeHint;
 
@@ -160,34 +161,34 @@ final class RespChannel {
     }
 
     boolean isOpen() {
-        return brokenReason == null;
+        return !closed;
     }
 
     boolean isBroken() {
-        return brokenReason != null && !brokenReason.equals("connection is closed");
+        return brokenReason != null;
     }
 
     private void ensureOpen() {
         if (brokenReason != null) {
-            throw new RedisConnectionException(brokenReason.equals("connection is closed")
-                    ? "connection to " + peer + " is closed"
-                    : "connection to " + peer + " is broken by an earlier failure: " + brokenReason);
+            throw new RedisConnectionException("connection to " + peer + " is broken by an earlier failure: " + brokenReason);
+        }
+        if (closed) {
+            throw new RedisConnectionException("connection to " + peer + " is closed");
         }
     }
 
     /** Marks the channel broken, closes the socket and returns the exception to throw. */
     RedisConnectionException fail(String message, Throwable cause) {
-        if (brokenReason == null) {
+        if (brokenReason == null && !closed) {
             brokenReason = message;
         }
+        closed = true;
         closeQuietly();
         return new RedisConnectionException(message, cause);
     }
 
     void close() {
-        if (brokenReason == null) {
-            brokenReason = "connection is closed";
-        }
+        closed = true;
         closeQuietly();
     }
 
