@@ -1,5 +1,6 @@
 package dev.loomwire.redis;
 
+import dev.loomwire.redis.resp.RespDecoder;
 import dev.loomwire.tls.TlsConfig;
 
 import java.time.Duration;
@@ -31,6 +32,7 @@ public final class RedisConfig {
     private final Duration timeout;
     private final Duration connectTimeout;
     private final String clientName;
+    private final long maxBulkLength;
 
     private RedisConfig(Builder b) {
         this.host = b.host;
@@ -43,6 +45,7 @@ public final class RedisConfig {
         this.timeout = b.timeout;
         this.connectTimeout = b.connectTimeout;
         this.clientName = b.clientName;
+        this.maxBulkLength = b.maxBulkLength;
     }
 
     /** A builder with the defaults: localhost:6379, plaintext, RESP3, database 0, 10 s read and 5 s connect timeout. */
@@ -77,11 +80,13 @@ public final class RedisConfig {
     public Duration connectTimeout() { return connectTimeout; }
     /** Name set with CLIENT SETNAME / HELLO SETNAME, or null. */
     public String clientName() { return clientName; }
+    /** Largest bulk string accepted in a reply; a longer declared length breaks the connection. */
+    public long maxBulkLength() { return maxBulkLength; }
 
     /** A builder holding this configuration's values, to derive a variant. */
     public Builder toBuilder() {
         Builder b = new Builder().host(host).port(port).tls(tls).user(user).database(database)
-                .protocol(protocol).timeout(timeout).connectTimeout(connectTimeout).clientName(clientName);
+                .protocol(protocol).timeout(timeout).connectTimeout(connectTimeout).clientName(clientName).maxBulkLength(maxBulkLength);
         b.password = password == null ? null : password.clone();
         return b;
     }
@@ -109,7 +114,7 @@ public final class RedisConfig {
         return o instanceof RedisConfig c && host.equals(c.host) && port == c.port && Objects.equals(tls, c.tls)
                 && Objects.equals(user, c.user) && Arrays.equals(password, c.password) && database == c.database
                 && protocol == c.protocol && timeout.equals(c.timeout) && connectTimeout.equals(c.connectTimeout)
-                && Objects.equals(clientName, c.clientName);
+                && Objects.equals(clientName, c.clientName) && maxBulkLength == c.maxBulkLength;
     }
 
     @Override
@@ -129,6 +134,7 @@ public final class RedisConfig {
         private Duration timeout = DEFAULT_TIMEOUT;
         private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
         private String clientName;
+        private long maxBulkLength = RespDecoder.DEFAULT_MAX_BULK_LENGTH;
 
         private Builder() {}
 
@@ -210,6 +216,19 @@ public final class RedisConfig {
                 throw new IllegalArgumentException("client_name must be non-empty printable ASCII without spaces");
             }
             this.clientName = clientName;
+            return this;
+        }
+
+        /**
+         * Largest bulk string to accept in a reply (default 512 MiB, the server's own
+         * proto-max-bulk-len): a larger declared length from a broken or hostile server fails
+         * before anything is allocated for it.
+         */
+        public Builder maxBulkLength(long bytes) {
+            if (bytes < 1 || bytes > Integer.MAX_VALUE - 8) {
+                throw new IllegalArgumentException("maxBulkLength must be between 1 and " + (Integer.MAX_VALUE - 8));
+            }
+            this.maxBulkLength = bytes;
             return this;
         }
 

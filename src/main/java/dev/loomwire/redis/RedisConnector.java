@@ -40,7 +40,7 @@ final class RedisConnector {
                 tls = handshake(socket, config, peer, deadline);
                 stream = tls.socket();
             }
-            RespChannel channel = new RespChannel(stream, peer);
+            RespChannel channel = new RespChannel(stream, peer, config.maxBulkLength());
             channel.closeHint(config.isTls()
                     ? "the server closed the TLS connection before answering: it may have rejected the client"
                             + " certificate, which TLS 1.3 reports only after the handshake"

@@ -25,7 +25,7 @@ final class RespChannel {
     private final InputStream in;
     private final OutputStream out;
     private final String peer;
-    private final RespDecoder decoder = new RespDecoder();
+    private final RespDecoder decoder;
     private final RespEncoder encoder = new RespEncoder();
 
     private byte[] buf = new byte[INITIAL_BUFFER];
@@ -38,7 +38,9 @@ final class RespChannel {
     /** Extra words for the "server closed the connection" message, e.g. a TLS-port hint. */
     private String closeHint;
 
-    RespChannel(Socket socket, String peer) throws IOException {
+    RespChannel(Socket socket, String peer, long maxBulkLength) throws IOException {
+        this.decoder = new RespDecoder(maxBulkLength, RespDecoder.DEFAULT_MAX_AGGREGATE_LENGTH,
+                RespDecoder.DEFAULT_MAX_LINE_LENGTH, RespDecoder.Attributes.SKIP);
         this.socket = socket;
         this.in = socket.getInputStream();
         this.out = socket.getOutputStream();

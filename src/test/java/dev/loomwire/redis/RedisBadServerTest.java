@@ -37,6 +37,17 @@ class RedisBadServerTest {
     }
 
     @Test
+    void configuredBulkLimit() throws IOException {
+        try (FakeRedisServer fake = FakeRedisServer.afterHello(cmd -> "$11\r\nhello world\r\n")) {
+            RedisConfig config = RedisConfig.fromUri(fake.uri("")).toBuilder().maxBulkLength(10).build();
+            try (RedisConnection c = RedisConnection.connect(config)) {
+                RedisConnectionException e = assertThrows(RedisConnectionException.class, () -> c.get("k"));
+                assertTrue(e.getMessage().contains("bulk string length 11 exceeds the limit of 10 bytes"), e.getMessage());
+            }
+        }
+    }
+
+    @Test
     void bulkLengthLargerThanSentThenClose() throws IOException {
         try (FakeRedisServer fake = FakeRedisServer.afterHello(cmd -> cmd.get(0).equals("GET") ? "$536870912\r\nabc" : "+OK\r\n")) {
             try (RedisConnection c = RedisConnection.connect(fake.uri("timeout=1"))) {
