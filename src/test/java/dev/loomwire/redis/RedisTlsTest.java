@@ -333,4 +333,29 @@ class RedisTlsTest {
             assertEquals(RedisServer.USER, c.command("ACL", "WHOAMI").asString());
         }
     }
+
+    @Test
+    void manyVirtualThreadsEachWithItsOwnTlsConnection() throws Exception {
+        String uri = tlsUri("localhost", TestServers.redis(), "");
+        String k = "vt:" + UUID.randomUUID();
+        try (var executor = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            var futures = new java.util.ArrayList<java.util.concurrent.Future<?>>();
+            for (int t = 0; t < 32; t++) {
+                futures.add(executor.submit(() -> {
+                    try (RedisConnection c = RedisConnection.connect(uri)) {
+                        for (int i = 0; i < 50; i++) {
+                            c.incr(k);
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (var f : futures) {
+                f.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        }
+        try (RedisConnection c = RedisConnection.connect(uri)) {
+            assertEquals("1600", c.get(k));
+        }
+    }
 }
