@@ -223,6 +223,11 @@ class RedisTlsTest {
         assertTrue(e.getMessage().contains("sslpassword"), e.getMessage());
         assertFalse(e.getMessage().contains("not-it"), e.getMessage());
         assertEquals(TlsException.Kind.CONFIG, tlsKind(e));
+        RedisConnectionException store = refused(tlsUri("localhost", TestServers.redisMtls(),
+                "sslkeystore=" + cert("client.p12") + "&sslkeystorepassword=not-it"));
+        assertTrue(store.getMessage().contains("client.p12"), store.getMessage());
+        assertFalse(store.getMessage().contains("not-it"), store.getMessage());
+        assertEquals(TlsException.Kind.CONFIG, tlsKind(store));
     }
 
     @Test
