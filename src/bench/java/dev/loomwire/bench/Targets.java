@@ -1,0 +1,35 @@
+package dev.loomwire.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/** The targets of issue 6, as ratios checked against the run's results. */
+final class Targets {
+    private Targets() {}
+
+    static List<Target> all(Set<String> groups) {
+        List<Target> t = new ArrayList<>();
+        String c = RedisBenchmarkTool.NAME;
+        if (groups.contains("redis")) {
+            for (String mode : List.of("plain", "TLS")) {
+                t.add(Target.vs("Redis GET latency ≤ 0.7× Jedis (" + mode + ")", RedisSuite.GET, mode, RedisSuite.JEDIS, 0.7, false));
+            }
+            for (String mode : List.of("plain", "TLS")) {
+                t.add(Target.vs("Redis pipeline throughput ≥ 1.25× Jedis (" + mode + ")", RedisSuite.PIPELINE, mode, RedisSuite.JEDIS, 1.25, true));
+                t.add(Target.vs("Redis pipeline throughput ≥ 1.0× redis-benchmark -P 1000 (" + mode + ")", RedisSuite.PIPELINE, mode, c, 1.0, true));
+            }
+            for (String mode : List.of("plain", "TLS")) {
+                t.add(Target.vs("1,000-thread throughput ≥ 1.5× Lettuce (" + mode + ")", RedisSuite.THREADS_1000, mode, RedisSuite.LETTUCE, 1.5, true));
+                t.add(Target.vs("1,000-thread throughput ≥ redis-benchmark -c 50 (" + mode + ")", RedisSuite.THREADS_1000, mode, c, 1.0, true));
+            }
+            t.add(Target.vs("Redis TLS connect ≤ 0.5× Jedis", RedisSuite.CONNECT, "TLS", RedisSuite.JEDIS, 0.5, false));
+            t.add(Target.vs("Redis TLS connect ≤ 0.5× Jedis with its own SslOptions", RedisSuite.CONNECT, "TLS", RedisSuite.JEDIS + " (SslOptions)", 0.5, false));
+            t.add(Target.tlsOverPlain("Redis TLS/plain per-op latency (GET) ≤ 1.15×", RedisSuite.GET, 1.15));
+        }
+        if (groups.contains("pg")) {
+            t.addAll(PgSuites.targets());
+        }
+        return t;
+    }
+}
