@@ -1,11 +1,234 @@
 package dev.loomwire.bench;
 
-import java.util.List;
+import dev.loomwire.testing.RedisServer;
+import dev.loomwire.testing.TestCerts;
+import dev.loomwire.testing.TestServers;
+import dev.loomwire.tls.PemFiles;
+import dev.loomwire.tls.TlsSession;
+import dev.loomwire.tls.TlsSockets;
 
-/** TLS alone: handshake cost by certificate type and resumption, and AES-GCM bytes/s through SSLSocket. */
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * TLS alone: the cost of TCP connect + TLS handshake against Redis servers holding an RSA-2048
+ * and an ECDSA P-256 certificate, with and without session resumption; and the bulk rate of
+ * AES-GCM (and ChaCha20) through a JDK SSLSocket into a loopback JDK SSLServerSocket sink.
+ */
 final class TlsSuite {
+    static final Scenario HANDSHAKE_RSA = new Scenario("tls", "connect + handshake, RSA-2048 cert", "µs", false, 300, 50);
+    static final Scenario HANDSHAKE_EC = new Scenario("tls", "connect + handshake, ECDSA P-256 cert", "µs", false, 300, 50);
+    static final Scenario BULK = new Scenario("tls", "bulk write through SSLSocket", "MB/s", true, 256, 48);
+
+    static final String JDK_RESUMED = "JDK SSLSocket, session cache";
+    static final String JDK_FULL = "JDK SSLSocket, no resumption";
+
     private TlsSuite() {}
 
-    static void runAll(Runner runner, List<String> notes) {
+    static void runAll(Runner runner, List<String> notes) throws Exception {
+        if (runner.wanted(HANDSHAKE_RSA) || runner.wanted(HANDSHAKE_EC)) {
+            try (RedisServer rsa = TestServers.startRedis(RedisServer.Options.defaults().withPlainPort(false));
+                 RedisServer ec = TestServers.startRedis(RedisServer.Options.defaults().withPlainPort(false)
+                         .withCertificate("server-ec.crt", "server-ec.key"))) {
+                handshakes(runner, HANDSHAKE_RSA, rsa, notes);
+                handshakes(runner, HANDSHAKE_EC, ec, notes);
+            }
+        }
+        if (runner.wanted(BULK)) {
+            bulk(runner);
+        }
+    }
+
+    private static void handshakes(Runner runner, Scenario s, RedisServer server, List<String> notes) {
+        TrustManager[] trust = trustManagers();
+        SSLContext shared = context(trust);
+        AtomicLong loomwireResumed = new AtomicLong();
+        AtomicLong loomwireTotal = new AtomicLong();
+        AtomicLong jdkResumed = new AtomicLong();
+        AtomicLong jdkTotal = new AtomicLong();
+        AtomicLong freshResumed = new AtomicLong();
+        AtomicLong freshTotal = new AtomicLong();
+        int port = server.tlsPort();
+        runner.run(s, "TLS", List.of(
+                new Runner.Candidate(RedisSuite.LOOMWIRE, () -> n -> Measure.latency(n, new Op() {
+                    public void run() throws Exception {
+                        Socket plain = new Socket();
+                        plain.setTcpNoDelay(true);
+                        plain.connect(new InetSocketAddress(Trust.HOST, port));
+                        TlsSession session = TlsSockets.layer(plain, Trust.HOST, port, Trust.loomwire(), Duration.ofSeconds(10));
+                        count(session.resumed(), loomwireResumed, loomwireTotal);
+                        pingAndClose(session.socket());
+                    }
+                }), "TlsSockets.layer, cached SSLContext (resumes)"),
+                new Runner.Candidate(JDK_RESUMED, () -> n -> Measure.latency(n, () -> {
+                    long wall = System.currentTimeMillis();
+                    SSLSocket ssl = jdkHandshake(shared, port);
+                    count(ssl.getSession().getCreationTime() < wall, jdkResumed, jdkTotal);
+                    pingAndClose(ssl);
+                }), "one SSLContext, host name checked"),
+                new Runner.Candidate(JDK_FULL, () -> n -> Measure.latency(n, () -> {
+                    long wall = System.currentTimeMillis();
+                    SSLSocket ssl = jdkHandshake(context(trust), port);
+                    count(ssl.getSession().getCreationTime() < wall, freshResumed, freshTotal);
+                    pingAndClose(ssl);
+                }), "a new SSLContext per connection: full handshake (as PostgreSQL servers always force)")));
+        notes.add(String.format(Locale.ROOT, "%s: resumed handshakes: loomwire %s, %s %s, %s %s.", s.title(),
+                percent(loomwireResumed, loomwireTotal), JDK_RESUMED, percent(jdkResumed, jdkTotal), JDK_FULL, percent(freshResumed, freshTotal)));
+    }
+
+    /** The timed part is connect + handshake; PING/PONG (which also delivers TLS 1.3 session tickets) and close are not timed. */
+    private static SSLSocket jdkHandshake(SSLContext ctx, int port) throws Exception {
+        Socket plain = new Socket();
+        plain.setTcpNoDelay(true);
+        plain.connect(new InetSocketAddress(Trust.HOST, port));
+        SSLSocket ssl = (SSLSocket) ctx.getSocketFactory().createSocket(plain, Trust.HOST, port, true);
+        ssl.setSSLParameters(Trust.verifyHost());
+        ssl.startHandshake();
+        return ssl;
+    }
+
+    private static void count(boolean resumed, AtomicLong resumedCount, AtomicLong total) {
+        total.incrementAndGet();
+        if (resumed) {
+            resumedCount.incrementAndGet();
+        }
+    }
+
+    private static String percent(AtomicLong part, AtomicLong total) {
+        return total.get() == 0 ? "-" : String.format(Locale.ROOT, "%.0f%%", 100.0 * part.get() / total.get());
+    }
+
+    private static void pingAndClose(SSLSocket ssl) throws Exception {
+        try (ssl) {
+            ssl.getOutputStream().write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+            byte[] buf = new byte[16];
+            int n = ssl.getInputStream().read(buf);
+            if (n < 5 || buf[0] != '+') {
+                throw new IllegalStateException("no PONG");
+            }
+        }
+    }
+
+    private static TrustManager[] trustManagers() {
+        try {
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            ks.load(null, null);
+            ks.setCertificateEntry("ca", PemFiles.readCertificates(TestCerts.file("ca.crt")).get(0));
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(ks);
+            return tmf.getTrustManagers();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot load ca.crt: " + e.getMessage(), e);
+        }
+    }
+
+    private static SSLContext context(TrustManager[] trust) {
+        try {
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(null, trust, null);
+            return ctx;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    // ---------------------------------------------------------------- bulk rate
+
+    private static void bulk(Runner runner) throws Exception {
+        SSLContext server = serverContext();
+        SSLContext client = context(trustManagers());
+        runner.run(BULK, "TLS", List.of(
+                sink("TLS_AES_128_GCM_SHA256", server, client, "TLSv1.3 AES-128-GCM"),
+                sink("TLS_AES_256_GCM_SHA384", server, client, "TLSv1.3 AES-256-GCM"),
+                sink("TLS_CHACHA20_POLY1305_SHA256", server, client, "TLSv1.3 ChaCha20-Poly1305, for comparison")));
+        runner.run(BULK, "plain", List.of(sink(null, null, null, "plain TCP loopback: the ceiling")));
+    }
+
+    private static SSLContext serverContext() throws Exception {
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        ks.load(null, null);
+        List<X509Certificate> chain = PemFiles.readCertificates(TestCerts.file("server.crt"));
+        ks.setKeyEntry("server", PemFiles.readPrivateKey(TestCerts.file("server.key"), null), TestCerts.password(),
+                chain.toArray(X509Certificate[]::new));
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(ks, TestCerts.password());
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(kmf.getKeyManagers(), null, null);
+        return ctx;
+    }
+
+    /**
+     * A client streaming {@code n} MiB in 64 KiB writes to a loopback sink that reads and drops
+     * them; value = MB/s (10^6 bytes) of application data, both ends in this JVM on this machine's CPUs.
+     */
+    private static Runner.Candidate sink(String suite, SSLContext serverCtx, SSLContext clientCtx, String label) {
+        String driver = suite == null ? "JDK Socket (no TLS)" : "JDK SSLSocket " + suite;
+        return new Runner.Candidate(driver, () -> n -> {
+            ServerSocket ss = serverCtx == null ? new ServerSocket(0, 1, InetAddress.getLoopbackAddress())
+                    : serverCtx.getServerSocketFactory().createServerSocket(0, 1, InetAddress.getLoopbackAddress());
+            try (ss) {
+                if (ss instanceof SSLServerSocket s) {
+                    s.setEnabledCipherSuites(new String[] {suite});
+                    s.setEnabledProtocols(new String[] {"TLSv1.3"});
+                }
+                long total = (long) n << 20;
+                Thread reader = Thread.ofVirtual().start(() -> {
+                    try (Socket s = ss.accept(); InputStream in = s.getInputStream()) {
+                        byte[] buf = new byte[64 * 1024];
+                        long got = 0;
+                        while (got < total) {
+                            int r = in.read(buf);
+                            if (r < 0) {
+                                break;
+                            }
+                            got += r;
+                        }
+                        s.getOutputStream().write(1);
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                Socket plain = new Socket(InetAddress.getLoopbackAddress(), ss.getLocalPort());
+                Socket s = plain;
+                if (clientCtx != null) {
+                    SSLSocket ssl = (SSLSocket) clientCtx.getSocketFactory().createSocket(plain, Trust.HOST, ss.getLocalPort(), true);
+                    ssl.setSSLParameters(Trust.verifyHost());
+                    ssl.setEnabledCipherSuites(new String[] {suite});
+                    ssl.startHandshake();
+                    s = ssl;
+                }
+                try (Socket closing = s) {
+                    byte[] chunk = new byte[64 * 1024];
+                    OutputStream out = closing.getOutputStream();
+                    long t0 = System.nanoTime();
+                    for (long sent = 0; sent < total; sent += chunk.length) {
+                        out.write(chunk);
+                    }
+                    if (closing.getInputStream().read() != 1) {
+                        throw new IllegalStateException("sink did not confirm");
+                    }
+                    double seconds = (System.nanoTime() - t0) / 1e9;
+                    reader.join();
+                    return new Sample(total / 1e6 / seconds, Double.NaN);
+                }
+            }
+        }, label);
     }
 }
