@@ -100,20 +100,15 @@ final class PgStream {
                 }
                 filled += k;
             } else {
-                fill();
+                int k = in.read(buf, 0, buf.length);
+                if (k < 0) {
+                    throw new EOFException("server closed the connection in the middle of a message");
+                }
+                pos = 0;
+                limit = k;
             }
         }
         return body;
-    }
-
-    private void fill() throws IOException {
-        int k = in.read(buf, 0, buf.length);
-        if (k < 0) {
-            throw new EOFException(pos == limit ? "server closed the connection unexpectedly"
-                    : "server closed the connection in the middle of a message");
-        }
-        pos = 0;
-        limit = k;
     }
 
     private int readByte() throws IOException {
