@@ -10,7 +10,9 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Fresh TLS test material for this test run: runs {@code certs/generate.sh} once per JVM into
- * {@code target/test-certs} and hands out the files by name (see certs/README.md for the list).
+ * {@code target/test-certs/<pid>} and hands out the files by name (see certs/README.md for the
+ * list). Each JVM has its own directory, so a demo and a test run in one checkout do not race;
+ * directories of JVMs that have ended are removed.
  */
 public final class TestCerts {
     /** Password of the encrypted keys and of the PKCS#12/JKS stores that generate.sh writes. */
@@ -26,7 +28,9 @@ public final class TestCerts {
         LOCK.lock();
         try {
             if (dir == null) {
-                dir = generate(targetDir().resolve("test-certs"));
+                Path root = targetDir().resolve("test-certs");
+                removeDirectoriesOfEndedJvms(root);
+                dir = generate(root.resolve(Long.toString(ProcessHandle.current().pid())));
             }
             return dir;
         } finally {
@@ -58,6 +62,35 @@ public final class TestCerts {
     public static Path targetDir() {
         String t = System.getProperty("loomwire.target");
         return t != null ? Path.of(t).toAbsolutePath() : baseDir().resolve("target");
+    }
+
+    private static void removeDirectoriesOfEndedJvms(Path root) {
+        if (!Files.isDirectory(root)) {
+            return;
+        }
+        try (var children = Files.list(root)) {
+            for (Path child : children.toList()) {
+                String name = child.getFileName().toString();
+                boolean ended = !name.matches("\\d+")
+                        || ProcessHandle.of(Long.parseLong(name)).map(ph -> !ph.isAlive()).orElse(true);
+                if (ended) {
+                    deleteTree(child);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot clean " + root, e);
+        }
+    }
+
+    private static void deleteTree(Path p) throws IOException {
+        if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            try (var children = Files.list(p)) {
+                for (Path c : children.toList()) {
+                    deleteTree(c);
+                }
+            }
+        }
+        Files.deleteIfExists(p);
     }
 
     private static Path generate(Path out) {

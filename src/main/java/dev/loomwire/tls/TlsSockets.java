@@ -1,0 +1,266 @@
+package dev.loomwire.tls;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSocket;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Layers TLS over an already connected plain socket (as PostgreSQL does after SSLRequest, or
+ * directly for Redis and PostgreSQL direct SSL) and completes the handshake before returning.
+ *
+ * <p>Per {@link TlsConfig}: verification level (under {@link TlsVerification#FULL} the JDK's
+ * "HTTPS" endpoint identification checks the host against DNS and IP SANs, RFC 2818/6125), SNI
+ * (a host name, never an IP literal), ALPN, protocol versions and client certificate. Contexts are
+ * cached per configuration so sessions can be resumed; changed files are reloaded.
+ *
+ * <p>With TLS 1.3 the server checks the client certificate after the client has finished its
+ * side of the handshake, so a rejected (or missing) client certificate shows up on the first read,
+ * not here.
+ */
+public final class TlsSockets {
+    private static final Logger LOG = LoggerFactory.getLogger("dev.loomwire.tls");
+
+    private TlsSockets() {}
+
+    /**
+     * Wraps {@code connected} in TLS and runs the handshake within {@code timeout}.
+     *
+     * @param connected  a connected plain socket; on failure it is closed
+     * @param verifyHost the host name or IP the user asked for: checked against the certificate
+     *                   under FULL (required there) and sent as SNI unless it is an IP literal or
+     *                   SNI is off; may be {@code null} under NONE and CA
+     * @param port       the server port (for session resumption and messages)
+     * @param config     the TLS settings
+     * @param timeout    bound for the whole handshake; {@code null} or zero for none
+     * @return the TLS socket and the facts of the session
+     * @throws TlsException whose {@link TlsException#kind() kind} says what failed; the socket is closed
+     */
+    public static TlsSession layer(Socket connected, String verifyHost, int port, TlsConfig config,
+                                   Duration timeout) throws TlsException {
+        if (connected == null || config == null) {
+            throw new IllegalArgumentException((connected == null ? "socket" : "config") + " must not be null");
+        }
+        if (timeout != null && timeout.isNegative()) {
+            throw new IllegalArgumentException("timeout must not be negative: " + timeout);
+        }
+        String host = verifyHost == null || verifyHost.isBlank() ? null : HostNames.normalize(verifyHost);
+        String peer = host != null ? host : remoteAddress(connected);
+        String where = (peer.indexOf(':') >= 0 ? "[" + peer + "]" : peer) + ":" + port;
+        SSLSocket ssl = null;
+        try {
+            if (config.verification() == TlsVerification.FULL && host == null) {
+                throw SourceFiles.config("TLS verification FULL needs a host name to check the server certificate against");
+            }
+            SSLContext context = SslContexts.get(config);
+            ssl = (SSLSocket) context.getSocketFactory().createSocket(connected, peer, port, true);
+            String sni = sniFor(host, config);
+            configure(ssl, config, sni);
+            return handshake(ssl, connected, where, sni, config, timeout);
+        } catch (TlsException e) {
+            closeQuietly(ssl, connected);
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(ssl, connected);
+            throw new TlsException(TlsException.Kind.HANDSHAKE, "cannot start TLS with " + where + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String sniFor(String host, TlsConfig config) {
+        if (!config.sni()) {
+            return null;
+        }
+        String name = config.sniName() != null ? config.sniName() : host;
+        if (name == null || (config.sniName() == null && HostNames.isIpLiteral(name))) {
+            return null;
+        }
+        try {
+            new SNIHostName(name);
+            return name;
+        } catch (IllegalArgumentException e) {
+            LOG.debug("not sending SNI: \"{}\" is not a valid SNI host name", name);
+            return null;
+        }
+    }
+
+    private static void configure(SSLSocket ssl, TlsConfig config, String sni) {
+        SSLParameters p = ssl.getSSLParameters();
+        p.setProtocols(config.enabledProtocols().toArray(String[]::new));
+        p.setEndpointIdentificationAlgorithm(config.verification() == TlsVerification.FULL ? "HTTPS" : null);
+        p.setServerNames(sni == null ? List.of() : List.of(new SNIHostName(sni)));
+        if (!config.alpn().isEmpty()) {
+            p.setApplicationProtocols(config.alpn().toArray(String[]::new));
+        }
+        ssl.setSSLParameters(p);
+    }
+
+    private static TlsSession handshake(SSLSocket ssl, Socket plain, String where, String sni, TlsConfig config,
+                                        Duration timeout) throws IOException {
+        long timeoutMs = timeout == null ? 0 : Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+        int previousSoTimeout = plain.getSoTimeout();
+        AtomicBoolean done = new AtomicBoolean();
+        AtomicBoolean timedOut = new AtomicBoolean();
+        if (timeoutMs > 0) {
+            ssl.setSoTimeout((int) timeoutMs);
+            // SO_TIMEOUT bounds each read; this bounds the whole handshake against a trickling peer.
+            CompletableFuture.runAsync(() -> {
+                if (!done.get()) {
+                    timedOut.set(true);
+                    closeQuietly(null, plain);
+                }
+            }, CompletableFuture.delayedExecutor(timeoutMs, TimeUnit.MILLISECONDS, Runnable::run));
+        }
+        long wallStart = System.currentTimeMillis();
+        long start = System.nanoTime();
+        try {
+            ssl.startHandshake();
+            done.set(true);
+        } catch (IOException e) {
+            done.set(true);
+            TlsException failure = classify(e, where, config, timedOut.get(), timeoutMs);
+            LOG.debug("TLS handshake with {} failed after {} ms: {} {}", where,
+                    (System.nanoTime() - start) / 1_000_000, failure.kind(), failure.getMessage());
+            throw failure;
+        }
+        if (timedOut.get()) {
+            throw new TlsException(TlsException.Kind.TIMEOUT, "TLS handshake with " + where + " timed out after " + timeoutMs + " ms");
+        }
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        ssl.setSoTimeout(previousSoTimeout);
+        SSLSession session = ssl.getSession();
+        String alpn = ssl.getApplicationProtocol();
+        boolean resumed = session.getCreationTime() < wallStart;
+        TlsSession result = new TlsSession(ssl, session.getProtocol(), session.getCipherSuite(), peerChain(session),
+                alpn == null || alpn.isEmpty() ? null : alpn, sni, resumed, took);
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("TLS with {}: {} {} in {} ms (verification {}, alpn {}, sni {}, resumed {})", where,
+                    result.protocol(), result.cipherSuite(), took.toMillis(), config.verification(),
+                    result.alpn(), sni, resumed);
+        }
+        return result;
+    }
+
+    private static List<X509Certificate> peerChain(SSLSession session) {
+        List<X509Certificate> out = new ArrayList<>();
+        try {
+            for (Certificate c : session.getPeerCertificates()) {
+                if (c instanceof X509Certificate x) {
+                    out.add(x);
+                }
+            }
+        } catch (SSLPeerUnverifiedException e) {
+            return List.of();
+        }
+        return out;
+    }
+
+    /** Turns a handshake failure into a TlsException with a kind and a message a user can act on. */
+    static TlsException classify(IOException e, String where, TlsConfig config, boolean timedOut, long timeoutMs) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof TlsCertificateException tce) {
+                return new TlsException(tce.kind(), tce.getMessage(), e);
+            }
+        }
+        if (timedOut || has(e, SocketTimeoutException.class)) {
+            return new TlsException(TlsException.Kind.TIMEOUT, "TLS handshake with " + where + " timed out after "
+                    + timeoutMs + " ms", e);
+        }
+        String msg = allMessages(e);
+        String lower = msg.toLowerCase(Locale.ROOT);
+        if (lower.contains("unsupported or unrecognized ssl message") || lower.contains("plaintext connection?")) {
+            return new TlsException(TlsException.Kind.NOT_TLS, where + " did not answer with TLS (is it a plaintext port?)", e);
+        }
+        int alertAt = lower.indexOf("received fatal alert: ");
+        if (alertAt >= 0) {
+            String alert = lower.substring(alertAt + "received fatal alert: ".length()).split("[\\s;)]", 2)[0];
+            return alert(alert, where, config, e);
+        }
+        if (has(e, EOFException.class) || lower.contains("remote host terminated") || lower.contains("connection reset")
+                || lower.contains("broken pipe") || (e instanceof SocketException && lower.contains("closed"))) {
+            boolean haveClientCert = config.clientCertFile() != null || config.clientKeyStore() != null;
+            return new TlsException(TlsException.Kind.CLOSED_BY_PEER, "server " + where
+                    + " closed the connection during the TLS handshake"
+                    + (e instanceof SocketException && !haveClientCert && lower.contains("broken pipe")
+                        ? " (while we were still sending: does it require a client certificate?)" : ""), e);
+        }
+        return new TlsException(TlsException.Kind.HANDSHAKE, "TLS handshake with " + where + " failed: " + e.getMessage(), e);
+    }
+
+    private static TlsException alert(String alert, String where, TlsConfig config, IOException e) {
+        boolean haveClientCert = config.clientCertFile() != null || config.clientKeyStore() != null;
+        String message = switch (alert) {
+            case "certificate_required", "bad_certificate", "unknown_ca", "certificate_unknown", "access_denied",
+                 "unsupported_certificate", "certificate_revoked", "certificate_expired" -> haveClientCert
+                    ? "server " + where + " rejected the client certificate (TLS alert " + alert + ")"
+                    : "server " + where + " requires a client certificate, none is configured (TLS alert " + alert + ")";
+            case "protocol_version" -> "server " + where + " supports none of the TLS versions " + config.enabledProtocols()
+                    + " (TLS alert protocol_version)";
+            case "no_application_protocol" -> "server " + where + " supports none of the ALPN protocols " + config.alpn()
+                    + " (TLS alert no_application_protocol)";
+            case "unrecognized_name" -> "server " + where + " does not know the SNI name sent (TLS alert unrecognized_name)";
+            case "handshake_failure", "insufficient_security" -> "server " + where
+                    + " refused the handshake: no common protocol version or cipher suite, or a client certificate"
+                    + " is required (TLS alert " + alert + ")";
+            default -> "server " + where + " aborted the TLS handshake (TLS alert " + alert + ")";
+        };
+        return new TlsException(TlsException.Kind.HANDSHAKE, message, e);
+    }
+
+    private static boolean has(Throwable t, Class<? extends Throwable> type) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (type.isInstance(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String allMessages(Throwable t) {
+        StringBuilder sb = new StringBuilder();
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            sb.append(c.getMessage()).append(" | ");
+        }
+        return sb.toString();
+    }
+
+    private static String remoteAddress(Socket s) {
+        InetAddress a = s.getInetAddress();
+        return a == null ? "unconnected socket" : a.getHostAddress();
+    }
+
+    private static void closeQuietly(SSLSocket ssl, Socket plain) {
+        try {
+            if (plain != null) {
+                plain.close();
+            }
+        } catch (IOException ignored) {
+            // closing after a failure: nothing more to report
+        }
+        try {
+            if (ssl != null) {
+                ssl.close();
+            }
+        } catch (IOException ignored) {
+            // already closed with the plain socket
+        }
+    }
+}

