@@ -6,4 +6,5 @@ module dev.loomwire {
     requires transitive org.slf4j;
 
     exports dev.loomwire.tls;
+    exports dev.loomwire.pg;
 }
