@@ -4,16 +4,22 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
-import javax.net.ssl.SSLContext;
+import dev.loomwire.tls.TlsConfig;
+import dev.loomwire.tls.TlsSockets;
+import dev.loomwire.tls.TlsVerification;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import javax.net.ssl.SSLSocket;
 
 /**
  * {@code ./loomwire demo}: starts the local test servers and talks TLS to each, verifying
- * {@code server.crt} against {@code ca.crt} and the host name "localhost". For now it uses the
- * JDK's TLS directly (PostgreSQL after an SSLRequest); it will switch to loomwire's drivers.
+ * {@code server.crt} against {@code ca.crt} and the host name "localhost" through loomwire's TLS
+ * layer (PostgreSQL after an SSLRequest); it will switch to loomwire's drivers.
  * The servers stop when it exits, also on Ctrl-C.
  */
 public final class Demo {
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
     private Demo() {}
 
     public static void main(String[] args) {
@@ -38,20 +44,28 @@ public final class Demo {
         Map<String, Duration> times = new TreeMap<>(TestServers.startupTimes());
         times.forEach((name, d) -> System.out.printf("  %-11s %5d ms%n", name, d.toMillis()));
 
-        SSLContext trustCa = RawTls.context(TestCerts.file("ca.crt"), null, null);
+        TlsConfig verifyFull = TlsConfig.builder().verification(TlsVerification.FULL)
+                .trustPemFile(TestCerts.file("ca.crt")).build();
         for (PgServer pg : pgs) {
-            try (SSLSocket tls = RawTls.connectPostgres(trustCa, pg.host(), pg.port(), "localhost")) {
-                System.out.printf("%s: SSLRequest answered 'S'; %s%n", pg, RawTls.describe(tls));
+            Socket plain = RawTls.plainPostgresAfterSslRequest(pg.host(), pg.port());
+            try (Socket tls = TlsSockets.layer(plain, "localhost", pg.port(), verifyFull, TIMEOUT).socket()) {
+                System.out.printf("%s: SSLRequest answered 'S'; %s%n", pg, RawTls.describe((SSLSocket) tls));
             }
         }
-        try (SSLSocket tls = RawTls.connect(trustCa, redis.host(), redis.tlsPort(), "localhost")) {
+        try (SSLSocket tls = layer(redis.host(), redis.tlsPort(), verifyFull)) {
             String pong = RawTls.redisCommand(tls, "PING");
             System.out.printf("%s: PING -> %s; %s%n", redis, pong, RawTls.describe(tls));
         }
-        SSLContext withClientCert = RawTls.context(TestCerts.file("ca.crt"), TestCerts.file("client.p12"), TestCerts.password());
-        try (SSLSocket tls = RawTls.connect(withClientCert, redisMtls.host(), redisMtls.tlsPort(), "localhost")) {
+        TlsConfig withClientCert = verifyFull.toBuilder().clientKeyStore(TestCerts.file("client.p12"), TestCerts.password()).build();
+        try (SSLSocket tls = layer(redisMtls.host(), redisMtls.tlsPort(), withClientCert)) {
             String pong = RawTls.redisCommand(tls, "PING");
             System.out.printf("%s with client.p12: PING -> %s; %s%n", redisMtls, pong, RawTls.describe(tls));
         }
+    }
+
+    private static SSLSocket layer(String host, int port, TlsConfig config) throws IOException {
+        Socket plain = new Socket();
+        plain.connect(new InetSocketAddress(host, port), (int) TIMEOUT.toMillis());
+        return TlsSockets.layer(plain, "localhost", port, config, TIMEOUT).socket();
     }
 }

@@ -87,6 +87,23 @@ final class RawTls {
         }
     }
 
+    /** PostgreSQL: a plain socket on which the SSLRequest was answered with {@code S} and nothing more. */
+    static Socket plainPostgresAfterSslRequest(String host, int port) throws IOException {
+        Socket socket = plain(host, port);
+        try {
+            socket.getOutputStream().write(SSL_REQUEST);
+            InputStream in = socket.getInputStream();
+            int answer = in.read();
+            if (answer != 'S' || in.available() > 0) {
+                throw new IOException("PostgreSQL at " + host + ":" + port + " did not answer the SSLRequest with exactly 'S'");
+            }
+            return socket;
+        } catch (IOException | RuntimeException e) {
+            socket.close();
+            throw e;
+        }
+    }
+
     private static Socket plain(String host, int port) throws IOException {
         Socket socket = new Socket();
         try {
