@@ -302,9 +302,13 @@ final class PgTypes {
                 len(v, 2, oid);
                 return b.getShort();
             }
-            case Oid.INT4, Oid.OID -> {
+            case Oid.INT4 -> {
                 len(v, 4, oid);
-                return oid == Oid.OID ? Integer.toUnsignedLong(b.getInt()) : b.getInt();
+                return b.getInt();
+            }
+            case Oid.OID -> {
+                len(v, 4, oid);
+                return Integer.toUnsignedLong(b.getInt());
             }
             case Oid.INT8 -> {
                 len(v, 8, oid);
