@@ -23,12 +23,17 @@ final class FakePgServer implements AutoCloseable {
     private final ServerSocket server;
     private final CompletableFuture<Void> done = new CompletableFuture<>();
 
-    FakePgServer(Script script) throws IOException {
+    /** Accepts one connection per script, in order. */
+    FakePgServer(Script... scripts) throws IOException {
         server = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
         Thread.ofVirtual().start(() -> {
-            try (Socket s = server.accept()) {
-                s.setSoTimeout(20_000);
-                script.run(new Conn(s));
+            try {
+                for (Script script : scripts) {
+                    try (Socket s = server.accept()) {
+                        s.setSoTimeout(20_000);
+                        script.run(new Conn(s));
+                    }
+                }
                 done.complete(null);
             } catch (Throwable t) {
                 done.completeExceptionally(t);

@@ -233,4 +233,50 @@ class PgFakeServerTest {
             }
         }
     }
+
+    @Test
+    void serverClosingDuringTheHandshake() throws Exception {
+        try (var s = new FakePgServer(c -> {
+            c.readStartupPacket();
+            c.raw((byte) 'S');
+            c.in.readNBytes(5);
+            c.socket.close();
+        })) {
+            var e = connectFails(s, "sslmode=require");
+            assertTrue(e.getMessage().contains("closed the connection during the TLS handshake"), e.getMessage());
+        }
+    }
+
+    @Test
+    void directTlsToANonTlsPort() throws Exception {
+        try (var s = new FakePgServer(c -> {
+            c.in.readNBytes(5);
+            c.raw("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n".getBytes());
+            Thread.sleep(1000);
+        })) {
+            var e = connectFails(s, "sslmode=require sslnegotiation=direct");
+            assertTrue(e.getMessage().startsWith("SSL connection to server \"127.0.0.1\", port " + s.port() + " failed: "),
+                    e.getMessage());
+        }
+    }
+
+    @Test
+    void preferRetriesPlaintextAfterAFailedHandshake() throws Exception {
+        try (var s = new FakePgServer(c -> {
+            assertEquals(SSL_REQUEST, c.readStartupPacket());
+            c.raw((byte) 'S');
+            c.in.readNBytes(5);
+            c.socket.close();
+        }, c -> {
+            assertEquals(196608, c.readStartupPacket(), "plaintext StartupMessage on the second connection");
+            c.authOk();
+            c.readyForQuery();
+            assertEquals('X', c.readMessage());
+        })) {
+            try (PgConnection conn = PgConnection.connect(s.conninfo("sslmode=prefer"))) {
+                assertTrue(conn.tls().isEmpty());
+            }
+            s.awaitScript();
+        }
+    }
 }
