@@ -166,7 +166,9 @@ final class Connector {
             }
             if (session != null && cfg.sslCertMode() == SslCertMode.REQUIRE
                     && session.socket().getSession().getLocalCertificates() == null) {
-                throw new PgConnectionException("sslcertmode=require: server did not request an SSL certificate");
+                throw new PgConnectionException(cfg.sslCert().isEmpty()
+                        ? "sslcertmode=require, but no client certificate is configured (sslcert, ~/.postgresql/postgresql.crt)"
+                        : "sslcertmode=require: server did not request an SSL certificate");
             }
             stream = new PgStream(session != null ? session.socket() : socket);
             return startup(stream, session, direct);
@@ -239,6 +241,10 @@ final class Connector {
             return TlsSockets.layer(socket, cfg.tlsHost(), cfg.port(), tlsConfig, timeout);
         } catch (TlsException e) {
             String msg = "SSL connection to " + where() + " failed: " + e.getMessage();
+            if (cfg.sslNegotiation() == SslNegotiation.DIRECT && (e.kind() == TlsException.Kind.CLOSED_BY_PEER
+                    || e.kind() == TlsException.Kind.HANDSHAKE || e.kind() == TlsException.Kind.NOT_TLS)) {
+                msg += " (sslnegotiation=direct needs PostgreSQL 17 or later)";
+            }
             if (e.kind() == TlsException.Kind.TIMEOUT) {
                 throw timeout();
             }
@@ -448,8 +454,7 @@ final class Connector {
         if (secretKey == null) {
             throw new PgConnectionException("cannot cancel: the server sent no BackendKeyData");
         }
-        PgConfig effective = cfg;
-        Connector c = new Connector(effective, tlsConfig, n -> { });
+        Connector c = new Connector(cfg, tlsConfig, n -> { });
         Socket socket = c.openSocket();
         Socket active = socket;
         try {

@@ -60,7 +60,6 @@ public final class PgConfig {
     private final SslMode sslMode;
     private final SslNegotiation sslNegotiation;
     private final String sslRootCert;
-    private final boolean rootCertExplicit;
     private final Path sslCert;
     private final Path sslKey;
     private final String sslPassword;
@@ -91,7 +90,6 @@ public final class PgConfig {
                 ? libpqTimeout(Integer.parseInt(v.get("connect_timeout"))) : DEFAULT_CONNECT_TIMEOUT;
         sslNegotiation = SslNegotiation.parse(v.getOrDefault("sslnegotiation", "postgres"));
         String root = v.get("sslrootcert");
-        rootCertExplicit = root != null;
         if (root == null && Files.isRegularFile(pgDir.resolve("root.crt"))) {
             root = pgDir.resolve("root.crt").toString();
         }
@@ -283,6 +281,14 @@ public final class PgConfig {
 
     /** The TLS layer configuration these parameters mean; fails naming the parameter when a file is missing. */
     public TlsConfig toTlsConfig() {
+        try {
+            return buildTlsConfig();
+        } catch (IllegalArgumentException e) {
+            throw new PgConnectionException("invalid TLS settings: " + e.getMessage(), e);
+        }
+    }
+
+    private TlsConfig buildTlsConfig() {
         TlsVerification verification = tlsVerification();
         TlsConfig.Builder b = TlsConfig.builder().verification(verification);
         if (verification != TlsVerification.NONE) {
@@ -324,11 +330,7 @@ public final class PgConfig {
         if (sslKeyLogFile != null) {
             b.keyLogFile(sslKeyLogFile);
         }
-        try {
-            return b.build();
-        } catch (IllegalArgumentException e) {
-            throw new PgConnectionException("invalid TLS settings: " + e.getMessage(), e);
-        }
+        return b.build();
     }
 
     /** The name the TLS layer verifies and sends as SNI: host, or hostaddr when no host was given. */

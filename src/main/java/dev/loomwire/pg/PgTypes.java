@@ -286,7 +286,7 @@ final class PgTypes {
 
     private static void len(byte[] v, int n, int oid) {
         if (v.length != n) {
-            throw new PgConnectionException("binary value of type " + oid + " has " + v.length
+            throw new PgException("binary value of type " + oid + " has " + v.length
                     + " bytes, expected " + n);
         }
     }
@@ -357,7 +357,7 @@ final class PgTypes {
             }
             case Oid.JSONB -> {
                 if (v.length < 1 || v[0] != 1) {
-                    throw new PgConnectionException("unknown jsonb binary version");
+                    throw new PgException("unknown jsonb binary version");
                 }
                 return new String(v, 1, v.length - 1, StandardCharsets.UTF_8);
             }
@@ -380,19 +380,19 @@ final class PgTypes {
                 return List.of();
             }
             if (ndim < 0 || ndim > 6) {
-                throw new PgConnectionException("array with " + ndim + " dimensions");
+                throw new PgException("array with " + ndim + " dimensions");
             }
             int[] dims = new int[ndim];
             for (int i = 0; i < ndim; i++) {
                 dims[i] = b.getInt();
                 b.getInt();
                 if (dims[i] < 0 || dims[i] > b.remaining() / 4 + 1) {
-                    throw new PgConnectionException("array dimension " + dims[i] + " does not fit the value");
+                    throw new PgException("array dimension " + dims[i] + " does not fit the value");
                 }
             }
             return readArrayLevel(b, dims, 0, elem == 0 ? expectedElem : elem);
         } catch (java.nio.BufferUnderflowException e) {
-            throw new PgConnectionException("truncated binary array value");
+            throw new PgException("truncated binary array value");
         }
     }
 
@@ -407,7 +407,7 @@ final class PgTypes {
                     out.add(null);
                 } else {
                     if (n < 0 || n > b.remaining()) {
-                        throw new PgConnectionException("array element length " + n + " does not fit the value");
+                        throw new PgException("array element length " + n + " does not fit the value");
                     }
                     byte[] e = new byte[n];
                     b.get(e);
@@ -460,7 +460,7 @@ final class PgTypes {
             if (e instanceof PgException) {
                 throw e;
             }
-            throw new PgConnectionException("cannot decode text value of type " + oid + ": " + e.getMessage(), e);
+            throw new PgException("cannot decode text value of type " + oid + ": " + e.getMessage(), e);
         }
     }
 
@@ -538,7 +538,7 @@ final class PgTypes {
         String t = bc ? s.substring(0, s.length() - 3) : s;
         int sign = Math.max(t.lastIndexOf('+'), t.lastIndexOf('-'));
         if (sign <= t.indexOf(' ')) {
-            throw new PgConnectionException("timestamptz without offset: " + s);
+            throw new PgException("timestamptz without offset: " + s);
         }
         LocalDateTime local = parseTimestamp(t.substring(0, sign));
         String[] off = t.substring(sign + 1).split(":");

@@ -21,27 +21,27 @@ final class TextArrays {
         if (s.startsWith("[")) {
             int eq = s.indexOf('=');
             if (eq < 0) {
-                throw new PgConnectionException("malformed array literal");
+                throw new PgException("malformed array literal");
             }
             p.pos = eq + 1;
         }
         List<Object> r = p.list();
         if (p.pos != s.length()) {
-            throw new PgConnectionException("malformed array literal: trailing characters");
+            throw new PgException("malformed array literal: trailing characters");
         }
         return r;
     }
 
     private char peek() {
         if (pos >= s.length()) {
-            throw new PgConnectionException("malformed array literal: unexpected end");
+            throw new PgException("malformed array literal: unexpected end");
         }
         return s.charAt(pos);
     }
 
     private List<Object> list() {
         if (peek() != '{') {
-            throw new PgConnectionException("malformed array literal: expected '{'");
+            throw new PgException("malformed array literal: expected '{'");
         }
         pos++;
         List<Object> out = new ArrayList<>();
@@ -69,7 +69,7 @@ final class TextArrays {
                 return out;
             }
             if (sep != ',') {
-                throw new PgConnectionException("malformed array literal: expected ',' or '}'");
+                throw new PgException("malformed array literal: expected ',' or '}'");
             }
         }
     }
