@@ -10,21 +10,26 @@ import java.util.Map;
 
 /** Shared set-up for tests against the harness servers: a hermetic environment and conninfo helpers. */
 final class PgTests {
-    private static Path emptyHome;
-
     private PgTests() {}
 
-    /** An environment with an empty HOME (no ~/.postgresql, no ~/.pgpass) and no PG* variables. */
-    static synchronized Map<String, String> cleanEnv() {
-        if (emptyHome == null) {
+    /** Created on first use (class initialization is thread-safe). */
+    private static final class EmptyHome {
+        static final Path DIR = create();
+
+        private static Path create() {
             try {
-                emptyHome = Files.createTempDirectory("loomwire-home");
-                emptyHome.toFile().deleteOnExit();
+                Path p = Files.createTempDirectory("loomwire-home");
+                p.toFile().deleteOnExit();
+                return p;
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         }
-        return Map.of("HOME", emptyHome.toString(), "USER", "nobody");
+    }
+
+    /** An environment with an empty HOME (no ~/.postgresql, no ~/.pgpass) and no PG* variables. */
+    static Map<String, String> cleanEnv() {
+        return Map.of("HOME", EmptyHome.DIR.toString(), "USER", "nobody");
     }
 
     static String cert(String name) {
