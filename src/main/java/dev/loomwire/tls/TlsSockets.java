@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -38,6 +38,9 @@ import org.slf4j.LoggerFactory;
  * not here.
  */
 public final class TlsSockets {
+    private static final int RUNNING = 0;
+    private static final int DONE = 1;
+    private static final int TIMED_OUT = 2;
     private static final Logger LOG = LoggerFactory.getLogger("dev.loomwire.tls");
 
     private TlsSockets() {}
@@ -117,14 +120,14 @@ public final class TlsSockets {
                                         Duration timeout) throws IOException {
         long timeoutMs = timeout == null ? 0 : Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
         int previousSoTimeout = plain.getSoTimeout();
-        AtomicBoolean done = new AtomicBoolean();
-        AtomicBoolean timedOut = new AtomicBoolean();
+        // RUNNING -> DONE (handshake returned first) or RUNNING -> TIMED_OUT (the timer fired first):
+        // one CAS decides, so a socket that finished its handshake is never closed by a late timer.
+        AtomicInteger state = new AtomicInteger(RUNNING);
         if (timeoutMs > 0) {
             ssl.setSoTimeout((int) timeoutMs);
             // SO_TIMEOUT bounds each read; this bounds the whole handshake against a trickling peer.
             CompletableFuture.runAsync(() -> {
-                if (!done.get()) {
-                    timedOut.set(true);
+                if (state.compareAndSet(RUNNING, TIMED_OUT)) {
                     closeQuietly(null, plain);
                 }
             }, CompletableFuture.delayedExecutor(timeoutMs, TimeUnit.MILLISECONDS, Runnable::run));
@@ -133,15 +136,14 @@ public final class TlsSockets {
         long start = System.nanoTime();
         try {
             ssl.startHandshake();
-            done.set(true);
         } catch (IOException e) {
-            done.set(true);
-            TlsException failure = classify(e, where, config, timedOut.get(), timeoutMs);
+            boolean timedOut = !state.compareAndSet(RUNNING, DONE);
+            TlsException failure = classify(e, where, config, timedOut, timeoutMs);
             LOG.debug("TLS handshake with {} failed after {} ms: {} {}", where,
                     (System.nanoTime() - start) / 1_000_000, failure.kind(), failure.getMessage());
             throw failure;
         }
-        if (timedOut.get()) {
+        if (!state.compareAndSet(RUNNING, DONE)) {
             throw new TlsException(TlsException.Kind.TIMEOUT, "TLS handshake with " + where + " timed out after " + timeoutMs + " ms");
         }
         Duration took = Duration.ofNanos(System.nanoTime() - start);
