@@ -22,27 +22,33 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 /** Queries, types, transactions, notices, LISTEN/NOTIFY, COPY and streaming against the real PostgreSQL 18. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PgQueryTest {
-    private static PgServer server;
-    private static PgConnection conn;
+    private PgServer server;
+    private PgConnection conn;
+
+    PgServer server() {
+        return TestServers.pg18();
+    }
 
     @BeforeAll
-    static void open() {
-        server = TestServers.pg18();
+    void open() {
+        server = server();
         conn = PgTests.connect(server, "");
     }
 
     @AfterAll
-    static void close() {
+    void close() {
         if (conn != null) {
             conn.close();
         }
     }
 
     /** Runs the query twice: the first run gets text results (statement just parsed), the second binary. */
-    private static PgRow twice(String sql, Object... params) {
+    private PgRow twice(String sql, Object... params) {
         PgRow text = conn.query(sql, params).single();
         PgRow binary = conn.query(sql, params).single();
         for (int i = 0; i < text.size(); i++) {
