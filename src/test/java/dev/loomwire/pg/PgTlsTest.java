@@ -96,6 +96,27 @@ class PgTlsTest {
     }
 
     @Test
+    void sniCrlAndSystemTrust() {
+        PgServer s = TestServers.pg18();
+        try (PgConnection c = PgTests.connect(s, "host=localhost")) {
+            assertEquals("localhost", c.tls().orElseThrow().session().sniSent());
+        }
+        try (PgConnection c = PgTests.connect(s, "host=localhost sslsni=0")) {
+            assertNull(c.tls().orElseThrow().session().sniSent());
+        }
+        try (PgConnection c = PgTests.connect(s, "")) {
+            assertNull(c.tls().orElseThrow().session().sniSent(), "never SNI for an IP literal");
+        }
+        try (PgConnection c = PgTests.connect(s, "sslcrl=" + PgTests.cert("ca.crl"))) {
+            assertTrue(c.tls().isPresent(), "server.crt is not on the CA's revocation list");
+        }
+        // sslrootcert=system: the JDK's trust store does not know the test CA
+        var e = assertThrows(PgConnectionException.class,
+                () -> PgTests.connect(s, "host=localhost sslmode=verify-full sslrootcert=system").close());
+        assertTrue(e.getMessage().contains("not trusted"), e.getMessage());
+    }
+
+    @Test
     void missingKeyAndCertFilesAreNamed() {
         var e = assertThrows(PgConnectionException.class, () -> PgTests.connect(TestServers.pg18(),
                 "sslcert=" + PgTests.cert("client.crt") + " sslkey=/nonexistent/client.key").close());
