@@ -321,6 +321,7 @@ public final class PgConfig {
                 throw new PgConnectionException("sslkey: certificate present, but not private key file \""
                         + sslKey + "\"");
             }
+            checkKeyPermissions(sslKey);
             b.clientCertificate(sslCert, sslKey, sslPassword == null ? null : sslPassword.toCharArray());
         }
         b.sni(sslSni).alpn("postgresql").minProtocol(sslMinProtocol);
@@ -339,6 +340,26 @@ public final class PgConfig {
             throw new PgConnectionException("host name must be specified for a verified SSL connection (sslmode=verify-full with only hostaddr)");
         }
         return host != null ? host : hostaddr;
+    }
+
+    /** libpq refuses private keys others can read: 0600 or less, or 0640 or less when owned by root. */
+    static void checkKeyPermissions(Path key) {
+        Set<java.nio.file.attribute.PosixFilePermission> perms;
+        String owner;
+        try {
+            perms = Files.getPosixFilePermissions(key);
+            owner = Files.getOwner(key).getName();
+        } catch (UnsupportedOperationException | java.io.IOException e) {
+            return;
+        }
+        boolean others = perms.stream().anyMatch(p -> p.name().startsWith("OTHERS"));
+        boolean groupBeyondRead = perms.stream().anyMatch(p -> p.name().startsWith("GROUP") && !p.name().equals("GROUP_READ"));
+        boolean groupRead = perms.contains(java.nio.file.attribute.PosixFilePermission.GROUP_READ);
+        if (others || groupBeyondRead || (groupRead && !owner.equals("root"))) {
+            throw new PgConnectionException("sslkey: private key file \"" + key + "\" has group or world access; file must"
+                    + " have permissions u=rw (0600) or less if owned by the current user, or permissions u=rw,g=r (0640)"
+                    + " or less if owned by root");
+        }
     }
 
     private static void requireFile(String param, Path p) {

@@ -203,4 +203,15 @@ class PgConfigTest {
         assertThrows(PgConfigException.class, () -> RequireAuth.parse("scram-sha-256,scram-sha-256"));
         assertThrows(PgConfigException.class, () -> RequireAuth.parse("kerberos"));
     }
+
+    @Test
+    void worldReadableKeysAreRefusedLikeLibpq() throws Exception {
+        Path key = home.resolve("client.key");
+        Files.writeString(key, "x");
+        Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw----r--"));
+        var e = assertThrows(PgConnectionException.class, () -> PgConfig.checkKeyPermissions(key));
+        assertTrue(e.getMessage().contains("has group or world access"), e.getMessage());
+        Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
+        PgConfig.checkKeyPermissions(key);
+    }
 }
