@@ -6,5 +6,6 @@ module dev.loomwire {
     requires transitive org.slf4j;
 
     exports dev.loomwire.tls;
+    exports dev.loomwire.redis;
     exports dev.loomwire.pg;
 }

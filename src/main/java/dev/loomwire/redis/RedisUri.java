@@ -1,0 +1,304 @@
+package dev.loomwire.redis;
+
+import dev.loomwire.tls.TlsConfig;
+import dev.loomwire.tls.TlsVerification;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Parses {@code redis://} and {@code rediss://} URIs into a {@link RedisConfig}. Messages name
+ * the offending part but never repeat the password.
+ */
+final class RedisUri {
+    static final List<String> TLS_PARAMETERS = List.of("sslverify", "sslrootcert", "sslcert", "sslkey",
+            "sslpassword", "sslkeystore", "sslkeystorepassword", "ssltruststore", "ssltruststorepassword",
+            "sslsni", "ssl_min_protocol_version", "ssl_max_protocol_version");
+    static final List<String> OTHER_PARAMETERS = List.of("protocol", "timeout", "connect_timeout", "client_name");
+
+    private RedisUri() {}
+
+    static RedisConfig parse(String uri) {
+        if (uri == null || uri.isBlank()) {
+            throw new IllegalArgumentException("Redis URI is empty: expected redis://host[:port][/db] or rediss://...");
+        }
+        int sep = uri.indexOf("://");
+        if (sep < 0) {
+            throw new IllegalArgumentException("Redis URI has no scheme: expected redis://host[:port][/db] or rediss://...");
+        }
+        String scheme = uri.substring(0, sep).toLowerCase(Locale.ROOT);
+        boolean tls = switch (scheme) {
+            case "redis" -> false;
+            case "rediss" -> true;
+            default -> throw new IllegalArgumentException("unknown scheme \"" + uri.substring(0, sep)
+                    + "\" in Redis URI: expected redis:// (plaintext) or rediss:// (TLS)");
+        };
+        String rest = uri.substring(sep + 3);
+        String query = null;
+        int q = rest.indexOf('?');
+        if (q >= 0) {
+            query = rest.substring(q + 1);
+            rest = rest.substring(0, q);
+        }
+        RedisConfig.Builder b = RedisConfig.builder();
+        int at = rest.lastIndexOf('@');
+        if (at >= 0) {
+            parseUserInfo(rest.substring(0, at), b);
+            rest = rest.substring(at + 1);
+        }
+        int slash = rest.indexOf('/');
+        String hostPort = slash < 0 ? rest : rest.substring(0, slash);
+        String path = slash < 0 ? "" : rest.substring(slash + 1);
+        parseHostPort(hostPort, b);
+        if (!path.isEmpty()) {
+            b.database(parseDatabase(path));
+        }
+        Map<String, String> params = parseQuery(query);
+        for (String key : params.keySet()) {
+            if (!TLS_PARAMETERS.contains(key) && !OTHER_PARAMETERS.contains(key)) {
+                throw new IllegalArgumentException("unknown parameter \"" + key + "\" in Redis URI; known: "
+                        + String.join(", ", OTHER_PARAMETERS) + ", " + String.join(", ", TLS_PARAMETERS));
+            }
+            if (!tls && TLS_PARAMETERS.contains(key)) {
+                throw new IllegalArgumentException("parameter \"" + key + "\" needs a rediss:// URI (TLS); this one is redis://");
+            }
+        }
+        applyCommon(params, b);
+        if (tls) {
+            b.tls(tlsConfig(params));
+        }
+        return b.build();
+    }
+
+    private static void parseUserInfo(String userInfo, RedisConfig.Builder b) {
+        int colon = userInfo.indexOf(':');
+        if (colon < 0) {
+            throw new IllegalArgumentException("Redis URI user info must be [user]:password@ (the colon is missing)");
+        }
+        String user = percentDecode(userInfo.substring(0, colon), "user");
+        String password = percentDecode(userInfo.substring(colon + 1), "password");
+        b.user(user.isEmpty() ? null : user);
+        b.password(password);
+    }
+
+    private static void parseHostPort(String hostPort, RedisConfig.Builder b) {
+        String host;
+        String port = null;
+        if (hostPort.startsWith("[")) {
+            int close = hostPort.indexOf(']');
+            if (close < 0) {
+                throw new IllegalArgumentException("bad IPv6 host \"" + hostPort + "\" in Redis URI: missing ']'");
+            }
+            host = hostPort.substring(1, close);
+            String after = hostPort.substring(close + 1);
+            if (!after.isEmpty()) {
+                if (!after.startsWith(":")) {
+                    throw new IllegalArgumentException("unexpected \"" + after + "\" after IPv6 host in Redis URI");
+                }
+                port = after.substring(1);
+            }
+        } else {
+            int colon = hostPort.indexOf(':');
+            if (colon >= 0 && hostPort.indexOf(':', colon + 1) >= 0) {
+                throw new IllegalArgumentException("IPv6 host \"" + hostPort + "\" in Redis URI must be in brackets, e.g. [::1]");
+            }
+            host = colon < 0 ? hostPort : hostPort.substring(0, colon);
+            port = colon < 0 ? null : hostPort.substring(colon + 1);
+        }
+        if (host.isEmpty()) {
+            throw new IllegalArgumentException("Redis URI has no host");
+        }
+        b.host(host);
+        if (port != null) {
+            b.port(parsePort(port));
+        }
+    }
+
+    private static int parsePort(String port) {
+        int p = -1;
+        if (!port.isEmpty() && port.length() <= 5 && port.chars().allMatch(Character::isDigit)) {
+            p = Integer.parseInt(port);
+        }
+        if (p < 1 || p > 65535) {
+            throw new IllegalArgumentException("bad port \"" + port + "\" in Redis URI: expected a number from 1 to 65535");
+        }
+        return p;
+    }
+
+    private static int parseDatabase(String path) {
+        if (!path.isEmpty() && path.length() <= 9 && path.chars().allMatch(Character::isDigit)) {
+            return Integer.parseInt(path);
+        }
+        throw new IllegalArgumentException("bad database index \"" + path + "\" in Redis URI path: expected /<number>, e.g. /0");
+    }
+
+    private static Map<String, String> parseQuery(String query) {
+        Map<String, String> params = new LinkedHashMap<>();
+        if (query == null || query.isEmpty()) {
+            return params;
+        }
+        for (String pair : query.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            String key = percentDecode(eq < 0 ? pair : pair.substring(0, eq), "parameter name");
+            String value = eq < 0 ? "" : percentDecode(pair.substring(eq + 1), "parameter " + key);
+            params.put(key, value);
+        }
+        return params;
+    }
+
+    private static void applyCommon(Map<String, String> p, RedisConfig.Builder b) {
+        String protocol = p.get("protocol");
+        if (protocol != null) {
+            switch (protocol) {
+                case "2" -> b.protocol(2);
+                case "3" -> b.protocol(3);
+                default -> throw new IllegalArgumentException("bad protocol \"" + protocol + "\" in Redis URI: expected 2 or 3");
+            }
+        }
+        if (p.containsKey("timeout")) {
+            b.timeout(parseDuration("timeout", p.get("timeout")));
+        }
+        if (p.containsKey("connect_timeout")) {
+            Duration d = parseDuration("connect_timeout", p.get("connect_timeout"));
+            if (d.isZero()) {
+                throw new IllegalArgumentException("connect_timeout must be positive");
+            }
+            b.connectTimeout(d);
+        }
+        if (p.containsKey("client_name")) {
+            b.clientName(p.get("client_name"));
+        }
+    }
+
+    /** Seconds ({@code 5}, {@code 2.5}) or with a unit ({@code 500ms}, {@code 10s}, {@code 1m}). */
+    static Duration parseDuration(String name, String value) {
+        String v = value.trim().toLowerCase(Locale.ROOT);
+        long factorMillis = 1000;
+        if (v.endsWith("ms")) {
+            factorMillis = 1;
+            v = v.substring(0, v.length() - 2);
+        } else if (v.endsWith("s")) {
+            v = v.substring(0, v.length() - 1);
+        } else if (v.endsWith("m")) {
+            factorMillis = 60_000;
+            v = v.substring(0, v.length() - 1);
+        }
+        try {
+            double n = Double.parseDouble(v);
+            if (!v.isEmpty() && Character.isDigit(v.charAt(0)) && n >= 0 && n * factorMillis < 1e12) {
+                return Duration.ofMillis(Math.round(n * factorMillis));
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new IllegalArgumentException("bad " + name + " \"" + value
+                + "\" in Redis URI: expected seconds (e.g. 5 or 2.5) or a unit (500ms, 10s, 1m)");
+    }
+
+    private static TlsConfig tlsConfig(Map<String, String> p) {
+        TlsConfig.Builder t = TlsConfig.builder();
+        String verify = p.getOrDefault("sslverify", "full");
+        t.verification(switch (verify) {
+            case "full" -> TlsVerification.FULL;
+            case "ca" -> TlsVerification.CA;
+            case "none" -> TlsVerification.NONE;
+            default -> throw new IllegalArgumentException("bad sslverify \"" + verify
+                    + "\" in Redis URI: expected full, ca or none");
+        });
+        String root = p.get("sslrootcert");
+        if (root != null) {
+            if (root.equals("system")) {
+                t.trustSystem();
+            } else {
+                t.trustPemFile(path("sslrootcert", root));
+            }
+        }
+        String cert = p.get("sslcert");
+        String key = p.get("sslkey");
+        if ((cert == null) != (key == null)) {
+            throw new IllegalArgumentException(cert == null ? "sslkey needs sslcert" : "sslcert needs sslkey");
+        }
+        if (cert != null) {
+            t.clientCertificate(path("sslcert", cert), path("sslkey", key), chars(p.get("sslpassword")));
+        } else if (p.containsKey("sslpassword")) {
+            throw new IllegalArgumentException("sslpassword is only used with sslkey");
+        }
+        if (p.containsKey("sslkeystore")) {
+            t.clientKeyStore(path("sslkeystore", p.get("sslkeystore")), chars(p.get("sslkeystorepassword")));
+        } else if (p.containsKey("sslkeystorepassword")) {
+            throw new IllegalArgumentException("sslkeystorepassword is only used with sslkeystore");
+        }
+        if (p.containsKey("ssltruststore")) {
+            t.trustStore(path("ssltruststore", p.get("ssltruststore")), chars(p.get("ssltruststorepassword")));
+        } else if (p.containsKey("ssltruststorepassword")) {
+            throw new IllegalArgumentException("ssltruststorepassword is only used with ssltruststore");
+        }
+        if (p.containsKey("sslsni")) {
+            String sni = p.get("sslsni");
+            if (sni.isEmpty()) {
+                t.sni(false);
+            } else {
+                t.sniName(sni);
+            }
+        }
+        if (p.containsKey("ssl_min_protocol_version")) {
+            t.minProtocol(p.get("ssl_min_protocol_version"));
+        }
+        if (p.containsKey("ssl_max_protocol_version")) {
+            t.maxProtocol(p.get("ssl_max_protocol_version"));
+        }
+        return t.build();
+    }
+
+    private static Path path(String name, String value) {
+        if (value.isEmpty()) {
+            throw new IllegalArgumentException(name + " is empty: expected a file path");
+        }
+        try {
+            return Path.of(value);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(name + " \"" + value + "\" is not a valid path: " + e.getMessage());
+        }
+    }
+
+    private static char[] chars(String s) {
+        return s == null ? null : s.toCharArray();
+    }
+
+    /** RFC 3986 percent-decoding as UTF-8 ('+' stays '+'); {@code what} names the part in errors. */
+    static String percentDecode(String s, String what) {
+        if (s.indexOf('%') < 0) {
+            return s;
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '%') {
+                int hi = i + 2 < s.length() ? Character.digit(s.charAt(i + 1), 16) : -1;
+                int lo = i + 2 < s.length() ? Character.digit(s.charAt(i + 2), 16) : -1;
+                if (hi < 0 || lo < 0) {
+                    throw new IllegalArgumentException("bad percent-encoding in the " + what + " of the Redis URI");
+                }
+                out.write(hi << 4 | lo);
+                i += 2;
+            } else {
+                byte[] enc = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
+                if (Character.isHighSurrogate(c) && i + 1 < s.length()) {
+                    enc = s.substring(i, i + 2).getBytes(StandardCharsets.UTF_8);
+                    i++;
+                }
+                out.write(enc, 0, enc.length);
+            }
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,216 @@
+package dev.loomwire.redis;
+
+import dev.loomwire.redis.resp.RespDecoder;
+import dev.loomwire.redis.resp.RespEncoder;
+import dev.loomwire.redis.resp.RespProtocolException;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.Arrays;
+
+/**
+ * The byte pipe under a {@link RedisConnection}: writes an encoded request with one socket write
+ * and reads replies through its own unsynchronized buffer and an incremental {@link RespDecoder}.
+ * Any transport or protocol failure closes the socket and surfaces as
+ * {@link RedisConnectionException}; after that every call fails the same way.
+ */
+final class RespChannel {
+    private static final int INITIAL_BUFFER = 16 * 1024;
+
+    private final Socket socket;
+    private final InputStream in;
+    private final OutputStream out;
+    private final String peer;
+    private final RespDecoder decoder;
+    private final RespEncoder encoder = new RespEncoder();
+
+    private byte[] buf = new byte[INITIAL_BUFFER];
+    private int start;
+    private int end;
+    private int soTimeoutMillis = -1;
+    private boolean everReadReply;
+    private String brokenReason;
+    private boolean closed;
+    /** Extra words for the "server closed the connection" message, e.g. a TLS-port hint. */
+    private String closeHint;
+
+    RespChannel(Socket socket, String peer, long maxBulkLength) throws IOException {
+        this.decoder = new RespDecoder(maxBulkLength, RespDecoder.DEFAULT_MAX_AGGREGATE_LENGTH,
+                RespDecoder.DEFAULT_MAX_LINE_LENGTH, RespDecoder.Attributes.SKIP);
+        this.socket = socket;
+        this.in = socket.getInputStream();
+        this.out = socket.getOutputStream();
+        this.peer = peer;
+    }
+
+    /** The shared request buffer; {@link #flush()} sends what was encoded into it. */
+    RespEncoder encoder() {
+        return encoder;
+    }
+
+    void closeHint(String hint) {
+        this.closeHint = hint;
+    }
+
+    /** Writes the encoder's bytes with one socket write and empties it. */
+    void flush() {
+        write(encoder);
+        encoder.reset();
+    }
+
+    /** Writes another encoder's bytes (a pipeline's own buffer) with one socket write. */
+    void write(RespEncoder request) {
+        ensureOpen();
+        try {
+            out.write(request.buffer(), 0, request.size());
+            out.flush();
+        } catch (IOException e) {
+            throw fail("cannot send to " + peer + ": " + e.getMessage() + readFailureHint(e), e);
+        }
+    }
+
+    /** Reads the next reply, waiting at most {@code timeout} (ZERO = forever); a timeout breaks the connection. */
+    RedisReply read(Duration timeout) {
+        return read(timeout, false);
+    }
+
+    /**
+     * Reads the next reply; on timeout returns null when {@code timeoutIsNormal} (the decoder keeps
+     * any partial reply, so nothing is lost), otherwise breaks the connection.
+     */
+    RedisReply read(Duration timeout, boolean timeoutIsNormal) {
+        ensureOpen();
+        try {
+            while (true) {
+                RedisReply r = decoder.decode(buf, start, end);
+                start = decoder.position();
+                if (r != null) {
+                    everReadReply = true;
+                    return r;
+                }
+                if (start == end) {
+                    start = 0;
+                    end = 0;
+                } else if (end == buf.length) {
+                    if (start > 0) {
+                        System.arraycopy(buf, start, buf, 0, end - start);
+                        end -= start;
+                        start = 0;
+                    } else {
+                        buf = Arrays.copyOf(buf, buf.length * 2); // a header line longer than the buffer; the decoder bounds it
+                    }
+                }
+                setSoTimeout(timeout);
+                int n;
+                try {
+                    n = in.read(buf, end, buf.length - end);
+                } catch (SocketTimeoutException e) {
+                    if (timeoutIsNormal) {
+                        return null;
+                    }
+                    throw fail("timed out after " + describe(timeout) + " waiting for a reply from " + peer
+                            + (everReadReply || closeHint == null ? "" : " (" + closeHint + ")"), e);
+                }
+                if (n < 0) {
+                    throw fail(closedMessage(), null);
+                }
+                end += n;
+            }
+        } catch (RespProtocolException e) {
+            throw fail("protocol error from " + peer + ": " + e.getMessage()
+                    + (everReadReply || closeHint == null ? "" : " (" + closeHint + ")"), e);
+        } catch (IOException e) {
+            throw fail("cannot read from " + peer + ": " + e.getMessage() + readFailureHint(e), e);
+        }
+    }
+
+    /** What a read or write failure probably means: a TLS alert about our certificate, or the wrong kind of port. */
+    private String readFailureHint(IOException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = String.valueOf(t.getMessage());
+            if (m.contains("certificate_required")) {
+                return " (the server requires a client certificate: set sslcert and sslkey, or sslkeystore)";
+            }
+            for (String alert : new String[] {"bad_certificate", "unknown_ca", "certificate_unknown", "access_denied",
+                    "certificate_expired", "certificate_revoked", "unsupported_certificate", "decrypt_error"}) {
+                if (m.contains(alert)) {
+                    return " (the server rejected the client certificate: TLS alert " + alert + ")";
+                }
+            }
+        }
+        return everReadReply || closeHint == null ? "" : " (" + closeHint + ")";
+    }
+
+    private String closedMessage() {
+        if (!decoder.isIdle() || start != end) {
+            return "server " + peer + " closed the connection in the middle of a reply (truncated stream)";
+        }
+        String m = "server " + peer + " closed the connection";
+        return everReadReply || closeHint == null ? m : m + ": " + closeHint;
+    }
+
+    private void setSoTimeout(Duration timeout) throws IOException {
+        long ms = timeout.toMillis();
+        int v = ms > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) (timeout.isZero() ? 0 : Math.max(1, ms));
+        if (v != soTimeoutMillis) {
+            socket.setSoTimeout(v);
+            soTimeoutMillis = v;
+        }
+    }
+
+    boolean isOpen() {
+        return !closed;
+    }
+
+    boolean isBroken() {
+        return brokenReason != null;
+    }
+
+    private void ensureOpen() {
+        if (brokenReason != null) {
+            throw new RedisConnectionException("connection to " + peer + " is broken by an earlier failure: " + brokenReason);
+        }
+        if (closed) {
+            throw new RedisConnectionException("connection to " + peer + " is closed");
+        }
+    }
+
+    /** Marks the channel broken, closes the socket and returns the exception to throw. */
+    RedisConnectionException fail(String message, Throwable cause) {
+        if (brokenReason == null && !closed) {
+            brokenReason = message;
+        }
+        closed = true;
+        closeQuietly();
+        return new RedisConnectionException(message, cause);
+    }
+
+    void close() {
+        closed = true;
+        closeQuietly();
+    }
+
+    private void closeQuietly() {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+    }
+
+    String peer() {
+        return peer;
+    }
+
+    static String describe(Duration d) {
+        if (d.isZero()) {
+            return "forever";
+        }
+        long ms = d.toMillis();
+        return ms % 1000 == 0 ? ms / 1000 + " s" : ms + " ms";
+    }
+}
