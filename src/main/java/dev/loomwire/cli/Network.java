@@ -35,7 +35,7 @@ final class Network {
                 shown.add(a.getHostAddress());
             }
             Report.Phase p = report.phase("dns", Report.since(t0), Report.Status.OK, host + " → " + String.join(", ", shown));
-            p.details().put("addresses", shown);
+            p.data().put("addresses", shown);
             return List.of(all);
         } catch (UnknownHostException e) {
             report.phase("dns", Report.since(t0), Report.Status.FAIL, "cannot resolve " + (hostaddr != null ? hostaddr : host));

@@ -81,6 +81,12 @@ final class PgProbe {
     }
 
     Report run() throws UsageException {
+        probe();
+        report.concludeFailure("sslmode=" + sslmode);
+        return report;
+    }
+
+    private Report probe() throws UsageException {
         if ((clientCert == null) != (clientKey == null)) {
             throw new UsageException("sslcert and sslkey go together: give both (got only "
                     + (clientCert == null ? "sslkey" : "sslcert") + ")");
@@ -114,10 +120,10 @@ final class PgProbe {
             TlsSession session = TlsProbe.capture(report, socket, host, port, config(TlsVerification.NONE), timeout,
                     direct ? "does the server support sslnegotiation=direct? It needs PostgreSQL 17 or newer" : null);
             if (session == null) {
-                failAllModes(report.conclusion.replaceFirst("^TLS handshake failed: ", ""));
+                failAllModes(report.conclusion);
                 if (sslmode.equals("prefer") || sslmode.equals("allow")) {
-                    report.conclusion = "sslmode=" + sslmode + ": " + report.conclusion
-                            + "; libpq would then retry without TLS (not probed)";
+                    report.conclusion = report.conclusion + "; libpq with sslmode=" + sslmode
+                            + " would then retry without TLS (not probed)";
                 }
                 return report;
             }
@@ -276,7 +282,7 @@ final class PgProbe {
         p.details().put("sent", "StartupMessage protocol 3.0, user " + user + ", database " + dbname
                 + (overTls ? ", over TLS" : ", in PLAINTEXT"));
         if (mechanisms != null) {
-            p.details().put("sasl mechanisms", mechanisms);
+            p.data().put("sasl mechanisms", mechanisms);
             if (overTls && !mechanisms.contains("SCRAM-SHA-256-PLUS")) {
                 p.details().put("note", "SCRAM-SHA-256-PLUS (channel binding) not offered");
             }

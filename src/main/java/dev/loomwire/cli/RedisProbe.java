@@ -21,6 +21,8 @@ import java.util.Map;
  * A client certificate the server requires shows up on that first read under TLS 1.3.
  */
 final class RedisProbe {
+    private static final int POST_HANDSHAKE_WAIT_MS = 500;
+
     private final ConnInfo info;
     private final Duration timeout;
     private final Report report;
@@ -51,6 +53,12 @@ final class RedisProbe {
     }
 
     Report run() throws UsageException {
+        probe();
+        report.concludeFailure(tls ? "sslverify=" + verify : "redis://");
+        return report;
+    }
+
+    private Report probe() throws UsageException {
         if ((clientCert == null) != (clientKey == null)) {
             throw new UsageException("sslcert and sslkey go together: give both (got only "
                     + (clientCert == null ? "sslkey" : "sslcert") + ")");
@@ -76,8 +84,13 @@ final class RedisProbe {
             }
             TlsSession session = TlsProbe.capture(report, socket, host, port, config(TlsVerification.NONE), timeout, null);
             if (session == null) {
+                String plain = plaintextPing(address);
+                if (plain != null) {
+                    report.phase("plaintext check", null, Report.Status.FAIL, plain);
+                    report.conclusion = plain;
+                }
                 for (String mode : List.of("full", "ca", "none")) {
-                    report.verdicts.add(new Report.Verdict(mode, false, report.conclusion.replaceFirst("^TLS handshake failed: ", "")));
+                    report.verdicts.add(new Report.Verdict(mode, false, report.conclusion));
                 }
                 return report;
             }
@@ -126,6 +139,9 @@ final class RedisProbe {
         String user = info.get("user", "default");
         try {
             WireInput in = new WireInput(socket.getInputStream());
+            if (tls && socket instanceof javax.net.ssl.SSLSocket ssl && "TLSv1.3".equals(ssl.getSession().getProtocol())) {
+                awaitPostHandshakeAlert(socket, in);
+            }
             byte[] cmd = password == null ? Resp.command("HELLO", "3") : Resp.command("HELLO", "3", "AUTH", user, password);
             socket.getOutputStream().write(cmd);
             Object reply = Resp.read(in);
@@ -178,8 +194,40 @@ final class RedisProbe {
             } else {
                 why = "reading the reply failed: " + e.getMessage();
             }
-            report.phase("hello", Report.since(t0), Report.Status.FAIL, why);
+            Report.Phase p = report.phase("hello", Report.since(t0), Report.Status.FAIL, why);
+            if (refusal == null) {
+                p.details().put("error", e.getClass().getSimpleName() + ": " + e.getMessage());
+            }
             return why;
+        }
+    }
+
+    /**
+     * Under TLS 1.3 the server judges the client certificate after our Finished and answers a
+     * refusal with an alert. Writing first races with it (the server's RST can drop the alert), so
+     * give the alert a moment to arrive; Redis sends nothing else before our first command.
+     */
+    private void awaitPostHandshakeAlert(Socket socket, WireInput in) throws IOException {
+        int previous = socket.getSoTimeout();
+        socket.setSoTimeout(POST_HANDSHAKE_WAIT_MS);
+        try {
+            in.awaitData();
+        } catch (SocketTimeoutException quiet) {
+            // nothing arrived: the server accepted the session
+        }
+        socket.setSoTimeout(previous); // not in a finally: a fatal alert closes the socket, and its exception must win
+    }
+
+    /** After a failed handshake: does the port answer a plaintext PING? Then it is a plaintext port. */
+    private String plaintextPing(InetAddress address) {
+        try (Socket s = Network.reconnect(address, port, Duration.ofMillis(Math.min(2000, timeout.toMillis())))) {
+            s.getOutputStream().write(Resp.command("PING"));
+            Object reply = Resp.read(new WireInput(s.getInputStream()));
+            String text = reply instanceof Resp.Error e ? "-" + e.message() : "+" + reply;
+            return host + ":" + port + " did not answer with TLS: it answered a plaintext PING with " + text
+                    + ", so this is a plaintext port (use redis://, or the server's tls-port)";
+        } catch (IOException | RuntimeException e) {
+            return null;
         }
     }
 

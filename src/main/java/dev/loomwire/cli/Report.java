@@ -15,8 +15,13 @@ final class Report {
     /** How a phase went. */
     enum Status { OK, WARN, FAIL, INFO }
 
-    /** One step of the probe: {@code millis} is null for steps without a meaningful duration. */
-    record Phase(String name, Double millis, Status status, String summary, Map<String, Object> details) {}
+    /**
+     * One step of the probe: {@code millis} is null for steps without a meaningful duration;
+     * {@code details} are shown in text and JSON, {@code data} (machine-friendly repeats of the
+     * summary) in JSON only.
+     */
+    record Phase(String name, Double millis, Status status, String summary, Map<String, Object> details,
+                 Map<String, Object> data) {}
 
     /** Would this verification mode succeed, and why not. */
     record Verdict(String mode, boolean ok, String reason) {}
@@ -37,7 +42,7 @@ final class Report {
     }
 
     Phase phase(String name, Double millis, Status status, String summary) {
-        Phase p = new Phase(name, millis, status, summary, new LinkedHashMap<>());
+        Phase p = new Phase(name, millis, status, summary, new LinkedHashMap<>(), new LinkedHashMap<>());
         phases.add(p);
         return p;
     }
@@ -56,6 +61,13 @@ final class Report {
         return null;
     }
 
+    /** Makes a failure's conclusion start with what was requested, e.g. "sslmode=verify-full would FAIL: ". */
+    void concludeFailure(String requested) {
+        if (!success && conclusion != null && !conclusion.startsWith(requested)) {
+            conclusion = requested + " would FAIL: " + conclusion;
+        }
+    }
+
     int exitCode() {
         return success ? 0 : 1;
     }
@@ -71,6 +83,7 @@ final class Report {
             m.put("ms", p.millis());
             m.put("status", p.status().name().toLowerCase(Locale.ROOT));
             m.put("summary", p.summary());
+            m.putAll(p.data());
             m.putAll(p.details());
             ps.add(m);
         }

@@ -41,13 +41,13 @@ final class TlsProbe {
         } catch (TlsException e) {
             String hint = e.kind() == TlsException.Kind.CLOSED_BY_PEER && hintOnClose != null ? " (" + hintOnClose + ")" : "";
             report.phase("tls handshake", Report.since(t0), Report.Status.FAIL, e.getMessage() + hint);
-            report.conclusion = "TLS handshake failed: " + e.getMessage() + hint;
+            report.conclusion = e.getMessage() + hint;
             return null;
         }
         Report.Phase p = report.phase("tls handshake", session.handshakeTime().toNanos() / 1_000_000.0, Report.Status.OK,
                 session.protocol() + " " + session.cipherSuite());
-        p.details().put("protocol", session.protocol());
-        p.details().put("cipher", session.cipherSuite());
+        p.data().put("protocol", session.protocol());
+        p.data().put("cipher", session.cipherSuite());
         p.details().put("alpn", session.alpn() == null ? "none" : session.alpn());
         p.details().put("sni sent", session.sniSent() == null ? "none" : session.sniSent());
         p.details().put("session resumed", session.resumed() ? "yes" : "no (full handshake)");

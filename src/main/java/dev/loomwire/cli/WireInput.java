@@ -18,6 +18,14 @@ final class WireInput {
         this.in = in;
     }
 
+    /**
+     * Waits (within the socket's read timeout) until at least one byte is buffered, without
+     * consuming it; false at the end of the stream. A read timeout leaves the buffer as it was.
+     */
+    boolean awaitData() throws IOException {
+        return pos < limit || fill();
+    }
+
     /** The next byte, or -1 at the end of the stream. */
     int read() throws IOException {
         if (pos == limit && !fill()) {
