@@ -67,6 +67,7 @@ final class FileCheck {
 
     Report run() {
         report.requestedMode = "check-files";
+        report.chainTitle = "certificates in sslcert";
         for (String k : List.of("sslcert", "sslkey", "sslrootcert")) {
             if (params.containsKey(k)) {
                 report.target.put(k, params.get(k));
@@ -96,7 +97,7 @@ final class FileCheck {
                 PemFiles.checkKeyMatchesCertificate(key, certs.get(0), Path.of(params.get("sslkey")), Path.of(params.get("sslcert")));
                 report.phase("key match", null, Report.Status.OK, "the key belongs to the certificate '" + subject(certs.get(0)) + "'");
             } catch (TlsException e) {
-                report.phase("key match", null, Report.Status.FAIL, "sslkey does not match sslcert: " + e.getMessage());
+                report.phase("key match", null, Report.Status.FAIL, e.getMessage());
             }
         }
         List<X509Certificate> roots = params.containsKey("sslrootcert") ? certificates("sslrootcert", Path.of(params.get("sslrootcert"))) : null;

@@ -30,6 +30,7 @@ final class Report {
     final Map<String, Object> target = new LinkedHashMap<>();
     final List<Phase> phases = new ArrayList<>();
     final List<Map<String, Object>> chain = new ArrayList<>();
+    String chainTitle = "server certificate chain, as sent";
     String trustDescription;
     final List<Verdict> verdicts = new ArrayList<>();
     final List<String> warnings = new ArrayList<>();
@@ -126,8 +127,8 @@ final class Report {
             }
         }
         if (!chain.isEmpty()) {
-            sb.append("\nserver certificate chain (").append(chain.size()).append(chain.size() == 1 ? " certificate" : " certificates")
-                    .append(", as sent):\n");
+            sb.append('\n').append(chainTitle).append(" (").append(chain.size()).append(chain.size() == 1 ? " certificate" : " certificates")
+                    .append("):\n");
             int i = 0;
             for (Map<String, Object> c : chain) {
                 sb.append("  [").append(i++).append("] ").append(c.get("subject")).append('\n');

@@ -51,7 +51,7 @@ class CheckFilesTest {
         Cli.Result r = Cli.run("probe", "--check-files", "sslcert=" + f("client.crt"), "sslkey=" + f("server.key"),
                 "sslrootcert=" + f("ca.crt"));
         assertEquals(1, r.exitCode(), r.toString());
-        assertTrue(r.out().contains("sslkey does not match sslcert"), r.out());
+        assertTrue(r.out().contains("server.key does not match certificate " + f("client.crt")), r.out());
         assertFalse(r.out().contains("PRIVATE KEY"), "no key material: " + r.out());
     }
 
