@@ -140,7 +140,11 @@ final class RedisProbe {
         try {
             WireInput in = new WireInput(socket.getInputStream());
             if (tls && socket instanceof javax.net.ssl.SSLSocket ssl && "TLSv1.3".equals(ssl.getSession().getProtocol())) {
-                awaitPostHandshakeAlert(socket, in);
+                String refused = awaitPostHandshakeAlert(socket, in);
+                if (refused != null) {
+                    return refused;
+                }
+                t0 = System.nanoTime();
             }
             byte[] cmd = password == null ? Resp.command("HELLO", "3") : Resp.command("HELLO", "3", "AUTH", user, password);
             socket.getOutputStream().write(cmd);
@@ -204,18 +208,28 @@ final class RedisProbe {
 
     /**
      * Under TLS 1.3 the server judges the client certificate after our Finished and answers a
-     * refusal with an alert. Writing first races with it (the server's RST can drop the alert), so
+     * refusal with an alert; returns that refusal explained, or {@code null}. Writing first races with it (the server's RST can drop the alert), so
      * give the alert a moment to arrive; Redis sends nothing else before our first command.
      */
-    private void awaitPostHandshakeAlert(Socket socket, WireInput in) throws IOException {
+    private String awaitPostHandshakeAlert(Socket socket, WireInput in) throws IOException {
+        long t0 = System.nanoTime();
         int previous = socket.getSoTimeout();
         socket.setSoTimeout(POST_HANDSHAKE_WAIT_MS);
         try {
             in.awaitData();
         } catch (SocketTimeoutException quiet) {
-            // nothing arrived: the server accepted the session
+            socket.setSoTimeout(previous);
+            report.phase("post-handshake", Report.since(t0), Report.Status.OK, "no TLS alert within " + POST_HANDSHAKE_WAIT_MS
+                    + " ms: the server accepted the session" + (clientCert == null ? " without a client certificate" : " and our client certificate"));
+            return null;
+        } catch (IOException e) {
+            String refusal = TlsProbe.clientCertificateRefusal(e, clientCert != null);
+            String why = refusal != null ? refusal : "the server closed the TLS session right after the handshake: " + e.getMessage();
+            report.phase("post-handshake", Report.since(t0), Report.Status.FAIL, why);
+            return why;
         }
-        socket.setSoTimeout(previous); // not in a finally: a fatal alert closes the socket, and its exception must win
+        socket.setSoTimeout(previous);
+        return null;
     }
 
     /** After a failed handshake: does the port answer a plaintext PING? Then it is a plaintext port. */
