@@ -84,6 +84,10 @@ final class ProbeCommand {
             err.println("probe: " + e.getMessage());
             err.flush();
             return 2;
+        } catch (RuntimeException e) {
+            err.println("probe: unexpected failure (a bug in the probe, please report it): " + e);
+            err.flush();
+            return 1;
         }
     }
 

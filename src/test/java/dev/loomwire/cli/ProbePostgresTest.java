@@ -173,5 +173,8 @@ class ProbePostgresTest {
         assertEquals(2, Cli.run("probe", "host=x sslmode=bogus").exitCode());
         assertEquals(2, Cli.run("probe", "--nope", "host=x").exitCode());
         assertEquals(2, Cli.run("frobnicate").exitCode());
+        Cli.Result help = Cli.run("probe", "--help");
+        assertEquals(0, help.exitCode());
+        assertTrue(help.out().contains("--check-files"), help.out());
     }
 }
