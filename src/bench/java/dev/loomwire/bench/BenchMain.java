@@ -78,6 +78,7 @@ public final class BenchMain {
                 "Drivers: " + Versions.describe() + ".",
                 "TLS everywhere: TLS 1.3 as negotiated, trust = the test root CA (`ca.crt`), host name `localhost` verified"
                         + " (full verification) by every Java driver; the C tools verify the chain (redis-benchmark does not check host names; pgbench uses sslmode=verify-full).",
+                "PostgreSQL: the harness's PostgreSQL 18, database loomwire, user loomwire (SCRAM-SHA-256); pgbench is PostgreSQL 15's.",
                 "Every measured call runs on a virtual thread; subjects of one scenario take turns repetition by repetition.");
         Report report = new Report(runner.results(), Targets.all(only), header, notes);
         Path dir = TestCerts.targetDir().resolve("bench");

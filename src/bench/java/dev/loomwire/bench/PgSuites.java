@@ -1,23 +1,281 @@
 package dev.loomwire.bench;
 
-import java.util.List;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.loomwire.pg.PgConfig;
+import dev.loomwire.pg.PgConnection;
+import dev.loomwire.testing.PgServer;
+import dev.loomwire.testing.TestCerts;
+import dev.loomwire.testing.TestServers;
+import org.postgresql.PGConnection;
 
-/** The PostgreSQL scenarios: waiting for the PostgreSQL driver (branch pg) to reach main. */
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+
+/**
+ * The PostgreSQL scenarios for loomwire and pgjdbc (+ HikariCP for the pooled case), plain and
+ * TLS (sslmode=verify-full, sslrootcert=ca.crt, host localhost), against the harness's PostgreSQL
+ * 18 as user loomwire (SCRAM-SHA-256); pgbench is the C reference.
+ */
 final class PgSuites {
-    static final Scenario SELECT1 = new Scenario("pg", "prepared SELECT 1", "µs", false, 20_000, 3_000);
-    static final Scenario ROWS = new Scenario("pg", "read 200,000 rows", "rows/s", true, 10, 3);
-    static final String PENDING = "the PostgreSQL driver is not on main yet";
+    static final String PGJDBC = "pgjdbc";
+    static final int THREADS = 200;
+    static final int POOL_SIZE = 20;
+    static final int ROWS = 200_000;
+    static final int INSERT_ROWS = 100_000;
+
+    static final Scenario CONNECT = new Scenario("pg", "connect (SCRAM)", "µs", false, 200, 40);
+    static final Scenario SELECT1 = new Scenario("pg", "prepared SELECT 1", "µs", false, 10_000, 2_000);
+    static final Scenario READ = new Scenario("pg", "read 200,000 rows", "rows/s", true, 4, 1);
+    static final Scenario COPY = new Scenario("pg", "COPY 100,000 rows in", "rows/s", true, 2, 1);
+    static final Scenario INSERT = new Scenario("pg", "batched INSERT 100,000 rows", "rows/s", true, 1, 1);
+    static final Scenario POOLED = new Scenario("pg", "200 virtual threads SELECT via pool", "queries/s", true, 100, 20);
 
     private PgSuites() {}
 
-    static void runAll(Runner runner, List<String> notes) {
-        notes.add("PostgreSQL scenarios: not run, " + PENDING + ".");
-    }
-
     static List<Target> targets() {
         return List.of(
-                Target.vs("PG SELECT 1 ≤ 0.8× pgjdbc (plain)", SELECT1, "plain", "pgjdbc", 0.8, false).pending(PENDING),
-                Target.vs("PG 200k rows ≥ 1.25× pgjdbc (plain)", ROWS, "plain", "pgjdbc", 1.25, true).pending(PENDING),
-                Target.tlsOverPlain("PG TLS/plain per-op latency (SELECT 1) ≤ 1.15×", SELECT1, 1.15).pending(PENDING));
+                Target.vs("PG SELECT 1 ≤ 0.8× pgjdbc (plain)", SELECT1, "plain", PGJDBC, 0.8, false),
+                Target.vs("PG SELECT 1 ≤ 0.8× pgjdbc (TLS)", SELECT1, "TLS", PGJDBC, 0.8, false),
+                Target.vs("PG 200k rows ≥ 1.25× pgjdbc (plain)", READ, "plain", PGJDBC, 1.25, true),
+                Target.vs("PG 200k rows ≥ 1.25× pgjdbc (TLS)", READ, "TLS", PGJDBC, 1.25, true),
+                Target.tlsOverPlain("PG TLS/plain per-op latency (SELECT 1) ≤ 1.15×", SELECT1, 1.15));
+    }
+
+    static void runAll(Runner runner, List<String> notes) {
+        PgServer pg = TestServers.pg18();
+        pg.psql("loomwire", "DROP TABLE IF EXISTS bench_rows; CREATE TABLE bench_rows(id int, name text, v float8);"
+                + " INSERT INTO bench_rows SELECT g, 'row number ' || g, g * 1.5 FROM generate_series(1, " + ROWS + ") g;"
+                + " DROP TABLE IF EXISTS bench_insert; CREATE UNLOGGED TABLE bench_insert(id int, name text);"
+                + " GRANT ALL ON bench_rows, bench_insert TO loomwire; ALTER TABLE bench_rows OWNER TO loomwire; ALTER TABLE bench_insert OWNER TO loomwire;");
+        for (String mode : List.of("plain", "TLS", "TLS direct")) {
+            PgConfig cfg = PgConfig.parse(conninfo(pg, mode), Map.of());
+            String url = jdbcUrl(pg, mode);
+            runner.run(CONNECT, mode, List.of(
+                    candidate(RedisSuite.LOOMWIRE, () -> latency(() -> PgConnection.connect(cfg).close()), ""),
+                    candidate(PGJDBC, () -> latency(() -> DriverManager.getConnection(url).close()),
+                            mode.startsWith("TLS") ? "builds an SSLContext per connection (LibPQFactory)" : "")));
+        }
+        for (String mode : List.of("plain", "TLS")) {
+            PgConfig cfg = PgConfig.parse(conninfo(pg, mode), Map.of());
+            String url = jdbcUrl(pg, mode);
+            runner.run(SELECT1, mode, List.of(
+                    candidate(RedisSuite.LOOMWIRE, () -> {
+                        PgConnection c = PgConnection.connect(cfg);
+                        return latency(() -> c.query("SELECT 1").single(), c::close);
+                    }, "query(\"SELECT 1\"): cached prepared statement"),
+                    candidate(PGJDBC, () -> {
+                        Connection c = DriverManager.getConnection(url);
+                        PreparedStatement ps = c.prepareStatement("SELECT 1");
+                        return latency(() -> {
+                            try (ResultSet rs = ps.executeQuery()) {
+                                rs.next();
+                                rs.getInt(1);
+                            }
+                        }, c::close);
+                    }, "one PreparedStatement, server-prepared after 5 uses"),
+                    candidate(Pgbench.NAME, () -> Pgbench.subject(pg, mode, 1, n -> n), "-M prepared -c 1, script SELECT 1; mean latency")));
+            runner.run(READ, mode, List.of(
+                    candidate(RedisSuite.LOOMWIRE, () -> {
+                        PgConnection c = PgConnection.connect(cfg);
+                        return throughput(ROWS, () -> {
+                            long[] sum = {0};
+                            long n = c.stream("SELECT id, name, v FROM bench_rows", List.of(), r -> {
+                                sum[0] += r.getInt(0) + r.getString(1).length() + (long) r.getDouble(2);
+                            });
+                            expect(n, ROWS);
+                        }, c::close);
+                    }, "stream(): rows handed over as they arrive"),
+                    candidate(PGJDBC, () -> {
+                        Connection c = DriverManager.getConnection(url);
+                        return throughput(ROWS, () -> {
+                            long sum = 0;
+                            long n = 0;
+                            try (PreparedStatement ps = c.prepareStatement("SELECT id, name, v FROM bench_rows");
+                                 ResultSet rs = ps.executeQuery()) {
+                                while (rs.next()) {
+                                    sum += rs.getInt(1) + rs.getString(2).length() + (long) rs.getDouble(3);
+                                    n++;
+                                }
+                            }
+                            expect(n, ROWS);
+                        }, c::close);
+                    }, "default fetch size (whole result, as most code runs it)")));
+            byte[] copyData = copyData();
+            runner.run(COPY, mode, List.of(
+                    candidate(RedisSuite.LOOMWIRE, () -> {
+                        PgConnection c = PgConnection.connect(cfg);
+                        return throughput(INSERT_ROWS, () -> {
+                            c.execute("TRUNCATE bench_insert");
+                            expect(c.copyIn("COPY bench_insert (id, name) FROM STDIN", new ByteArrayInputStream(copyData)), INSERT_ROWS);
+                        }, c::close);
+                    }, "copyIn(InputStream), text format; includes TRUNCATE"),
+                    candidate(PGJDBC, () -> {
+                        Connection c = DriverManager.getConnection(url);
+                        return throughput(INSERT_ROWS, () -> {
+                            try (var st = c.createStatement()) {
+                                st.execute("TRUNCATE bench_insert");
+                            }
+                            expect(c.unwrap(PGConnection.class).getCopyAPI()
+                                    .copyIn("COPY bench_insert (id, name) FROM STDIN", new ByteArrayInputStream(copyData)), INSERT_ROWS);
+                        }, c::close);
+                    }, "CopyManager.copyIn(InputStream); includes TRUNCATE")));
+            runner.run(INSERT, mode, List.of(
+                    candidate(RedisSuite.LOOMWIRE, () -> {
+                        PgConnection c = PgConnection.connect(cfg);
+                        String sql = multiRowInsert(1000);
+                        return throughput(INSERT_ROWS, () -> {
+                            c.execute("TRUNCATE bench_insert");
+                            c.begin();
+                            Object[] params = new Object[2000];
+                            for (int base = 0; base < INSERT_ROWS; base += 1000) {
+                                for (int i = 0; i < 1000; i++) {
+                                    params[2 * i] = base + i;
+                                    params[2 * i + 1] = "name " + (base + i);
+                                }
+                                c.execute(sql, params);
+                            }
+                            c.commit();
+                        }, c::close);
+                    }, "no batch API: multi-row INSERT, 1,000 rows (2,000 parameters) per statement, one transaction"),
+                    candidate(PGJDBC, () -> {
+                        Connection c = DriverManager.getConnection(url);
+                        return throughput(INSERT_ROWS, () -> {
+                            try (var st = c.createStatement()) {
+                                st.execute("TRUNCATE bench_insert");
+                            }
+                            c.setAutoCommit(false);
+                            try (PreparedStatement ps = c.prepareStatement("INSERT INTO bench_insert (id, name) VALUES (?, ?)")) {
+                                for (int i = 0; i < INSERT_ROWS; i++) {
+                                    ps.setInt(1, i);
+                                    ps.setString(2, "name " + i);
+                                    ps.addBatch();
+                                    if (i % 1000 == 999) {
+                                        ps.executeBatch();
+                                    }
+                                }
+                            }
+                            c.commit();
+                            c.setAutoCommit(true);
+                        }, c::close);
+                    }, "addBatch/executeBatch every 1,000 rows, one transaction")));
+            runner.run(POOLED, mode, List.of(
+                    candidate(RedisSuite.LOOMWIRE, () -> {
+                        BlockingQueue<PgConnection> pool = new ArrayBlockingQueue<>(POOL_SIZE);
+                        for (int i = 0; i < POOL_SIZE; i++) {
+                            pool.add(PgConnection.connect(cfg));
+                        }
+                        return RedisSuite.concurrent(THREADS, i -> n -> {
+                            PgConnection c = pool.take();
+                            try {
+                                c.query("SELECT $1::int", n).single();
+                            } finally {
+                                pool.put(c);
+                            }
+                        }, () -> pool.forEach(PgConnection::close));
+                    }, "PgPool not on main yet: a " + POOL_SIZE + "-connection ArrayBlockingQueue in the benchmark"),
+                    candidate(PGJDBC + " + HikariCP", () -> {
+                        HikariConfig hc = new HikariConfig();
+                        hc.setJdbcUrl(url);
+                        hc.setMaximumPoolSize(POOL_SIZE);
+                        hc.setMinimumIdle(POOL_SIZE);
+                        hc.setConnectionTimeout(60_000);
+                        HikariDataSource ds = new HikariDataSource(hc);
+                        return RedisSuite.concurrent(THREADS, i -> n -> {
+                            try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT ?::int")) {
+                                ps.setInt(1, n);
+                                try (ResultSet rs = ps.executeQuery()) {
+                                    rs.next();
+                                }
+                            }
+                        }, ds::close);
+                    }, "HikariCP pool of " + POOL_SIZE),
+                    candidate(Pgbench.NAME, () -> Pgbench.subject(pg, mode, POOL_SIZE, n -> n * THREADS),
+                            "-M prepared -c " + POOL_SIZE + " -j 2, script SELECT 1")));
+        }
+    }
+
+    private static String multiRowInsert(int rows) {
+        StringBuilder sb = new StringBuilder("INSERT INTO bench_insert (id, name) VALUES ");
+        for (int i = 0; i < rows; i++) {
+            sb.append(i == 0 ? "" : ", ").append("($").append(2 * i + 1).append("::int, $").append(2 * i + 2).append("::text)");
+        }
+        return sb.toString();
+    }
+
+    private static byte[] copyData() {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < INSERT_ROWS; i++) {
+            sb.append(i).append('\t').append("name ").append(i).append('\n');
+        }
+        return sb.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    static String conninfo(PgServer pg, String mode) {
+        String base = "host=" + Trust.HOST + " port=" + pg.port() + " dbname=loomwire user=" + PgServer.USER
+                + " password=" + PgServer.PASSWORD;
+        return switch (mode) {
+            case "plain" -> base + " sslmode=disable";
+            case "TLS" -> base + " sslmode=verify-full sslrootcert=" + TestCerts.file("ca.crt");
+            default -> base + " sslmode=verify-full sslnegotiation=direct sslrootcert=" + TestCerts.file("ca.crt");
+        };
+    }
+
+    static String jdbcUrl(PgServer pg, String mode) {
+        String base = "jdbc:postgresql://" + Trust.HOST + ":" + pg.port() + "/loomwire?user=" + PgServer.USER
+                + "&password=" + PgServer.PASSWORD;
+        return switch (mode) {
+            case "plain" -> base + "&sslmode=disable";
+            case "TLS" -> base + "&sslmode=verify-full&sslrootcert=" + TestCerts.file("ca.crt");
+            default -> base + "&sslmode=verify-full&sslNegotiation=direct&sslrootcert=" + TestCerts.file("ca.crt");
+        };
+    }
+
+    private static Runner.Candidate candidate(String driver, Runner.Opener opener, String note) {
+        return new Runner.Candidate(driver, opener, note);
+    }
+
+    private static Subject latency(Op op) {
+        return latency(op, () -> {});
+    }
+
+    private static Subject latency(Op op, RedisSuite.Closer closer) {
+        return new Subject() {
+            public Sample rep(int n) throws Exception {
+                return Measure.latency(n, op);
+            }
+
+            public void close() throws Exception {
+                closer.close();
+            }
+        };
+    }
+
+    private static Subject throughput(int opsPerBatch, Op batch, RedisSuite.Closer closer) {
+        return new Subject() {
+            public Sample rep(int n) throws Exception {
+                return Measure.throughput(n, opsPerBatch, batch);
+            }
+
+            public void close() throws Exception {
+                closer.close();
+            }
+        };
+    }
+
+    private static void expect(long got, long expected) {
+        if (got != expected) {
+            throw new IllegalStateException("expected " + expected + " rows, got " + got);
+        }
     }
 }

@@ -340,6 +340,12 @@ final class RedisSuite implements AutoCloseable {
 
     /** {@value #THREADS} virtual threads released together, each running {@code n} operations; p99 is per operation. */
     static Subject concurrent(PerThread perThread, Closer closer) throws Exception {
+        return concurrent(THREADS, perThread, closer);
+    }
+
+    /** {@code threads} virtual threads released together, each running {@code n} operations; p99 is per operation. */
+    static Subject concurrent(int threads, PerThread perThread, Closer closer) throws Exception {
+        final int THREADS = threads;
         IntOp[] ops = new IntOp[THREADS];
         for (int i = 0; i < THREADS; i++) {
             ops[i] = perThread.forThread(i);
