@@ -50,12 +50,12 @@ final class RedisSuite implements AutoCloseable {
     static final int THREADS = 1000;
     static final int POOL_SIZE = 50;
 
-    static final Scenario CONNECT = new Scenario("redis", "connect + PING", "µs", false, 400, 60);
-    static final Scenario GET = new Scenario("redis", "GET latency (1 connection)", "µs", false, 20_000, 3_000);
-    static final Scenario SETGET_1K = new Scenario("redis", "SET+GET 1 KiB", "µs", false, 5_000, 1_000);
-    static final Scenario SETGET_100K = new Scenario("redis", "SET+GET 100 KiB", "µs", false, 500, 100);
-    static final Scenario PIPELINE = new Scenario("redis", "pipeline of 1,000 GETs", "GET/s", true, 60, 12);
-    static final Scenario THREADS_1000 = new Scenario("redis", "1,000 virtual threads GET/SET", "ops/s", true, 100, 20);
+    static final Scenario CONNECT = new Scenario("redis", "connect + PING", "µs", false, 200, 50);
+    static final Scenario GET = new Scenario("redis", "GET latency (1 connection)", "µs", false, 10_000, 2_000);
+    static final Scenario SETGET_1K = new Scenario("redis", "SET+GET 1 KiB", "µs", false, 3_000, 600);
+    static final Scenario SETGET_100K = new Scenario("redis", "SET+GET 100 KiB", "µs", false, 300, 60);
+    static final Scenario PIPELINE = new Scenario("redis", "pipeline of 1,000 GETs", "GET/s", true, 40, 10);
+    static final Scenario THREADS_1000 = new Scenario("redis", "1,000 virtual threads GET/SET", "ops/s", true, 50, 10);
     static final Scenario IDLE = new Scenario("redis", "idle TLS connections (heap)", "KiB/conn", false, 10_000, 1_000);
 
     private final RedisServer server;
@@ -86,7 +86,7 @@ final class RedisSuite implements AutoCloseable {
                         });
                     }, ""),
                     tool(mode, List.of("-t", "ping", "-c", "1", "-k", "0"), n -> n, RedisBenchmarkTool.latency("PING_MBULK"),
-                            "-t ping -c 1 -k 0 (reconnects for every request)")));
+                            "-t ping -c 1 -k 0 (reconnects for every request; verifies the chain, not the host name)")));
             if (mode.equals("TLS")) {
                 runner.run(CONNECT, "TLS", List.of(candidate(JEDIS + " (SslOptions)", () -> latency(() -> {
                     try (Jedis j = new Jedis(hostAndPort(mode), jedisSslOptionsConfig())) {
@@ -113,7 +113,15 @@ final class RedisSuite implements AutoCloseable {
                         sync.set("bench:get", "0123456789abcdef");
                         return latency(() -> sync.get("bench:get"), c::close);
                     }, "sync API"),
-                    tool(mode, List.of("-t", "get", "-c", "1", "-d", "16"), n -> n, RedisBenchmarkTool.latency("GET"), "-t get -c 1")));
+                    tool(mode, List.of("-t", "set,get", "-c", "1", "-d", "16"), n -> n, RedisBenchmarkTool.latency("GET"), "-t set,get -c 1 -d 16: the GET row"),
+                    candidate(LOOMWIRE + ", platform thread", () -> {
+                        RedisConnection c = RedisConnection.connect(config(mode));
+                        return onPlatformThread(latency(() -> c.get("bench:get"), c::close));
+                    }, "same loop on a platform thread: shows what parking a virtual thread on the poller costs"),
+                    candidate(JEDIS + ", platform thread", () -> {
+                        Jedis j = new Jedis(hostAndPort(mode), jedisConfig(mode));
+                        return onPlatformThread(latency(() -> j.get("bench:get"), j::close));
+                    }, "same loop on a platform thread")));
         }
         for (Scenario s : List.of(SETGET_1K, SETGET_100K)) {
             int size = s == SETGET_1K ? 1024 : 100 * 1024;
@@ -190,8 +198,8 @@ final class RedisSuite implements AutoCloseable {
                             }
                         }, c::close);
                     }, "async API, auto-flush off"),
-                    tool(mode, List.of("-t", "get", "-c", "1", "-P", "1000", "-d", "16"), n -> Math.max(n * 1000, 500_000), RedisBenchmarkTool.rate("GET"),
-                            "-t get -c 1 -P 1000")));
+                    tool(mode, List.of("-t", "set,get", "-c", "1", "-P", "1000", "-d", "16"), n -> Math.max(n * 1000, 300_000), RedisBenchmarkTool.rate("GET"),
+                            "-t set,get -c 1 -P 1000 -d 16: the GET row")));
         }
         for (String mode : List.of("plain", "TLS")) {
             runner.run(THREADS_1000, mode, List.of(
@@ -241,8 +249,8 @@ final class RedisSuite implements AutoCloseable {
                             };
                         }, c::close);
                     }, "one shared connection, sync API"),
-                    tool(mode, List.of("-t", "get,set", "-c", "50", "-d", "16"), n -> Math.max(n * THREADS, 200_000), RedisBenchmarkTool.mixedRate(),
-                            "-t get,set -c 50: harmonic mean of the GET and SET rates")));
+                    tool(mode, List.of("-t", "set,get", "-c", "50", "-d", "16"), n -> Math.max(n * THREADS, 200_000), RedisBenchmarkTool.mixedRate(),
+                            "-t set,get -c 50 -d 16: harmonic mean of the GET and SET rates")));
         }
         runIdle(runner);
     }
@@ -308,6 +316,32 @@ final class RedisSuite implements AutoCloseable {
     private Runner.Candidate tool(String mode, List<String> args, java.util.function.IntUnaryOperator requests,
                                   RedisBenchmarkTool.Reading reading, String note) {
         return candidate(RedisBenchmarkTool.NAME, () -> RedisBenchmarkTool.subject(server, mode, args, requests, reading), note);
+    }
+
+    /** Runs each repetition of {@code subject} on a new platform thread instead of the runner's virtual thread. */
+    static Subject onPlatformThread(Subject subject) {
+        return new Subject() {
+            public Sample rep(int n) throws Exception {
+                Sample[] result = new Sample[1];
+                Exception[] failure = new Exception[1];
+                Thread t = Thread.ofPlatform().start(() -> {
+                    try {
+                        result[0] = subject.rep(n);
+                    } catch (Exception e) {
+                        failure[0] = e;
+                    }
+                });
+                t.join();
+                if (failure[0] != null) {
+                    throw failure[0];
+                }
+                return result[0];
+            }
+
+            public void close() throws Exception {
+                subject.close();
+            }
+        };
     }
 
     private static Subject latency(Op op) {

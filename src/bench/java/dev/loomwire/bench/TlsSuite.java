@@ -33,9 +33,9 @@ import javax.net.ssl.TrustManagerFactory;
  * AES-GCM (and ChaCha20) through a JDK SSLSocket into a loopback JDK SSLServerSocket sink.
  */
 final class TlsSuite {
-    static final Scenario HANDSHAKE_RSA = new Scenario("tls", "connect + handshake, RSA-2048 cert", "µs", false, 300, 50);
-    static final Scenario HANDSHAKE_EC = new Scenario("tls", "connect + handshake, ECDSA P-256 cert", "µs", false, 300, 50);
-    static final Scenario BULK = new Scenario("tls", "bulk write through SSLSocket", "MB/s", true, 256, 48);
+    static final Scenario HANDSHAKE_RSA = new Scenario("tls", "connect + handshake, RSA-2048 cert", "µs", false, 150, 40);
+    static final Scenario HANDSHAKE_EC = new Scenario("tls", "connect + handshake, ECDSA P-256 cert", "µs", false, 150, 40);
+    static final Scenario BULK = new Scenario("tls", "bulk write through SSLSocket", "MB/s", true, 128, 32);
 
     static final String JDK_RESUMED = "JDK SSLSocket, session cache";
     static final String JDK_FULL = "JDK SSLSocket, no resumption";
