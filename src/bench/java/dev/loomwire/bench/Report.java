@@ -151,38 +151,41 @@ final class Report {
             if (t.peerMode() != null && !t.peerMode().equals(t.mode()) && t.pendingReason() == null) {
                 double v = value(t);
                 if (!Double.isNaN(v)) {
-                    bars.add(new Bar(t.scenario().title() + ": TLS ÷ plain, inverted", 1 / v));
+                    bars.add(new Bar(t.scenario().title() + ": loomwire plain µs ÷ TLS µs", 1 / v));
                 }
             }
         }
-        double max = Math.max(2.0, bars.stream().mapToDouble(Bar::advantage).max().orElse(2.0));
-        max = Math.min(max, 10.0);
-        int labelW = 430, plotW = 520, rowH = 22, top = 60;
+        double span = 4; // log2 range each side of 1.0x: 1/16x .. 16x
+        int labelW = 430, plotW = 560, rowH = 22, top = 60;
         int height = top + bars.size() * rowH + 40;
-        int width = labelW + plotW + 90;
+        int width = labelW + plotW + 40;
         StringBuilder s = new StringBuilder();
         s.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" font-family=\"sans-serif\" font-size=\"12\">\n", width, height));
         s.append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
-        s.append("<text x=\"10\" y=\"22\" font-size=\"16\" font-weight=\"bold\">loomwire vs peers: advantage per scenario (same run, medians)</text>\n");
-        s.append("<text x=\"10\" y=\"42\" fill=\"#555\">bar = peer µs ÷ loomwire µs, or loomwire rate ÷ peer rate; right of the 1.0× line: loomwire is better</text>\n");
-        double scale = plotW / max;
-        int x0 = labelW;
+        s.append("<text x=\"10\" y=\"22\" font-size=\"16\" font-weight=\"bold\">loomwire vs peers: advantage per scenario (same run, medians, log scale)</text>\n");
+        s.append("<text x=\"10\" y=\"42\" fill=\"#555\">bar = peer µs ÷ loomwire µs, or loomwire rate ÷ peer rate; green, right of 1×: loomwire better; red, left: peer better</text>\n");
+        double half = plotW / 2.0;
+        double x1 = labelW + half;
+        int bottom = top + bars.size() * rowH;
+        for (int k = (int) -span; k <= span; k++) {
+            double x = x1 + k / span * half;
+            s.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"%s\" stroke-width=\"%s\"/>\n",
+                    x, top, x, bottom, k == 0 ? "#000" : "#ddd", k == 0 ? "1.5" : "1"));
+            String tick = k >= 0 ? (1 << k) + "×" : "1/" + (1 << -k) + "×";
+            s.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" fill=\"#555\">%s</text>\n", x, bottom + 16, tick));
+        }
         for (int i = 0; i < bars.size(); i++) {
             Bar b = bars.get(i);
             int y = top + i * rowH;
-            double w = Math.min(b.advantage(), max) * scale;
+            double l = Math.max(-span, Math.min(span, Math.log(b.advantage()) / Math.log(2)));
+            double w = Math.abs(l) / span * half;
+            double x = l >= 0 ? x1 : x1 - w;
             String color = b.advantage() >= 1 ? "#2e8b57" : "#c0392b";
-            s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>\n", x0 - 6, y + 15, esc(b.label())));
-            s.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\"/>\n", x0, y + 4, w, rowH - 6, color));
-            s.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\">%s</text>\n", x0 + w + 4, y + 15,
-                    esc(ratio(b.advantage()) + (b.advantage() > max ? " (clipped)" : ""))));
-        }
-        for (double g = 0; g <= max + 1e-9; g += max > 5 ? 2 : 0.5) {
-            double x = x0 + g * scale;
-            s.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"%s\" stroke-width=\"%s\"/>\n",
-                    x, top, x, top + bars.size() * rowH, g == 1.0 ? "#000" : "#ddd", g == 1.0 ? "1.5" : "1"));
-            s.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" fill=\"#555\">%s</text>\n",
-                    x, top + bars.size() * rowH + 16, String.format(Locale.ROOT, "%.1f×", g)));
+            s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>\n", labelW - 6, y + 15, esc(b.label())));
+            s.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\"/>\n", x, y + 4, Math.max(w, 1), rowH - 6, color));
+            double tx = l >= 0 ? x1 + w + 4 : x1 - w - 4;
+            s.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"%s\">%s</text>\n", tx, y + 15,
+                    l >= 0 ? "start" : "end", esc(ratio(b.advantage()))));
         }
         s.append("</svg>\n");
         return s.toString();
