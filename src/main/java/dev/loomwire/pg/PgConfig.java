@@ -335,7 +335,7 @@ public final class PgConfig {
     }
 
     /** The name the TLS layer verifies and sends as SNI: host, or hostaddr when no host was given. */
-    String tlsHost() {
+    public String tlsHost() {
         if (host == null && sslMode == SslMode.VERIFY_FULL) {
             throw new PgConnectionException("host name must be specified for a verified SSL connection (sslmode=verify-full with only hostaddr)");
         }
