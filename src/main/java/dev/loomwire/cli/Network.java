@@ -14,6 +14,12 @@ import java.util.List;
 final class Network {
     private Network() {}
 
+    /** The DNS and TCP phases: a connected socket, or {@code null} when either failed (the report says why). */
+    static Socket open(Report report, String host, String hostaddr, int port, Duration timeout) {
+        List<InetAddress> addresses = resolve(report, host, hostaddr);
+        return addresses == null ? null : connect(report, addresses, port, timeout);
+    }
+
     /** Resolves {@code host} (or takes {@code hostaddr}, which the driver's parser checked is numeric) and records the DNS phase; {@code null} if that failed. */
     static List<InetAddress> resolve(Report report, String host, String hostaddr) {
         long t0 = System.nanoTime();

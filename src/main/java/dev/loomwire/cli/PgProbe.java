@@ -87,11 +87,7 @@ final class PgProbe {
             report.conclusion = why;
             return;
         }
-        List<InetAddress> addresses = Network.resolve(report, cfg.host(), cfg.hostaddr());
-        if (addresses == null) {
-            return;
-        }
-        Socket socket = Network.connect(report, addresses, cfg.port(), timeout);
+        Socket socket = Network.open(report, cfg.host(), cfg.hostaddr(), cfg.port(), timeout);
         if (socket == null) {
             return;
         }

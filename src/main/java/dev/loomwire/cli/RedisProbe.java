@@ -57,11 +57,7 @@ final class RedisProbe {
     private void probe() {
         describeTarget();
         report.requestedMode = tls != null ? verify : "plaintext";
-        List<InetAddress> addresses = Network.resolve(report, cfg.host(), null);
-        if (addresses == null) {
-            return;
-        }
-        Socket socket = Network.connect(report, addresses, cfg.port(), timeout);
+        Socket socket = Network.open(report, cfg.host(), null, cfg.port(), timeout);
         if (socket == null) {
             return;
         }
