@@ -343,7 +343,7 @@ public final class PgConfig {
     }
 
     /** libpq refuses private keys others can read: 0600 or less, or 0640 or less when owned by root. */
-    static void checkKeyPermissions(Path key) {
+    public static void checkKeyPermissions(Path key) {
         Set<java.nio.file.attribute.PosixFilePermission> perms;
         String owner;
         try {
