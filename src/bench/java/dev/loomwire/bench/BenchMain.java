@@ -69,7 +69,7 @@ public final class BenchMain {
         }
         Duration took = Duration.ofNanos(System.nanoTime() - t0);
         List<String> header = List.of(
-                String.format(Locale.ROOT, "Run: %s, `./loomwire bench%s`, %s run, %d repetitions per subject (plus one warm-up), took %d s.",
+                String.format(Locale.ROOT, "Run: %s, `./loomwire bench%s`, %s run, %d repetitions per subject (plus one warm-up; sliced latency scenarios take more, shorter turns: see Reps), took %d s.",
                         Instant.now().toString().substring(0, 19) + "Z", String.join(" ", args).isEmpty() ? "" : " " + String.join(" ", args),
                         quick ? "quick" : "full", reps, took.toSeconds()),
                 String.format(Locale.ROOT, "Machine: %d CPUs, %s %s, Java %s (%s), heap max %d MiB. Servers: loopback, started by the test harness.",

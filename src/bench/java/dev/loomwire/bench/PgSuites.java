@@ -35,7 +35,7 @@ final class PgSuites {
     static final int INSERT_ROWS = 100_000;
 
     static final Scenario CONNECT = new Scenario("pg", "connect (SCRAM)", "µs", false, 100, 30);
-    static final Scenario SELECT1 = new Scenario("pg", "prepared SELECT 1", "µs", false, 5_000, 1_500);
+    static final Scenario SELECT1 = new Scenario("pg", "prepared SELECT 1", "µs", false, 6_000, 1_500, 4);
     static final Scenario READ = new Scenario("pg", "read 200,000 rows", "rows/s", true, 3, 1);
     static final Scenario COPY = new Scenario("pg", "COPY 100,000 rows in", "rows/s", true, 2, 1);
     static final Scenario INSERT = new Scenario("pg", "batched INSERT 100,000 rows", "rows/s", true, 1, 1);

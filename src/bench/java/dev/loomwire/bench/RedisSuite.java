@@ -51,8 +51,8 @@ final class RedisSuite implements AutoCloseable {
     static final int POOL_SIZE = 50;
 
     static final Scenario CONNECT = new Scenario("redis", "connect + PING", "µs", false, 200, 50);
-    static final Scenario GET = new Scenario("redis", "GET latency (1 connection)", "µs", false, 10_000, 2_000);
-    static final Scenario SETGET_1K = new Scenario("redis", "SET+GET 1 KiB", "µs", false, 3_000, 600);
+    static final Scenario GET = new Scenario("redis", "GET latency (1 connection)", "µs", false, 10_000, 2_000, 4);
+    static final Scenario SETGET_1K = new Scenario("redis", "SET+GET 1 KiB", "µs", false, 3_000, 600, 3);
     static final Scenario SETGET_100K = new Scenario("redis", "SET+GET 100 KiB", "µs", false, 300, 60);
     static final Scenario PIPELINE = new Scenario("redis", "pipeline of 1,000 GETs", "GET/s", true, 40, 10);
     static final Scenario THREADS_1000 = new Scenario("redis", "1,000 virtual threads GET/SET", "ops/s", true, 50, 10);

@@ -101,7 +101,7 @@ final class Report {
                 case "pg" -> "PostgreSQL";
                 case "tls" -> "TLS alone";
                 default -> e.getKey();
-            }).append("\n\n| Scenario | Mode | Driver | Median | p99 µs | loomwire ÷ peer | Note |\n|---|---|---|---:|---:|---:|---|\n");
+            }).append("\n\n| Scenario | Mode | Driver | Median | p99 µs | loomwire ÷ peer | Reps | Note |\n|---|---|---|---:|---:|---:|---:|---|\n");
             for (Result r : e.getValue()) {
                 String ratioCell = "";
                 if (!r.driver().equals(RedisSuite.LOOMWIRE) && r.measured()) {
@@ -114,7 +114,7 @@ final class Report {
                 md.append("| ").append(r.scenario().title()).append(" | ").append(r.mode()).append(" | ")
                         .append(r.driver().equals(RedisSuite.LOOMWIRE) ? "**loomwire**" : r.driver()).append(" | ")
                         .append(r.measured() ? number(r.median()) + " " + r.scenario().unit() : "failed").append(" | ")
-                        .append(number(r.p99Micros())).append(" | ").append(ratioCell).append(" | ")
+                        .append(number(r.p99Micros())).append(" | ").append(ratioCell).append(" | ").append(r.reps()).append(" | ")
                         .append(r.note() == null ? "" : r.note().replace("|", "/")).append(" |\n");
             }
             md.append('\n');

@@ -75,6 +75,7 @@ final class Runner {
                 add(Result.failed(s, mode, c.driver(), "could not open: " + describe(e)));
             }
         }
+        int reps = this.reps * s.slices();
         double[][] values = new double[live.size()][reps];
         double[][] p99s = new double[live.size()][reps];
         String[] failures = new String[live.size()];
