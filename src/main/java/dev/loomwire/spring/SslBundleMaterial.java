@@ -42,7 +42,9 @@ public record SslBundleMaterial(String name, List<X509Certificate> trust, Privat
                     }
                 }
                 if (trust.isEmpty()) {
-                    throw new IllegalStateException("SSL bundle \"" + name + "\": its trust store holds no certificates");
+                    throw new IllegalStateException("SSL bundle \"" + name + "\": its trust store holds no certificates"
+                            + " (Java sees no trusted certificates in a PKCS#12 trust store made by openssl:"
+                            + " use a PEM bundle, a JKS store, or keytool -importcert)");
                 }
             }
             KeyStore keyStore = stores.getKeyStore();
