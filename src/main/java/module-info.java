@@ -7,4 +7,5 @@ module dev.loomwire {
 
     exports dev.loomwire.tls;
     exports dev.loomwire.redis;
+    exports dev.loomwire.pool;
 }
