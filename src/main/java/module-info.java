@@ -7,5 +7,6 @@ module dev.loomwire {
 
     exports dev.loomwire.tls;
     exports dev.loomwire.redis;
+    exports dev.loomwire.pg;
     exports dev.loomwire.pool;
 }

@@ -1,0 +1,586 @@
+package dev.loomwire.pg;
+
+import dev.loomwire.tls.TlsConfig;
+import dev.loomwire.tls.TlsVerification;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Everything needed to open a {@link PgConnection}, with libpq's parameter names and meanings.
+ * Built from a conninfo string or URI ({@link #parse(String)}) or a {@link Builder}; defaults come
+ * from the PG* environment variables, {@code ~/.postgresql/} and {@code ~/.pgpass} like libpq.
+ * Immutable. {@link #toString()} never shows passwords.
+ */
+public final class PgConfig {
+    /** Default connect_timeout when none is given. libpq waits indefinitely; set 0 for that. */
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(30);
+
+    /** Parameter keywords and the environment variables that give their defaults (null = none). */
+    private static final Map<String, String> KEYWORDS = new LinkedHashMap<>();
+
+    static {
+        String[][] k = {
+            {"host", "PGHOST"}, {"hostaddr", "PGHOSTADDR"}, {"port", "PGPORT"}, {"user", "PGUSER"},
+            {"password", "PGPASSWORD"}, {"passfile", "PGPASSFILE"}, {"dbname", "PGDATABASE"},
+            {"options", "PGOPTIONS"}, {"application_name", "PGAPPNAME"}, {"fallback_application_name", null},
+            {"connect_timeout", "PGCONNECT_TIMEOUT"}, {"client_encoding", "PGCLIENTENCODING"},
+            {"sslmode", "PGSSLMODE"}, {"sslnegotiation", "PGSSLNEGOTIATION"}, {"sslrootcert", "PGSSLROOTCERT"},
+            {"sslcert", "PGSSLCERT"}, {"sslkey", "PGSSLKEY"}, {"sslpassword", null}, {"sslcrl", "PGSSLCRL"},
+            {"sslcrldir", "PGSSLCRLDIR"}, {"sslsni", "PGSSLSNI"}, {"sslcertmode", "PGSSLCERTMODE"},
+            {"ssl_min_protocol_version", "PGSSLMINPROTOCOLVERSION"},
+            {"ssl_max_protocol_version", "PGSSLMAXPROTOCOLVERSION"}, {"sslkeylogfile", null},
+            {"sslcompression", "PGSSLCOMPRESSION"}, {"channel_binding", "PGCHANNELBINDING"},
+            {"require_auth", "PGREQUIREAUTH"}, {"gssencmode", "PGGSSENCMODE"},
+            {"keepalives", null}, {"keepalives_idle", null}, {"keepalives_interval", null},
+            {"keepalives_count", null}, {"tcp_user_timeout", null},
+        };
+        for (String[] e : k) {
+            KEYWORDS.put(e[0], e[1]);
+        }
+    }
+
+    private static final Set<String> TLS_VERSIONS = Set.of("TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3");
+
+    private final String host;
+    private final String hostaddr;
+    private final int port;
+    private final String user;
+    private final String password;
+    private final String database;
+    private final String options;
+    private final String applicationName;
+    private final Duration connectTimeout;
+    private final SslMode sslMode;
+    private final SslNegotiation sslNegotiation;
+    private final String sslRootCert;
+    private final Path sslCert;
+    private final Path sslKey;
+    private final String sslPassword;
+    private final Path sslCrl;
+    private final Path sslCrlDir;
+    private final boolean sslSni;
+    private final SslCertMode sslCertMode;
+    private final String sslMinProtocol;
+    private final String sslMaxProtocol;
+    private final Path sslKeyLogFile;
+    private final ChannelBindingMode channelBinding;
+    private final RequireAuth requireAuth;
+    private final String gssEncMode;
+    private final Path defaultRootCert;
+
+    private PgConfig(Map<String, String> v, Map<String, String> env) {
+        Path home = Path.of(env.getOrDefault("HOME", System.getProperty("user.home", ".")));
+        Path pgDir = home.resolve(".postgresql");
+        defaultRootCert = pgDir.resolve("root.crt");
+        host = v.getOrDefault("host", v.containsKey("hostaddr") ? null : "localhost");
+        hostaddr = v.get("hostaddr");
+        port = v.containsKey("port") ? Integer.parseInt(v.get("port")) : 5432;
+        user = v.getOrDefault("user", env.getOrDefault("USER", System.getProperty("user.name", "postgres")));
+        database = v.getOrDefault("dbname", user);
+        options = v.get("options");
+        applicationName = v.getOrDefault("application_name", v.get("fallback_application_name"));
+        connectTimeout = v.containsKey("connect_timeout")
+                ? libpqTimeout(Integer.parseInt(v.get("connect_timeout"))) : DEFAULT_CONNECT_TIMEOUT;
+        sslNegotiation = SslNegotiation.parse(v.getOrDefault("sslnegotiation", "postgres"));
+        String root = v.get("sslrootcert");
+        if (root == null && Files.isRegularFile(pgDir.resolve("root.crt"))) {
+            root = pgDir.resolve("root.crt").toString();
+        }
+        sslRootCert = root;
+        SslMode mode = SslMode.parse(v.getOrDefault("sslmode", "prefer"));
+        if ("system".equals(root)) {
+            if (!v.containsKey("sslmode")) {
+                mode = SslMode.VERIFY_FULL;
+            } else if (mode != SslMode.VERIFY_FULL) {
+                throw new PgConfigException("weak sslmode \"" + mode.keyword()
+                        + "\" may not be used with sslrootcert=system (use \"verify-full\")");
+            }
+        }
+        sslMode = mode;
+        if (sslNegotiation == SslNegotiation.DIRECT && !sslMode.requiresEncryption()) {
+            throw new PgConfigException("weak sslmode \"" + sslMode.keyword()
+                    + "\" may not be used with sslnegotiation=direct (use \"require\", \"verify-ca\", or \"verify-full\")");
+        }
+        sslCertMode = SslCertMode.parse(v.getOrDefault("sslcertmode", "allow"));
+        sslCert = fileOrDefault(v.get("sslcert"), pgDir.resolve("postgresql.crt"));
+        sslKey = v.containsKey("sslkey") ? Path.of(v.get("sslkey"))
+                : sslCert != null ? pgDir.resolve("postgresql.key") : null;
+        sslPassword = v.get("sslpassword");
+        Path crl = v.containsKey("sslcrl") ? Path.of(v.get("sslcrl")) : null;
+        sslCrlDir = v.containsKey("sslcrldir") ? Path.of(v.get("sslcrldir")) : null;
+        if (crl == null && sslCrlDir == null && Files.isRegularFile(pgDir.resolve("root.crl"))) {
+            crl = pgDir.resolve("root.crl");
+        }
+        sslCrl = crl;
+        sslSni = !"0".equals(v.getOrDefault("sslsni", "1"));
+        sslMinProtocol = v.getOrDefault("ssl_min_protocol_version", "TLSv1.2");
+        sslMaxProtocol = v.get("ssl_max_protocol_version");
+        sslKeyLogFile = v.containsKey("sslkeylogfile") ? Path.of(v.get("sslkeylogfile")) : null;
+        channelBinding = ChannelBindingMode.parse(v.getOrDefault("channel_binding", "prefer"));
+        requireAuth = v.containsKey("require_auth") ? RequireAuth.parse(v.get("require_auth")) : RequireAuth.any();
+        gssEncMode = v.getOrDefault("gssencmode", "disable");
+        String pw = v.get("password");
+        if (pw == null) {
+            Path passfile = v.containsKey("passfile") ? Path.of(v.get("passfile")) : home.resolve(".pgpass");
+            String lookupHost = host != null ? host : hostaddr;
+            pw = PgPass.lookup(passfile, lookupHost, port, database, user).orElse(null);
+        }
+        password = pw;
+    }
+
+    private static Path fileOrDefault(String value, Path dflt) {
+        if (value != null) {
+            return Path.of(value);
+        }
+        return Files.isRegularFile(dflt) ? dflt : null;
+    }
+
+    private static Duration libpqTimeout(int seconds) {
+        if (seconds <= 0) {
+            return Duration.ZERO;
+        }
+        return Duration.ofSeconds(Math.max(2, seconds));
+    }
+
+    /** Parses a conninfo string or URI; defaults from {@link System#getenv()}. */
+    public static PgConfig parse(String conninfo) {
+        return builder().conninfo(conninfo).build();
+    }
+
+    /** Parses a conninfo string or URI with the given environment (for PG* defaults, HOME). */
+    public static PgConfig parse(String conninfo, Map<String, String> environment) {
+        return builder().environment(environment).conninfo(conninfo).build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Host name to verify and send as SNI; null when only hostaddr was given. */
+    public String host() {
+        return host;
+    }
+
+    /** Numeric address to connect to instead of resolving host; null if not given. */
+    public String hostaddr() {
+        return hostaddr;
+    }
+
+    /** Where the socket goes: hostaddr if given, else host. */
+    public String connectAddress() {
+        return hostaddr != null ? hostaddr : host;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String user() {
+        return user;
+    }
+
+    /** The password (from the parameters, PGPASSWORD or the password file), if any. */
+    public Optional<String> password() {
+        return Optional.ofNullable(password);
+    }
+
+    public String database() {
+        return database;
+    }
+
+    public Optional<String> options() {
+        return Optional.ofNullable(options);
+    }
+
+    public Optional<String> applicationName() {
+        return Optional.ofNullable(applicationName);
+    }
+
+    /** Limit for the whole connection set-up; {@link Duration#ZERO} = none. */
+    public Duration connectTimeout() {
+        return connectTimeout;
+    }
+
+    public SslMode sslMode() {
+        return sslMode;
+    }
+
+    public SslNegotiation sslNegotiation() {
+        return sslNegotiation;
+    }
+
+    /** Root certificate file (explicit or ~/.postgresql/root.crt if present), "system", or null. */
+    public Optional<String> sslRootCert() {
+        return Optional.ofNullable(sslRootCert);
+    }
+
+    public Optional<Path> sslCert() {
+        return Optional.ofNullable(sslCert);
+    }
+
+    public Optional<Path> sslKey() {
+        return Optional.ofNullable(sslKey);
+    }
+
+    public Optional<Path> sslCrl() {
+        return Optional.ofNullable(sslCrl);
+    }
+
+    public Optional<Path> sslCrlDir() {
+        return Optional.ofNullable(sslCrlDir);
+    }
+
+    public boolean sslSni() {
+        return sslSni;
+    }
+
+    public SslCertMode sslCertMode() {
+        return sslCertMode;
+    }
+
+    public String sslMinProtocolVersion() {
+        return sslMinProtocol;
+    }
+
+    public Optional<String> sslMaxProtocolVersion() {
+        return Optional.ofNullable(sslMaxProtocol);
+    }
+
+    public ChannelBindingMode channelBinding() {
+        return channelBinding;
+    }
+
+    public RequireAuth requireAuth() {
+        return requireAuth;
+    }
+
+    public String gssEncMode() {
+        return gssEncMode;
+    }
+
+    /**
+     * How the TLS layer must check the server, libpq style: verify-full checks chain and host,
+     * verify-ca the chain; require, prefer and allow check the chain exactly when a root
+     * certificate is available (sslrootcert or ~/.postgresql/root.crt), otherwise nothing.
+     */
+    public TlsVerification tlsVerification() {
+        return switch (sslMode) {
+            case VERIFY_FULL -> TlsVerification.FULL;
+            case VERIFY_CA -> TlsVerification.CA;
+            case DISABLE -> TlsVerification.NONE;
+            default -> sslRootCert != null ? TlsVerification.CA : TlsVerification.NONE;
+        };
+    }
+
+    /** The TLS layer configuration these parameters mean; fails naming the parameter when a file is missing. */
+    public TlsConfig toTlsConfig() {
+        try {
+            return buildTlsConfig();
+        } catch (IllegalArgumentException e) {
+            throw new PgConnectionException("invalid TLS settings: " + e.getMessage(), e);
+        }
+    }
+
+    private TlsConfig buildTlsConfig() {
+        TlsVerification verification = tlsVerification();
+        TlsConfig.Builder b = TlsConfig.builder().verification(verification);
+        if (verification != TlsVerification.NONE) {
+            if (sslRootCert == null) {
+                throw new PgConnectionException("sslmode=" + sslMode.keyword() + ": root certificate file \""
+                        + defaultRootCert + "\" does not exist; either provide the file (sslrootcert), use the system's"
+                        + " trusted roots with sslrootcert=system, or change sslmode to disable server"
+                        + " certificate verification");
+            }
+            if ("system".equals(sslRootCert)) {
+                b.trustSystem();
+            } else {
+                Path root = Path.of(sslRootCert);
+                if (!Files.isRegularFile(root)) {
+                    throw new PgConnectionException("sslrootcert: root certificate file \"" + root + "\" does not exist");
+                }
+                b.trustPemFile(root);
+            }
+            if (sslCrl != null) {
+                requireFile("sslcrl", sslCrl);
+                b.crl(sslCrl);
+            }
+            if (sslCrlDir != null) {
+                b.crl(sslCrlDir);
+            }
+        }
+        if (sslCert != null && sslCertMode != SslCertMode.DISABLE) {
+            requireFile("sslcert", sslCert);
+            if (sslKey == null || !Files.isRegularFile(sslKey)) {
+                throw new PgConnectionException("sslkey: certificate present, but not private key file \""
+                        + sslKey + "\"");
+            }
+            checkKeyPermissions(sslKey);
+            b.clientCertificate(sslCert, sslKey, sslPassword == null ? null : sslPassword.toCharArray());
+        }
+        b.sni(sslSni).alpn("postgresql").minProtocol(sslMinProtocol);
+        if (sslMaxProtocol != null) {
+            b.maxProtocol(sslMaxProtocol);
+        }
+        if (sslKeyLogFile != null) {
+            b.keyLogFile(sslKeyLogFile);
+        }
+        return b.build();
+    }
+
+    /** The name the TLS layer verifies and sends as SNI: host, or hostaddr when no host was given. */
+    String tlsHost() {
+        if (host == null && sslMode == SslMode.VERIFY_FULL) {
+            throw new PgConnectionException("host name must be specified for a verified SSL connection (sslmode=verify-full with only hostaddr)");
+        }
+        return host != null ? host : hostaddr;
+    }
+
+    /** libpq refuses private keys others can read: 0600 or less, or 0640 or less when owned by root. */
+    static void checkKeyPermissions(Path key) {
+        Set<java.nio.file.attribute.PosixFilePermission> perms;
+        String owner;
+        try {
+            perms = Files.getPosixFilePermissions(key);
+            owner = Files.getOwner(key).getName();
+        } catch (UnsupportedOperationException | java.io.IOException e) {
+            return;
+        }
+        boolean others = perms.stream().anyMatch(p -> p.name().startsWith("OTHERS"));
+        boolean groupBeyondRead = perms.stream().anyMatch(p -> p.name().startsWith("GROUP") && !p.name().equals("GROUP_READ"));
+        boolean groupRead = perms.contains(java.nio.file.attribute.PosixFilePermission.GROUP_READ);
+        if (others || groupBeyondRead || (groupRead && !owner.equals("root"))) {
+            throw new PgConnectionException("sslkey: private key file \"" + key + "\" has group or world access; file must"
+                    + " have permissions u=rw (0600) or less if owned by the current user, or permissions u=rw,g=r (0640)"
+                    + " or less if owned by root");
+        }
+    }
+
+    private static void requireFile(String param, Path p) {
+        if (!Files.isRegularFile(p)) {
+            throw new PgConnectionException(param + ": file \"" + p + "\" does not exist");
+        }
+        if (!Files.isReadable(p)) {
+            throw new PgConnectionException(param + ": file \"" + p + "\" is not readable");
+        }
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder s = new StringBuilder("PgConfig{");
+        s.append("host=").append(host);
+        if (hostaddr != null) {
+            s.append(", hostaddr=").append(hostaddr);
+        }
+        s.append(", port=").append(port).append(", user=").append(user).append(", dbname=").append(database)
+                .append(", password=").append(password == null ? "<none>" : "<hidden>")
+                .append(", sslmode=").append(sslMode.keyword())
+                .append(", sslnegotiation=").append(sslNegotiation.name().toLowerCase(Locale.ROOT));
+        if (sslRootCert != null) {
+            s.append(", sslrootcert=").append(sslRootCert);
+        }
+        if (sslCert != null) {
+            s.append(", sslcert=").append(sslCert).append(", sslkey=").append(sslKey);
+        }
+        if (sslPassword != null) {
+            s.append(", sslpassword=<hidden>");
+        }
+        s.append(", channel_binding=").append(channelBinding.name().toLowerCase(Locale.ROOT));
+        return s.append('}').toString();
+    }
+
+    /** Builds a {@link PgConfig}; values are validated when set, defaults resolved in {@link #build()}. */
+    public static final class Builder {
+        private final Map<String, String> values = new LinkedHashMap<>();
+        private Map<String, String> environment = System.getenv();
+
+        private Builder() {}
+
+        /** Environment for PG* defaults and HOME (default {@link System#getenv()}); pass Map.of() to ignore it. */
+        public Builder environment(Map<String, String> env) {
+            this.environment = Map.copyOf(Objects.requireNonNull(env, "env"));
+            return this;
+        }
+
+        /** Applies every parameter of a conninfo string or URI. */
+        public Builder conninfo(String conninfo) {
+            ConnInfoParser.parse(Objects.requireNonNull(conninfo, "conninfo"), this);
+            return this;
+        }
+
+        /** Sets one parameter by its libpq keyword, validating the value. */
+        public Builder set(String keyword, String value) {
+            if (!KEYWORDS.containsKey(keyword)) {
+                throw new PgConfigException("unknown parameter \"" + keyword + "\"");
+            }
+            Objects.requireNonNull(value, keyword);
+            validate(keyword, value);
+            values.put(keyword, value);
+            return this;
+        }
+
+        public Builder host(String v) {
+            return set("host", v);
+        }
+
+        public Builder hostaddr(String v) {
+            return set("hostaddr", v);
+        }
+
+        public Builder port(int v) {
+            return set("port", Integer.toString(v));
+        }
+
+        public Builder user(String v) {
+            return set("user", v);
+        }
+
+        public Builder password(String v) {
+            return set("password", v);
+        }
+
+        public Builder database(String v) {
+            return set("dbname", v);
+        }
+
+        public Builder sslMode(SslMode v) {
+            return set("sslmode", v.keyword());
+        }
+
+        public Builder sslNegotiation(SslNegotiation v) {
+            return set("sslnegotiation", v.name().toLowerCase(Locale.ROOT));
+        }
+
+        /** A PEM file, or "system" for the JDK's trust store (forces verify-full). */
+        public Builder sslRootCert(String v) {
+            return set("sslrootcert", v);
+        }
+
+        public Builder sslCert(Path v) {
+            return set("sslcert", v.toString());
+        }
+
+        public Builder sslKey(Path v) {
+            return set("sslkey", v.toString());
+        }
+
+        public Builder sslPassword(String v) {
+            return set("sslpassword", v);
+        }
+
+        public Builder channelBinding(ChannelBindingMode v) {
+            return set("channel_binding", v.name().toLowerCase(Locale.ROOT));
+        }
+
+        public Builder requireAuth(String v) {
+            return set("require_auth", v);
+        }
+
+        /** Whole-connect limit, whole seconds as libpq (values below 2 s become 2 s; 0 = none). */
+        public Builder connectTimeout(Duration v) {
+            return set("connect_timeout", Long.toString(v.toSeconds()));
+        }
+
+        public Builder applicationName(String v) {
+            return set("application_name", v);
+        }
+
+        public Builder options(String v) {
+            return set("options", v);
+        }
+
+        public PgConfig build() {
+            Map<String, String> merged = new LinkedHashMap<>();
+            for (Map.Entry<String, String> e : KEYWORDS.entrySet()) {
+                String envValue = e.getValue() == null ? null : environment.get(e.getValue());
+                if (envValue != null && !envValue.isEmpty()) {
+                    try {
+                        validate(e.getKey(), envValue);
+                    } catch (PgConfigException ex) {
+                        throw new PgConfigException("environment variable " + e.getValue() + ": " + ex.getMessage());
+                    }
+                    merged.put(e.getKey(), envValue);
+                }
+            }
+            merged.putAll(values);
+            return new PgConfig(merged, environment);
+        }
+
+        private static void validate(String key, String value) {
+            switch (key) {
+                case "port" -> {
+                    int p = parseInt(key, value);
+                    if (p < 1 || p > 65535) {
+                        throw new PgConfigException("invalid port number \"" + value + "\"");
+                    }
+                }
+                case "connect_timeout", "keepalives", "keepalives_idle", "keepalives_interval",
+                     "keepalives_count", "tcp_user_timeout" -> parseInt(key, value);
+                case "hostaddr" -> {
+                    if (!isIpLiteral(value)) {
+                        throw new PgConfigException("invalid hostaddr value \"" + value
+                                + "\" (must be a numeric IP address)");
+                    }
+                }
+                case "sslmode" -> SslMode.parse(value);
+                case "sslnegotiation" -> SslNegotiation.parse(value);
+                case "sslcertmode" -> SslCertMode.parse(value);
+                case "channel_binding" -> ChannelBindingMode.parse(value);
+                case "require_auth" -> RequireAuth.parse(value);
+                case "sslsni", "sslcompression" -> {
+                    if (!value.equals("0") && !value.equals("1")) {
+                        throw new PgConfigException("invalid " + key + " value \"" + value + "\" (must be 0 or 1)");
+                    }
+                }
+                case "ssl_min_protocol_version", "ssl_max_protocol_version" -> {
+                    if (!TLS_VERSIONS.contains(value)) {
+                        throw new PgConfigException("invalid " + key + " value \"" + value
+                                + "\" (one of TLSv1, TLSv1.1, TLSv1.2, TLSv1.3)");
+                    }
+                }
+                case "client_encoding" -> {
+                    String enc = value.toUpperCase(Locale.ROOT).replace("-", "");
+                    if (!enc.equals("UTF8") && !enc.equals("UNICODE") && !enc.equals("AUTO")) {
+                        throw new PgConfigException("unsupported client_encoding \"" + value + "\" (only UTF8)");
+                    }
+                }
+                case "gssencmode" -> {
+                    if (!Set.of("disable", "allow", "prefer", "require").contains(value)) {
+                        throw new PgConfigException("invalid gssencmode value \"" + value + "\"");
+                    }
+                }
+                default -> { }
+            }
+        }
+
+        private static int parseInt(String key, String value) {
+            try {
+                return Integer.parseInt(value.trim());
+            } catch (NumberFormatException e) {
+                throw new PgConfigException("invalid integer value \"" + value + "\" for " + key);
+            }
+        }
+
+        static boolean isIpLiteral(String s) {
+            if (s.contains(":")) {
+                return s.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == ':' || c == '.');
+            }
+            String[] parts = s.split("\\.", -1);
+            if (parts.length != 4) {
+                return false;
+            }
+            for (String p : parts) {
+                if (p.isEmpty() || p.length() > 3 || !p.chars().allMatch(Character::isDigit) || Integer.parseInt(p) > 255) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+}

@@ -1,0 +1,658 @@
+package dev.loomwire.pg;
+
+import dev.loomwire.pg.protocol.BackendMessage;
+import dev.loomwire.pg.protocol.BackendMessage.*;
+import dev.loomwire.pg.protocol.ByteSink;
+import dev.loomwire.pg.protocol.Frontend;
+import dev.loomwire.pg.protocol.ProtocolException;
+import dev.loomwire.tls.TlsConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One PostgreSQL session over TCP, optionally TLS, with libpq's connection parameters. Blocking;
+ * meant for one (virtual) thread at a time: not thread-safe, except {@link #cancel()}, which
+ * may be called from any thread. A server error leaves the connection usable; a network or
+ * protocol failure closes it and throws {@link PgConnectionException}.
+ */
+public final class PgConnection implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PgConnection.class);
+    private static final Logger NOTICE_LOG = LoggerFactory.getLogger("dev.loomwire.pg.notice");
+    private static final int STATEMENT_CACHE_SIZE = 256;
+    private static final int COPY_CHUNK = 64 * 1024;
+
+    private final PgConfig config;
+    private final TlsConfig tlsConfig;
+    private final PgStream stream;
+    private final PgTlsInfo tls;
+    private final int processId;
+    private final byte[] secretKey;
+    private final Map<String, String> parameters;
+    private final ArrayDeque<PgNotification> notifications = new ArrayDeque<>();
+    private final Map<String, PreparedStatement> statements =
+            new LinkedHashMap<>(16, 0.75f, true);
+    private final List<String> statementsToClose = new ArrayList<>();
+    private Consumer<PgNotice> noticeHandler = PgConnection::logNotice;
+    private char transactionStatus;
+    private int statementCounter;
+    private volatile boolean closed;
+    private OutputStream copyOutSink;
+    private IOException copyOutFailure;
+
+    /** A named server-side statement and the result formats to request for it. */
+    private static final class PreparedStatement {
+        final String name;
+        short[] resultFormats;
+
+        PreparedStatement(String name) {
+            this.name = name;
+        }
+    }
+
+    private PgConnection(PgConfig config, TlsConfig tlsConfig, Connector.Established e) {
+        this.config = config;
+        this.tlsConfig = tlsConfig;
+        this.stream = e.stream();
+        this.tls = e.tls();
+        this.processId = e.processId();
+        this.secretKey = e.secretKey();
+        this.parameters = new HashMap<>(e.parameters());
+        this.transactionStatus = e.transactionStatus();
+    }
+
+    /** Connects with a libpq conninfo string ({@code host=... sslmode=...}) or a {@code postgresql://} URI. */
+    public static PgConnection connect(String conninfo) {
+        return connect(PgConfig.parse(conninfo));
+    }
+
+    public static PgConnection connect(PgConfig config) {
+        TlsConfig tlsConfig = Connector.tlsConfigFor(config);
+        Connector.Established e = Connector.connect(config, tlsConfig, PgConnection::logNotice);
+        PgConnection c = new PgConnection(config, tlsConfig, e);
+        LOG.debug("connected to {} (pid {}, {})", config.connectAddress(), c.processId,
+                c.tls == null ? "no TLS" : c.tls.protocol());
+        return c;
+    }
+
+    private static void logNotice(PgNotice n) {
+        switch (n.severity()) {
+            case "WARNING" -> NOTICE_LOG.warn("{}", n);
+            case "DEBUG" -> NOTICE_LOG.debug("{}", n);
+            default -> NOTICE_LOG.info("{}", n);
+        }
+    }
+
+    /** Replaces the notice handler (default: SLF4J logger {@code dev.loomwire.pg.notice}). */
+    public void onNotice(Consumer<PgNotice> handler) {
+        this.noticeHandler = handler == null ? PgConnection::logNotice : handler;
+    }
+
+    public PgConfig config() {
+        return config;
+    }
+
+    /** TLS facts when the connection is encrypted, empty otherwise. */
+    public Optional<PgTlsInfo> tls() {
+        return Optional.ofNullable(tls);
+    }
+
+    /** Backend process id (pg_backend_pid()). */
+    public int processId() {
+        return processId;
+    }
+
+    /** A server parameter reported by ParameterStatus (server_version, TimeZone, ...). */
+    public Optional<String> parameter(String name) {
+        return Optional.ofNullable(parameters.get(name));
+    }
+
+    public String serverVersion() {
+        return parameters.getOrDefault("server_version", "");
+    }
+
+    /** 'I' idle, 'T' in a transaction block, 'E' in a failed transaction block. */
+    public char transactionStatus() {
+        return transactionStatus;
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    // ---------------------------------------------------------------- queries
+
+    /** Runs one statement with parameters ($1, $2...) and returns all its rows. */
+    public PgResult query(String sql, Object... params) {
+        List<PgRow> rows = new ArrayList<>();
+        Holder h = extended(sql, params, rows::add);
+        return new PgResult(h.columns, rows, h.tag);
+    }
+
+    /**
+     * Runs one statement and hands each row to {@code consumer} as it arrives, without keeping
+     * the result in memory. Returns the number of rows (or affected rows).
+     */
+    public long stream(String sql, List<?> params, Consumer<PgRow> consumer) {
+        return PgResult.affectedRows(extended(sql, params.toArray(), consumer).tag);
+    }
+
+    /**
+     * Runs a statement and returns the affected row count. Without parameters the simple query
+     * protocol is used, so several statements separated by ';' are allowed (the last count wins).
+     */
+    public long execute(String sql, Object... params) {
+        if (params.length == 0) {
+            List<PgResult> results = simpleQuery(sql);
+            return results.isEmpty() ? 0 : results.get(results.size() - 1).affectedRows();
+        }
+        return PgResult.affectedRows(extended(sql, params, r -> { }).tag);
+    }
+
+    /** Simple query protocol: one or more statements, text results, one PgResult per statement. */
+    public List<PgResult> simpleQuery(String sql) {
+        ensureOpen();
+        ByteSink out = new ByteSink();
+        appendPendingCloses(out);
+        Frontend.query(out, sql);
+        List<PgResult> results = new ArrayList<>();
+        Holder h = new Holder();
+        List<PgRow> rows = new ArrayList<>();
+        run(out, m -> {
+            switch (m) {
+                case RowDescription rd -> {
+                    h.setColumns(rd);
+                    rows.clear();
+                }
+                case DataRow d -> rows.add(h.row(d));
+                case CommandComplete c -> {
+                    results.add(new PgResult(h.columns, rows, c.tag()));
+                    h.columns = List.of();
+                    rows.clear();
+                }
+                case EmptyQueryResponse e -> { }
+                default -> unexpected(m);
+            }
+        });
+        return results;
+    }
+
+    public void begin() {
+        execute("BEGIN");
+    }
+
+    public void commit() {
+        execute("COMMIT");
+    }
+
+    public void rollback() {
+        execute("ROLLBACK");
+    }
+
+    /** Runs {@code work} in a transaction: commits if it returns, rolls back if it throws. */
+    public <T> T inTransaction(Function<PgConnection, T> work) {
+        begin();
+        T result;
+        try {
+            result = work.apply(this);
+        } catch (Throwable t) {
+            if (!closed) {
+                try {
+                    rollback();
+                } catch (PgException r) {
+                    t.addSuppressed(r);
+                }
+            }
+            throw t;
+        }
+        commit();
+        return result;
+    }
+
+    /** Result being assembled: columns of the current statement and its command tag. */
+    private static final class Holder {
+        List<PgColumn> columns = List.of();
+        Map<String, Integer> byName = Map.of();
+        String tag = "";
+
+        void setColumns(RowDescription rd) {
+            List<PgColumn> cols = new ArrayList<>(rd.fields().size());
+            Map<String, Integer> names = new HashMap<>();
+            for (Field f : rd.fields()) {
+                names.putIfAbsent(f.name(), cols.size());
+                cols.add(new PgColumn(f.name(), f.typeOid(), f.tableOid(), f.columnNumber(), f.typeModifier(), f.format()));
+            }
+            columns = Collections.unmodifiableList(cols);
+            byName = names;
+        }
+
+        PgRow row(DataRow d) {
+            if (d.values().length != columns.size()) {
+                throw new ProtocolException("DataRow has " + d.values().length + " columns, RowDescription "
+                        + columns.size());
+            }
+            return new PgRow(columns, byName, d.values());
+        }
+    }
+
+    private Holder extended(String sql, Object[] params, Consumer<PgRow> rowConsumer) {
+        ensureOpen();
+        PgTypes.Param[] encoded = new PgTypes.Param[params.length];
+        int[] oids = new int[params.length];
+        short[] formats = new short[params.length];
+        byte[][] values = new byte[params.length][];
+        StringBuilder key = new StringBuilder(sql).append('\0');
+        for (int i = 0; i < params.length; i++) {
+            try {
+                encoded[i] = PgTypes.encode(params[i]);
+            } catch (PgException e) {
+                throw new PgException("parameter $" + (i + 1) + ": " + e.getMessage());
+            }
+            oids[i] = encoded[i].oid();
+            formats[i] = encoded[i].format();
+            values[i] = encoded[i].value();
+            key.append(oids[i]).append(',');
+        }
+        String cacheKey = key.toString();
+        PreparedStatement cached = statements.get(cacheKey);
+        PreparedStatement st = cached != null ? cached : new PreparedStatement("lw_" + (++statementCounter));
+
+        ByteSink out = new ByteSink(64 + sql.length());
+        appendPendingCloses(out);
+        if (cached == null) {
+            Frontend.parse(out, st.name, sql, oids);
+        }
+        Frontend.bind(out, "", st.name, formats, values,
+                st.resultFormats == null ? new short[0] : st.resultFormats);
+        Frontend.describe(out, 'P', "");
+        Frontend.execute(out, "", 0);
+        Frontend.sync(out);
+
+        Holder h = new Holder();
+        RuntimeException[] consumerFailure = new RuntimeException[1];
+        try {
+            run(out, m -> {
+                switch (m) {
+                    case ParseComplete p -> cache(cacheKey, st);
+                    case BindComplete b -> { }
+                    case NoData n -> st.resultFormats = new short[0];
+                    case RowDescription rd -> {
+                        h.setColumns(rd);
+                        if (st.resultFormats == null) {
+                            st.resultFormats = binaryWherePossible(rd);
+                        }
+                    }
+                    case DataRow d -> {
+                        PgRow row = h.row(d);
+                        if (consumerFailure[0] == null) {
+                            try {
+                                rowConsumer.accept(row);
+                            } catch (RuntimeException e) {
+                                consumerFailure[0] = e;
+                            }
+                        }
+                    }
+                    case CommandComplete c -> h.tag = c.tag();
+                    case EmptyQueryResponse e -> { }
+                    case PortalSuspended s -> { }
+                    default -> unexpected(m);
+                }
+            });
+        } catch (PgServerException e) {
+            String state = e.sqlState();
+            if (state.equals("0A000") || state.equals("26000") || state.equals("42P05")) {
+                forget(cacheKey);
+            }
+            throw e;
+        }
+        if (consumerFailure[0] != null) {
+            throw consumerFailure[0];
+        }
+        return h;
+    }
+
+    private static short[] binaryWherePossible(RowDescription rd) {
+        short[] f = new short[rd.fields().size()];
+        for (int i = 0; i < f.length; i++) {
+            f[i] = (short) (Oid.binaryDecodable(rd.fields().get(i).typeOid()) ? 1 : 0);
+        }
+        return f;
+    }
+
+    private void cache(String key, PreparedStatement st) {
+        statements.put(key, st);
+        if (statements.size() > STATEMENT_CACHE_SIZE) {
+            var eldest = statements.entrySet().iterator().next();
+            statementsToClose.add(eldest.getValue().name);
+            statements.remove(eldest.getKey());
+        }
+    }
+
+    private void forget(String key) {
+        PreparedStatement st = statements.remove(key);
+        if (st != null) {
+            statementsToClose.add(st.name);
+        }
+    }
+
+    private void appendPendingCloses(ByteSink out) {
+        for (String name : statementsToClose) {
+            Frontend.close(out, 'S', name);
+        }
+        statementsToClose.clear();
+    }
+
+    /** Number of statements in the prepared statement cache. */
+    public int preparedStatementCount() {
+        return statements.size();
+    }
+
+    private static void unexpected(BackendMessage m) {
+        throw new ProtocolException("unexpected " + m.getClass().getSimpleName() + " in query response");
+    }
+
+    /**
+     * Writes the request once, then dispatches messages until ReadyForQuery. Asynchronous
+     * messages are handled here; the first ErrorResponse is thrown after ReadyForQuery, so the
+     * connection stays usable.
+     */
+    private void run(ByteSink request, Consumer<BackendMessage> handler) {
+        PgServerException error = null;
+        try {
+            stream.write(request);
+            while (true) {
+                BackendMessage m = stream.read();
+                switch (m) {
+                    case ReadyForQuery r -> {
+                        transactionStatus = r.transactionStatus();
+                        if (error != null) {
+                            throw error;
+                        }
+                        return;
+                    }
+                    case ErrorResponse e -> {
+                        if (error == null) {
+                            error = PgServerException.of(e.fields());
+                        }
+                        if ("FATAL".equals(e.fields().get('V')) || "PANIC".equals(e.fields().get('V'))) {
+                            closeBroken();
+                            throw error;
+                        }
+                    }
+                    case CopyInResponse c -> {
+                        ByteSink fail = new ByteSink();
+                        Frontend.copyFail(fail, "COPY FROM STDIN needs PgConnection.copyIn");
+                        stream.write(fail);
+                    }
+                    case CopyOutResponse c -> { }
+                    case CopyData d -> {
+                        if (copyOutSink != null && copyOutFailure == null) {
+                            try {
+                                copyOutSink.write(d.data());
+                            } catch (IOException e) {
+                                copyOutFailure = e;
+                            }
+                        }
+                    }
+                    case CopyDone d -> { }
+                    case CloseComplete c -> { }
+                    default -> {
+                        if (!asynchronous(m) && error == null) {
+                            handler.accept(m);
+                        }
+                    }
+                }
+            }
+        } catch (IOException e) {
+            closeBroken();
+            throw new PgConnectionException("connection to the server was lost: " + e.getMessage(), e);
+        } catch (ProtocolException e) {
+            closeBroken();
+            throw new PgConnectionException("protocol error: " + e.getMessage() + "; connection closed", e);
+        }
+    }
+
+    /** Handles NoticeResponse, NotificationResponse, ParameterStatus; true if {@code m} was one. */
+    private boolean asynchronous(BackendMessage m) {
+        switch (m) {
+            case NoticeResponse n -> {
+                try {
+                    noticeHandler.accept(new PgNotice(n.fields()));
+                } catch (RuntimeException e) {
+                    LOG.warn("notice handler failed", e);
+                }
+                return true;
+            }
+            case NotificationResponse n -> {
+                notifications.add(new PgNotification(n.processId(), n.channel(), n.payload()));
+                return true;
+            }
+            case ParameterStatus p -> {
+                parameters.put(p.name(), p.value());
+                return true;
+            }
+            default -> {
+                return false;
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- LISTEN / NOTIFY
+
+    /** A notification that already arrived, or empty; never blocks. */
+    public Optional<PgNotification> pollNotification() {
+        return Optional.ofNullable(notifications.poll());
+    }
+
+    /** Waits up to {@code timeout} for a notification (after LISTEN); empty if none came. */
+    public Optional<PgNotification> waitForNotification(Duration timeout) {
+        ensureOpen();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try {
+            while (notifications.isEmpty()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                stream.socket().setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, left / 1_000_000)));
+                BackendMessage m;
+                try {
+                    m = stream.read();
+                } catch (SocketTimeoutException e) {
+                    if (stream.midMessage()) {
+                        throw e;
+                    }
+                    break;
+                }
+                if (m instanceof ErrorResponse e) {
+                    closeBroken();
+                    throw PgServerException.of(e.fields());
+                }
+                if (!asynchronous(m)) {
+                    throw new ProtocolException("unexpected " + stream.lastTypeName() + " while idle");
+                }
+            }
+            stream.socket().setSoTimeout(0);
+        } catch (IOException e) {
+            closeBroken();
+            throw new PgConnectionException("connection to the server was lost: " + e.getMessage(), e);
+        } catch (ProtocolException e) {
+            closeBroken();
+            throw new PgConnectionException("protocol error: " + e.getMessage() + "; connection closed", e);
+        }
+        return pollNotification();
+    }
+
+    // ---------------------------------------------------------------- COPY
+
+    /** {@code COPY ... FROM STDIN}: streams {@code data} to the server; returns the number of rows copied. */
+    public long copyIn(String sql, InputStream data) {
+        ensureOpen();
+        ByteSink out = new ByteSink();
+        appendPendingCloses(out);
+        Frontend.query(out, sql);
+        String[] tag = {""};
+        boolean[] sent = {false};
+        IOException[] readFailure = new IOException[1];
+        try {
+            stream.write(out);
+            PgServerException error = null;
+            while (true) {
+                BackendMessage m = stream.read();
+                switch (m) {
+                    case CopyInResponse c -> {
+                        readFailure[0] = sendCopyData(data);
+                        sent[0] = true;
+                    }
+                    case CommandComplete c -> tag[0] = c.tag();
+                    case ErrorResponse e -> {
+                        if (error == null) {
+                            error = PgServerException.of(e.fields());
+                        }
+                    }
+                    case ReadyForQuery r -> {
+                        transactionStatus = r.transactionStatus();
+                        if (readFailure[0] != null) {
+                            throw new PgException("COPY FROM STDIN aborted: reading the input failed: "
+                                    + readFailure[0].getMessage(), readFailure[0]);
+                        }
+                        if (error != null) {
+                            throw error;
+                        }
+                        if (!sent[0]) {
+                            throw new PgException("statement is not COPY ... FROM STDIN: " + sql);
+                        }
+                        return PgResult.affectedRows(tag[0]);
+                    }
+                    case CopyOutResponse c -> { }
+                    case CopyData d -> { }
+                    case CopyDone d -> { }
+                    case RowDescription rd -> { }
+                    case DataRow d -> { }
+                    case CloseComplete c -> { }
+                    case EmptyQueryResponse e -> { }
+                    default -> {
+                        if (!asynchronous(m)) {
+                            unexpected(m);
+                        }
+                    }
+                }
+            }
+        } catch (IOException e) {
+            closeBroken();
+            throw new PgConnectionException("connection to the server was lost during COPY: " + e.getMessage(), e);
+        } catch (ProtocolException e) {
+            closeBroken();
+            throw new PgConnectionException("protocol error: " + e.getMessage() + "; connection closed", e);
+        }
+    }
+
+    /** Sends the input as CopyData then CopyDone; on an input failure sends CopyFail and returns the failure. */
+    private IOException sendCopyData(InputStream data) throws IOException {
+        byte[] chunk = new byte[COPY_CHUNK];
+        ByteSink out = new ByteSink(COPY_CHUNK + 16);
+        while (true) {
+            int n;
+            try {
+                n = data.readNBytes(chunk, 0, chunk.length);
+            } catch (IOException e) {
+                out.clear();
+                Frontend.copyFail(out, "client input failed");
+                stream.write(out);
+                return e;
+            }
+            out.clear();
+            if (n > 0) {
+                Frontend.copyData(out, chunk, 0, n);
+            }
+            if (n < chunk.length) {
+                Frontend.copyDone(out);
+                stream.write(out);
+                return null;
+            }
+            stream.write(out);
+        }
+    }
+
+    /** {@code COPY ... TO STDOUT}: writes the data to {@code sink}; returns the number of rows copied. */
+    public long copyOut(String sql, OutputStream sink) {
+        ensureOpen();
+        ByteSink out = new ByteSink();
+        appendPendingCloses(out);
+        Frontend.query(out, sql);
+        String[] tag = {""};
+        copyOutSink = sink;
+        copyOutFailure = null;
+        try {
+            run(out, m -> {
+                switch (m) {
+                    case CommandComplete c -> tag[0] = c.tag();
+                    case RowDescription rd -> { }
+                    case DataRow d -> { }
+                    default -> unexpected(m);
+                }
+            });
+        } finally {
+            copyOutSink = null;
+        }
+        if (copyOutFailure != null) {
+            throw new PgException("COPY TO STDOUT: writing the output failed: " + copyOutFailure.getMessage(),
+                    copyOutFailure);
+        }
+        return PgResult.affectedRows(tag[0]);
+    }
+
+    // ---------------------------------------------------------------- cancel / close
+
+    /**
+     * Asks the server to cancel the statement running on this connection. Safe to call from any
+     * thread; opens a new connection negotiated like this one (TLS when this one is encrypted)
+     * and sends CancelRequest. The cancelled statement fails with {@link PgQueryCanceledException}.
+     */
+    public void cancel() {
+        Connector.cancel(config, tlsConfig, tls, processId, secretKey);
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new PgConnectionException("connection is closed");
+        }
+    }
+
+    private void closeBroken() {
+        closed = true;
+        stream.close();
+    }
+
+    /** Sends Terminate and closes the socket. Idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            ByteSink out = new ByteSink(8);
+            Frontend.terminate(out);
+            stream.write(out);
+        } catch (IOException e) {
+            LOG.debug("Terminate not sent: {}", e.getMessage());
+        } finally {
+            stream.close();
+        }
+    }
+}

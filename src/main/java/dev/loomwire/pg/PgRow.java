@@ -1,0 +1,304 @@
+package dev.loomwire.pg;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * One result row. Columns are addressed by 0-based index or by name (first match); typed getters
+ * convert the wire value (text or binary) and return null for SQL NULL (primitive-returning
+ * getters throw on NULL instead: check {@link #isNull(int)}).
+ */
+public final class PgRow {
+    private final List<PgColumn> columns;
+    private final Map<String, Integer> byName;
+    private final byte[][] values;
+
+    PgRow(List<PgColumn> columns, Map<String, Integer> byName, byte[][] values) {
+        this.columns = columns;
+        this.byName = byName;
+        this.values = values;
+    }
+
+    public int size() {
+        return values.length;
+    }
+
+    public List<PgColumn> columns() {
+        return columns;
+    }
+
+    /** Index of a column by name; throws naming the column if absent. */
+    public int indexOf(String column) {
+        Integer i = byName.get(column);
+        if (i == null) {
+            throw new PgException("no column \"" + column + "\" in result (columns: "
+                    + columns.stream().map(PgColumn::name).toList() + ")");
+        }
+        return i;
+    }
+
+    private byte[] raw(int i) {
+        if (i < 0 || i >= values.length) {
+            throw new PgException("column index " + i + " out of range 0.." + (values.length - 1));
+        }
+        return values[i];
+    }
+
+    public boolean isNull(int i) {
+        return raw(i) == null;
+    }
+
+    public boolean isNull(String column) {
+        return isNull(indexOf(column));
+    }
+
+    /** The value as its natural Java type (Integer for int4, String for text, List for arrays...), or null. */
+    public Object get(int i) {
+        byte[] v = raw(i);
+        if (v == null) {
+            return null;
+        }
+        PgColumn c = columns.get(i);
+        return PgTypes.decode(c.typeOid(), c.format(), v);
+    }
+
+    public Object get(String column) {
+        return get(indexOf(column));
+    }
+
+    /** The value converted to {@code type}; null for SQL NULL. */
+    public <T> T get(int i, Class<T> type) {
+        Object o = get(i);
+        if (o == null) {
+            return null;
+        }
+        try {
+            return type.cast(convert(o, type, i));
+        } catch (ArithmeticException | ClassCastException | NumberFormatException e) {
+            throw new PgException("column " + i + " (\"" + columns.get(i).name() + "\", type OID "
+                    + columns.get(i).typeOid() + ") cannot be read as " + type.getSimpleName() + ": " + e.getMessage());
+        }
+    }
+
+    public <T> T get(String column, Class<T> type) {
+        return get(indexOf(column), type);
+    }
+
+    private Object convert(Object o, Class<?> type, int i) {
+        if (type.isInstance(o) && type != Object.class) {
+            return o;
+        }
+        if (type == String.class) {
+            return columns.get(i).format() == 0 ? new String(raw(i), StandardCharsets.UTF_8) : PgTypes.toText(o);
+        }
+        if (type == Integer.class) {
+            return number(o).intValueExact();
+        }
+        if (type == Long.class) {
+            return number(o).longValueExact();
+        }
+        if (type == Short.class) {
+            return number(o).shortValueExact();
+        }
+        if (type == Double.class) {
+            return o instanceof Number n ? n.doubleValue() : Double.parseDouble(o.toString());
+        }
+        if (type == Float.class) {
+            return o instanceof Number n ? n.floatValue() : Float.parseFloat(o.toString());
+        }
+        if (type == BigDecimal.class) {
+            return number(o);
+        }
+        if (type == BigInteger.class) {
+            return number(o).toBigIntegerExact();
+        }
+        if (type == Boolean.class && o instanceof String s) {
+            return s.equals("t") || s.equals("true");
+        }
+        if (type == UUID.class && o instanceof String s) {
+            return UUID.fromString(s);
+        }
+        if (type == Instant.class && o instanceof OffsetDateTime t) {
+            return t.toInstant();
+        }
+        if (type == OffsetDateTime.class && o instanceof LocalDateTime t) {
+            return t.atOffset(ZoneOffset.UTC);
+        }
+        if (type == LocalDateTime.class && o instanceof OffsetDateTime t) {
+            return t.withOffsetSameInstant(ZoneOffset.UTC).toLocalDateTime();
+        }
+        if (type == byte[].class && o instanceof String s) {
+            return s.getBytes(StandardCharsets.UTF_8);
+        }
+        return type.cast(o);
+    }
+
+    private static BigDecimal number(Object o) {
+        return switch (o) {
+            case BigDecimal d -> d;
+            case Double d -> BigDecimal.valueOf(d);
+            case Float f -> BigDecimal.valueOf(f);
+            case Number n -> BigDecimal.valueOf(n.longValue());
+            default -> new BigDecimal(o.toString());
+        };
+    }
+
+    private <T> T nonNull(int i, Class<T> type) {
+        T v = get(i, type);
+        if (v == null) {
+            throw new PgException("column " + i + " (\"" + columns.get(i).name() + "\") is NULL");
+        }
+        return v;
+    }
+
+    public String getString(int i) {
+        return get(i, String.class);
+    }
+
+    public String getString(String column) {
+        return getString(indexOf(column));
+    }
+
+    public int getInt(int i) {
+        return nonNull(i, Integer.class);
+    }
+
+    public int getInt(String column) {
+        return getInt(indexOf(column));
+    }
+
+    public long getLong(int i) {
+        return nonNull(i, Long.class);
+    }
+
+    public long getLong(String column) {
+        return getLong(indexOf(column));
+    }
+
+    public short getShort(int i) {
+        return nonNull(i, Short.class);
+    }
+
+    public double getDouble(int i) {
+        return nonNull(i, Double.class);
+    }
+
+    public double getDouble(String column) {
+        return getDouble(indexOf(column));
+    }
+
+    public float getFloat(int i) {
+        return nonNull(i, Float.class);
+    }
+
+    public boolean getBoolean(int i) {
+        return nonNull(i, Boolean.class);
+    }
+
+    public boolean getBoolean(String column) {
+        return getBoolean(indexOf(column));
+    }
+
+    public BigDecimal getBigDecimal(int i) {
+        return get(i, BigDecimal.class);
+    }
+
+    public BigDecimal getBigDecimal(String column) {
+        return getBigDecimal(indexOf(column));
+    }
+
+    public byte[] getBytes(int i) {
+        return get(i, byte[].class);
+    }
+
+    public byte[] getBytes(String column) {
+        return getBytes(indexOf(column));
+    }
+
+    public UUID getUuid(int i) {
+        return get(i, UUID.class);
+    }
+
+    public UUID getUuid(String column) {
+        return getUuid(indexOf(column));
+    }
+
+    public LocalDate getLocalDate(int i) {
+        return get(i, LocalDate.class);
+    }
+
+    public LocalDate getLocalDate(String column) {
+        return getLocalDate(indexOf(column));
+    }
+
+    public LocalTime getLocalTime(int i) {
+        return get(i, LocalTime.class);
+    }
+
+    public LocalDateTime getLocalDateTime(int i) {
+        return get(i, LocalDateTime.class);
+    }
+
+    public LocalDateTime getLocalDateTime(String column) {
+        return getLocalDateTime(indexOf(column));
+    }
+
+    public OffsetDateTime getOffsetDateTime(int i) {
+        return get(i, OffsetDateTime.class);
+    }
+
+    public OffsetDateTime getOffsetDateTime(String column) {
+        return getOffsetDateTime(indexOf(column));
+    }
+
+    public Instant getInstant(int i) {
+        return get(i, Instant.class);
+    }
+
+    public Instant getInstant(String column) {
+        return getInstant(indexOf(column));
+    }
+
+    /** An array column as a list whose elements are converted to {@code elementType} (nested lists for more dimensions). */
+    public <E> List<E> getList(int i, Class<E> elementType) {
+        Object o = get(i);
+        if (o == null) {
+            return null;
+        }
+        if (!(o instanceof List<?> list)) {
+            throw new PgException("column " + i + " (\"" + columns.get(i).name() + "\") is not an array");
+        }
+        List<E> out = new ArrayList<>(list.size());
+        for (Object e : list) {
+            out.add(e == null ? null : elementType.cast(e instanceof List<?> ? e : convert(e, elementType, i)));
+        }
+        return out;
+    }
+
+    public <E> List<E> getList(String column, Class<E> elementType) {
+        return getList(indexOf(column), elementType);
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder s = new StringBuilder("PgRow{");
+        for (int i = 0; i < values.length; i++) {
+            if (i > 0) {
+                s.append(", ");
+            }
+            s.append(columns.get(i).name()).append('=').append(values[i] == null ? "NULL" : getString(i));
+        }
+        return s.append('}').toString();
+    }
+}

@@ -1,0 +1,137 @@
+package dev.loomwire.pg;
+
+import dev.loomwire.pg.protocol.Backend;
+import dev.loomwire.pg.protocol.BackendMessage;
+import dev.loomwire.pg.protocol.ByteSink;
+import dev.loomwire.pg.protocol.ProtocolException;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.util.Arrays;
+
+/**
+ * Framing over a socket: our own unsynchronized read buffer, whole requests written with one
+ * call, and frame lengths checked before anything is allocated for them. Not thread-safe.
+ */
+final class PgStream {
+    /** Largest message accepted (a DataRow holding a 1 GB bytea in hex is about this big). */
+    static final int MAX_MESSAGE_LENGTH = Integer.MAX_VALUE - 64;
+    /** Before authentication completes, no legitimate message comes anywhere near this. */
+    static final int MAX_STARTUP_MESSAGE_LENGTH = 1 << 20;
+    private static final int CHUNK = 64 * 1024;
+
+    private final Socket socket;
+    private final InputStream in;
+    private final OutputStream out;
+    private final byte[] buf = new byte[16 * 1024];
+    private int pos;
+    private int limit;
+    private int maxLength = MAX_STARTUP_MESSAGE_LENGTH;
+    private byte lastType;
+    private boolean midMessage;
+
+    PgStream(Socket socket) throws IOException {
+        this.socket = socket;
+        this.in = socket.getInputStream();
+        this.out = socket.getOutputStream();
+    }
+
+    Socket socket() {
+        return socket;
+    }
+
+    void startupComplete() {
+        maxLength = MAX_MESSAGE_LENGTH;
+    }
+
+    void write(ByteSink sink) throws IOException {
+        out.write(sink.array(), 0, sink.size());
+        out.flush();
+    }
+
+    /** Type byte of the message last returned by {@link #read()}. */
+    byte lastType() {
+        return lastType;
+    }
+
+    /** True if the last read stopped (e.g. timed out) after part of a message: the stream is then unusable. */
+    boolean midMessage() {
+        return midMessage;
+    }
+
+    String lastTypeName() {
+        return Backend.name(lastType);
+    }
+
+    /** Reads and decodes the next backend message. */
+    BackendMessage read() throws IOException {
+        midMessage = false;
+        byte type = (byte) readByte();
+        midMessage = true;
+        int length = readInt32();
+        if (length < 4 || length > maxLength) {
+            throw new ProtocolException(Backend.name(type) + ": invalid message length " + length);
+        }
+        byte[] body = readBody(length - 4);
+        lastType = type;
+        midMessage = false;
+        return Backend.decode(type, body);
+    }
+
+    /** Grows the body as bytes arrive, so a lying length header cannot make us allocate gigabytes up front. */
+    private byte[] readBody(int n) throws IOException {
+        byte[] body = new byte[Math.min(n, CHUNK)];
+        int filled = 0;
+        while (filled < n) {
+            if (filled == body.length) {
+                body = Arrays.copyOf(body, (int) Math.min(n, (long) body.length * 2));
+            }
+            if (pos < limit) {
+                int k = Math.min(limit - pos, body.length - filled);
+                System.arraycopy(buf, pos, body, filled, k);
+                pos += k;
+                filled += k;
+            } else if (body.length - filled >= buf.length) {
+                int k = in.read(body, filled, body.length - filled);
+                if (k < 0) {
+                    throw new EOFException("server closed the connection in the middle of a message");
+                }
+                filled += k;
+            } else {
+                int k = in.read(buf, 0, buf.length);
+                if (k < 0) {
+                    throw new EOFException("server closed the connection in the middle of a message");
+                }
+                pos = 0;
+                limit = k;
+            }
+        }
+        return body;
+    }
+
+    private int readByte() throws IOException {
+        if (pos >= limit) {
+            int k = in.read(buf, 0, buf.length);
+            if (k < 0) {
+                throw new EOFException("server closed the connection unexpectedly");
+            }
+            pos = 0;
+            limit = k;
+        }
+        return buf[pos++] & 0xFF;
+    }
+
+    private int readInt32() throws IOException {
+        return (readByte() << 24) | (readByte() << 16) | (readByte() << 8) | readByte();
+    }
+
+    void close() {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+    }
+}
