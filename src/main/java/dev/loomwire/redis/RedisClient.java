@@ -137,6 +137,7 @@ public final class RedisClient implements AutoCloseable {
     // ---------------------------------------------------------------- everyday commands (see RedisConnection)
 
     public String ping() { return withConnection(RedisConnection::ping); }
+    public String echo(String message) { return withConnection(c -> c.echo(message)); }
     public String get(String key) { return withConnection(c -> c.get(key)); }
     public byte[] get(byte[] key) { return withConnection(c -> c.get(key)); }
     public void set(String key, String value) { withConnection(c -> { c.set(key, value); return null; }); }
