@@ -56,7 +56,7 @@ final class CommandTimer implements AutoCloseable {
         } finally {
             cancel.cancel(false);
             kill.cancel(false);
-            watch.finish();
+            watch.finish(c.isClosed());
         }
     }
 
@@ -148,12 +148,15 @@ final class CommandTimer implements AutoCloseable {
             }
         }
 
-        /** Marks the call over and waits for a cancel in flight, so it cannot hit a later statement. */
-        void finish() {
+        /**
+         * Marks the call over and waits for a cancel in flight, so it cannot hit a later
+         * statement; no need to wait when the connection is closed and will not be lent again.
+         */
+        void finish(boolean connectionClosed) {
             lock.lock();
             try {
                 finished = true;
-                while (cancelling) {
+                while (cancelling && !connectionClosed) {
                     cancelDone.awaitUninterruptibly();
                 }
             } finally {
