@@ -131,6 +131,19 @@ class RedisFaultTest {
     }
 
     @Test
+    void silentServerAfterTcpConnectEndsAtTheConnectTimeoutNotTheReadTimeout() throws Exception {
+        try (FaultProxy plain = new FaultProxy(SERVER.host(), SERVER.plainPort()).dropAfterServerBytes(0)) {
+            RedisConfig config = RedisConfig.builder().host("127.0.0.1").port(plain.port())
+                    .timeout(Duration.ofSeconds(10)).connectTimeout(Duration.ofMillis(700)).build();
+            long t0 = System.nanoTime();
+            RedisConnectionException e = assertThrows(RedisConnectionException.class, () -> RedisConnection.connect(config).close());
+            long ms = millisSince(t0);
+            assertTrue(ms >= 600 && ms < 3_000, "HELLO shares the connect deadline, took " + ms + " ms");
+            assertTrue(e.getMessage().startsWith("timed out after"), e.getMessage());
+        }
+    }
+
+    @Test
     void peerThatStopsAnsweringEndsAtTheReadTimeout() {
         try (RedisClient client = RedisClient.create(viaProxy(Duration.ofMillis(500), Duration.ofSeconds(5)),
                 PoolSettings.builder().maxSize(1).build())) {
