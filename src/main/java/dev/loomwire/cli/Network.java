@@ -1,0 +1,109 @@
+package dev.loomwire.cli;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The DNS and TCP phases every probe starts with. */
+final class Network {
+    private Network() {}
+
+    /** Resolves {@code host} (or parses {@code hostaddr}) and records the DNS phase; {@code null} if that failed. */
+    static List<InetAddress> resolve(Report report, String host, String hostaddr) {
+        long t0 = System.nanoTime();
+        try {
+            if (hostaddr != null) {
+                if (!hostaddr.matches("[0-9.]+") && !hostaddr.contains(":")) {
+                    report.phase("dns", null, Report.Status.FAIL, "hostaddr=" + hostaddr + " is not a numeric IP address");
+                    report.conclusion = "hostaddr must be a numeric IP address, got \"" + hostaddr + "\"";
+                    return null;
+                }
+                InetAddress a = InetAddress.getByName(hostaddr);
+                report.phase("dns", null, Report.Status.INFO, "skipped: hostaddr=" + a.getHostAddress() + " given"
+                        + (host == null ? "" : " (host " + host + " is used for verification and SNI only)"));
+                return List.of(a);
+            }
+            InetAddress[] all = InetAddress.getAllByName(host);
+            List<String> shown = new ArrayList<>();
+            for (InetAddress a : all) {
+                shown.add(a.getHostAddress());
+            }
+            Report.Phase p = report.phase("dns", Report.since(t0), Report.Status.OK, host + " → " + String.join(", ", shown));
+            p.data().put("addresses", shown);
+            return List.of(all);
+        } catch (UnknownHostException e) {
+            report.phase("dns", Report.since(t0), Report.Status.FAIL, "cannot resolve " + (hostaddr != null ? hostaddr : host));
+            report.conclusion = "host name " + (hostaddr != null ? hostaddr : host) + " does not resolve";
+            return null;
+        }
+    }
+
+    /** Connects to the first address that accepts, recording the TCP phase; {@code null} if none did. */
+    static Socket connect(Report report, List<InetAddress> addresses, int port, Duration timeout) {
+        List<String> failures = new ArrayList<>();
+        long t0 = System.nanoTime();
+        for (InetAddress a : addresses) {
+            long t = System.nanoTime();
+            Socket s = new Socket();
+            try {
+                s.connect(new InetSocketAddress(a, port), (int) timeout.toMillis());
+                s.setTcpNoDelay(true);
+                s.setSoTimeout((int) timeout.toMillis());
+                Report.Phase p = report.phase("tcp connect", Report.since(t), Report.Status.OK,
+                        "connected to " + hostPort(a, port));
+                if (!failures.isEmpty()) {
+                    p.details().put("failed first", failures);
+                }
+                return s;
+            } catch (SocketTimeoutException e) {
+                failures.add(hostPort(a, port) + ": no answer within " + timeout.toMillis() + " ms (firewall?)");
+            } catch (IOException e) {
+                failures.add(hostPort(a, port) + ": " + e.getMessage());
+            }
+            try {
+                s.close();
+            } catch (IOException ignored) {
+                // never connected
+            }
+        }
+        Report.Phase p = report.phase("tcp connect", Report.since(t0), Report.Status.FAIL, "cannot connect to port " + port);
+        p.details().put("attempts", failures);
+        report.conclusion = "cannot connect: " + String.join("; ", failures);
+        return null;
+    }
+
+    /** A new connection to the same address, for the extra verification handshakes. */
+    static Socket reconnect(InetAddress a, int port, Duration timeout) throws IOException {
+        Socket s = new Socket();
+        try {
+            s.connect(new InetSocketAddress(a, port), (int) timeout.toMillis());
+            s.setTcpNoDelay(true);
+            s.setSoTimeout((int) timeout.toMillis());
+            return s;
+        } catch (IOException e) {
+            s.close();
+            throw e;
+        }
+    }
+
+    static String hostPort(InetAddress a, int port) {
+        String h = a.getHostAddress();
+        return (h.indexOf(':') >= 0 ? "[" + h + "]" : h) + ":" + port;
+    }
+
+    static void closeQuietly(Socket s) {
+        if (s != null) {
+            try {
+                s.close();
+            } catch (IOException ignored) {
+                // best effort at the end of a probe
+            }
+        }
+    }
+}

@@ -1,0 +1,172 @@
+package dev.loomwire.cli;
+
+import dev.loomwire.tls.PemFiles;
+import dev.loomwire.tls.TlsConfig;
+import dev.loomwire.tls.TlsException;
+import dev.loomwire.tls.TlsSession;
+import dev.loomwire.tls.TlsSockets;
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The TLS part shared by the PostgreSQL and Redis probes: one handshake without verification to see
+ * what the server sends, then one handshake per verification level through the same
+ * {@link TlsSockets} code the drivers use, so each verdict is exactly what a driver would decide.
+ */
+final class TlsProbe {
+    /** Opens a new connection positioned where the ClientHello goes (after SSLRequest for PostgreSQL). */
+    interface Opener {
+        Socket open() throws IOException;
+    }
+
+    /** How the configured trust is named in verdicts: the setting and its value. */
+    record Trust(String description, Path pemFile) {}
+
+    private TlsProbe() {}
+
+    /** The unverified handshake; records the "tls handshake" phase and the chain. {@code null} if it failed. */
+    static TlsSession capture(Report report, Socket socket, String verifyHost, int port, TlsConfig none,
+                              Duration timeout, String hintOnClose) {
+        long t0 = System.nanoTime();
+        TlsSession session;
+        try {
+            session = TlsSockets.layer(socket, verifyHost, port, none, timeout);
+        } catch (TlsException e) {
+            String hint = e.kind() == TlsException.Kind.CLOSED_BY_PEER && hintOnClose != null ? " (" + hintOnClose + ")" : "";
+            report.phase("tls handshake", Report.since(t0), Report.Status.FAIL, e.getMessage() + hint);
+            report.conclusion = e.getMessage() + hint;
+            return null;
+        }
+        Report.Phase p = report.phase("tls handshake", session.handshakeTime().toNanos() / 1_000_000.0, Report.Status.OK,
+                session.protocol() + " " + session.cipherSuite());
+        p.data().put("protocol", session.protocol());
+        p.data().put("cipher", session.cipherSuite());
+        p.details().put("alpn", session.alpn() == null ? "none" : session.alpn());
+        p.details().put("sni sent", session.sniSent() == null ? "none" : session.sniSent());
+        p.details().put("session resumed", session.resumed() ? "yes" : "no (full handshake)");
+        Instant now = Instant.now();
+        int i = 0;
+        for (X509Certificate c : session.peerChain()) {
+            report.chain.add(CertificateFacts.describe(c, now));
+            String warning = CertificateFacts.expiryWarning(i++ == 0 ? "server certificate" : "chain certificate", c, now);
+            if (warning != null) {
+                report.warnings.add(warning);
+            }
+        }
+        return session;
+    }
+
+    /** Would a handshake at this level succeed? Runs one on a new connection and explains a failure. */
+    static Report.Verdict verdict(String mode, Opener opener, String verifyHost, int port, TlsConfig config,
+                                  Duration timeout, List<X509Certificate> chain, Trust trust) {
+        Socket s;
+        try {
+            s = opener.open();
+        } catch (IOException e) {
+            return new Report.Verdict(mode, false, "could not open another connection to check: " + e.getMessage());
+        }
+        try {
+            TlsSession session = TlsSockets.layer(s, verifyHost, port, config, timeout);
+            Network.closeQuietly(session.socket());
+            return new Report.Verdict(mode, true, switch (config.verification()) {
+                case NONE -> "encrypted; the server certificate is not checked";
+                case CA -> "chain leads to a certificate in " + trust.description() + " (host name not checked)";
+                case FULL -> "chain trusted and " + (verifyHost == null ? "host" : verifyHost) + " is named in the certificate";
+            });
+        } catch (TlsException e) {
+            return new Report.Verdict(mode, false, explain(e, verifyHost, chain, trust));
+        }
+    }
+
+    /** A failure in the words of the probe: what is wrong with the chain the server sent. */
+    static String explain(TlsException e, String host, List<X509Certificate> chain, Trust trust) {
+        if (chain.isEmpty()) {
+            return e.getMessage();
+        }
+        X509Certificate leaf = chain.get(0);
+        X509Certificate last = chain.get(chain.size() - 1);
+        return switch (e.kind()) {
+            case HOST_MISMATCH -> {
+                List<String> sans = new ArrayList<>();
+                for (String san : CertificateFacts.subjectAltNames(leaf)) {
+                    sans.add(san.substring(san.indexOf(':') + 1));
+                }
+                if (sans.isEmpty()) {
+                    yield e.getMessage();
+                }
+                boolean ip = host != null && (host.matches("[0-9.]+") || host.contains(":"));
+                yield "host " + host + " not in SANs " + sans
+                        + (ip ? " (an IP address must match an IP SAN)" : "");
+            }
+            case UNTRUSTED -> {
+                String lastSubject = last.getSubjectX500Principal().getName();
+                boolean selfSigned = last.getSubjectX500Principal().equals(last.getIssuerX500Principal());
+                StringBuilder sb = new StringBuilder("chain ends at '").append(lastSubject).append('\'');
+                if (!selfSigned) {
+                    sb.append(", issued by '").append(last.getIssuerX500Principal().getName()).append('\'');
+                }
+                sb.append(", which is not in your ").append(trust.description());
+                List<String> held = trustedSubjects(trust);
+                if (!held.isEmpty()) {
+                    sb.append(" (it holds ").append(String.join(", ", held)).append(')');
+                }
+                yield sb.toString();
+            }
+            default -> e.getMessage();
+        };
+    }
+
+    private static List<String> trustedSubjects(Trust trust) {
+        List<String> out = new ArrayList<>();
+        if (trust.pemFile() == null) {
+            return out;
+        }
+        try {
+            List<X509Certificate> certs = PemFiles.readCertificates(trust.pemFile());
+            for (X509Certificate c : certs.subList(0, Math.min(3, certs.size()))) {
+                out.add("'" + c.getSubjectX500Principal().getName() + "'");
+            }
+            if (certs.size() > 3) {
+                out.add("and " + (certs.size() - 3) + " more");
+            }
+        } catch (TlsException e) {
+            out.add("(unreadable: " + e.getMessage() + ")");
+        }
+        return out;
+    }
+
+    /** Whether an exception on the first read after the handshake is the server refusing our (missing) client certificate. */
+    static String clientCertificateRefusal(IOException e, boolean haveClientCert) {
+        String all = messages(e).toLowerCase(Locale.ROOT);
+        int at = all.indexOf("received fatal alert: ");
+        String alert = at >= 0 ? all.substring(at + "received fatal alert: ".length()).split("[\\s;|)]", 2)[0] : null;
+        if (alert != null && List.of("certificate_required", "bad_certificate", "unknown_ca", "certificate_unknown",
+                "access_denied", "handshake_failure", "certificate_expired", "certificate_revoked",
+                "unsupported_certificate").contains(alert)) {
+            return haveClientCert
+                    ? "server rejected the client certificate (TLS alert " + alert + " on the first read after the handshake)"
+                    : "client certificate required: the server ended the session with TLS alert " + alert
+                      + " on the first read after the handshake (TLS 1.3 checks client certificates after the"
+                      + " client's Finished); give sslcert=... sslkey=...";
+        }
+        if (alert != null) {
+            return "server ended the TLS session with alert " + alert;
+        }
+        return null;
+    }
+
+    static String messages(Throwable t) {
+        StringBuilder sb = new StringBuilder();
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            sb.append(c.getMessage()).append(" | ");
+        }
+        return sb.toString();
+    }
+}
