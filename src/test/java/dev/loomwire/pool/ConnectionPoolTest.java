@@ -70,17 +70,25 @@ class ConnectionPoolTest {
 
     @Test
     void aNewcomerDoesNotBargePastWaiters() throws Exception {
-        try (ConnectionPool<FakeConnection> pool = pool(PoolSettings.builder().maxSize(1))) {
+        try (ConnectionPool<FakeConnection> pool = pool(PoolSettings.builder().maxSize(1).acquireTimeout(Duration.ofMillis(100)))) {
             PooledConnection<FakeConnection> held = pool.acquire();
             CountDownLatch waiterServed = new CountDownLatch(1);
-            Thread waiter = Thread.ofVirtual().start(() -> pool.withConnection(c -> { waiterServed.countDown(); return null; }));
+            CountDownLatch waiterMayReturn = new CountDownLatch(1);
+            Thread waiter = Thread.ofVirtual().start(() -> pool.withConnection(c -> {
+                waiterServed.countDown();
+                try {
+                    return waiterMayReturn.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            }));
             eventually("waiter queued", () -> pool.stats().waiting() == 1);
             held.close();
-            PoolStats afterReturn = pool.stats();
-            assertEquals(0, afterReturn.idle(), "handed straight to the waiter, nothing idle for a newcomer: " + afterReturn);
-            assertEquals(1, afterReturn.inUse());
+            assertThrows(PoolTimeoutException.class, pool::acquire, "the returned connection belongs to the waiter");
+            assertTrue(waiterServed.await(5, TimeUnit.SECONDS));
+            waiterMayReturn.countDown();
             waiter.join();
-            assertEquals(0, waiterServed.getCount());
+            assertEquals(new PoolStats(1, 1, 0, 0, 0), pool.stats());
         }
     }
 
@@ -327,9 +335,10 @@ class ConnectionPoolTest {
             }
             eventually("all 10,000 parked", () -> pool.stats().waiting() == threads);
             long cpu0 = cpuNanos();
-            Thread.sleep(300);
+            Thread.sleep(500);
             long parkedCpuMs = (cpuNanos() - cpu0) / 1_000_000;
-            assertTrue(parkedCpuMs < 250, "10,000 parked waiters burned " + parkedCpuMs + " ms CPU in 300 ms: spinning?");
+            long spinning = Runtime.getRuntime().availableProcessors() * 500L; // what busy waiters would burn
+            assertTrue(parkedCpuMs < spinning * 0.7, "10,000 parked waiters burned " + parkedCpuMs + " ms CPU in 500 ms: spinning?");
             held.forEach(PooledConnection::close);
             for (Thread t : all) {
                 t.join();
