@@ -8,8 +8,13 @@ import dev.loomwire.pool.PoolStats;
 import dev.loomwire.pool.PoolTimeoutException;
 import dev.loomwire.pool.PooledConnection;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -31,17 +36,20 @@ import java.util.function.Function;
  * together, {@link RedisConfig#timeout()} bounds each reply, and
  * {@link PoolSettings#acquireTimeout()} bounds the wait for a free connection
  * ({@link PoolTimeoutException}). After {@link #close()} every call throws
- * {@link PoolClosedException}.
+ * {@link PoolClosedException}. {@link #createMultiplexed} shares one connection between all
+ * callers for the everyday commands instead.
  */
 public final class RedisClient implements AutoCloseable {
     private final RedisConfig config;
     private final ConnectionPool<RedisConnection> pool;
+    private final RedisMultiplexer multiplexer;
 
-    private RedisClient(RedisConfig config, PoolSettings settings) {
+    private RedisClient(RedisConfig config, PoolSettings settings, boolean multiplexed) {
         this.config = config;
         PoolSettings named = settings.name().equals(PoolSettings.DEFAULTS.name())
                 ? settings.toBuilder().name("redis[" + config.host() + ":" + config.port() + "]").build() : settings;
         this.pool = new ConnectionPool<>(new Factory(config), named);
+        this.multiplexer = multiplexed ? new RedisMultiplexer(config, named.name()) : null;
     }
 
     /** A client for a {@code redis://} or {@code rediss://} URI with the default pool settings. */
@@ -62,7 +70,26 @@ public final class RedisClient implements AutoCloseable {
         if (config == null || pool == null) {
             throw new IllegalArgumentException("config and pool settings must not be null");
         }
-        return new RedisClient(config, pool);
+        return new RedisClient(config, pool, false);
+    }
+
+    /**
+     * A client whose everyday commands (everything but {@link #withConnection}, {@link #pipeline},
+     * {@link #transaction} and {@link #blpop}) share one multiplexed connection: callers write
+     * under one lock and one reader thread matches replies in order. The pool still serves the
+     * exclusive operations. A failure or reply timeout on the shared connection fails every
+     * caller waiting on it; the next call opens a new one.
+     */
+    public static RedisClient createMultiplexed(RedisConfig config, PoolSettings pool) {
+        if (config == null || pool == null) {
+            throw new IllegalArgumentException("config and pool settings must not be null");
+        }
+        return new RedisClient(config, pool, true);
+    }
+
+    /** True when everyday commands share one multiplexed connection. */
+    public boolean isMultiplexed() {
+        return multiplexer != null;
     }
 
     public RedisConfig config() {
@@ -82,6 +109,9 @@ public final class RedisClient implements AutoCloseable {
     @Override
     public void close() {
         pool.close();
+        if (multiplexer != null) {
+            multiplexer.close();
+        }
     }
 
     /**
@@ -124,60 +154,148 @@ public final class RedisClient implements AutoCloseable {
         });
     }
 
-    /** Any command with UTF-8 arguments; an error reply throws {@link RedisServerException}. */
+    /**
+     * Any command with UTF-8 arguments; an error reply throws {@link RedisServerException}.
+     * Commands that block or change the connection's state (BLPOP, SUBSCRIBE, MULTI, WATCH,
+     * SELECT, ...) are refused here: run them in {@link #withConnection}.
+     */
     public RedisReply command(String... args) {
-        return withConnection(c -> c.command(args));
+        requireAnsweredAtOnce(args);
+        return send((Object[]) args);
     }
 
-    /** Any command with binary arguments. */
+    /** Any command with binary arguments; the same restrictions as {@link #command(String...)}. */
     public RedisReply command(byte[]... args) {
-        return withConnection(c -> c.command(args));
+        String[] words = new String[Math.min(args.length, 2)];
+        for (int i = 0; i < words.length; i++) {
+            words[i] = new String(args[i], StandardCharsets.UTF_8);
+        }
+        requireAnsweredAtOnce(words);
+        return send((Object[]) args);
+    }
+
+    /** Commands that would block a shared connection or leave state behind for the next borrower. */
+    private static final Set<String> NEED_OWN_CONNECTION = Set.of("BLPOP", "BRPOP", "BLMOVE", "BRPOPLPUSH", "BLMPOP",
+            "BZPOPMIN", "BZPOPMAX", "BZMPOP", "WAIT", "WAITAOF", "SUBSCRIBE", "PSUBSCRIBE", "SSUBSCRIBE", "UNSUBSCRIBE",
+            "PUNSUBSCRIBE", "SUNSUBSCRIBE", "MONITOR", "MULTI", "EXEC", "DISCARD", "WATCH", "UNWATCH", "SELECT", "HELLO",
+            "AUTH", "RESET", "QUIT", "READONLY", "READWRITE", "SYNC", "PSYNC");
+    private static final Set<String> CLIENT_STATE = Set.of("TRACKING", "REPLY", "SETNAME", "CACHING", "NO-EVICT", "NO-TOUCH", "PAUSE");
+
+    private static void requireAnsweredAtOnce(String... args) {
+        String name = args.length == 0 ? "" : args[0].toUpperCase(Locale.ROOT);
+        String sub = args.length < 2 ? "" : args[1].toUpperCase(Locale.ROOT);
+        boolean blockingRead = (name.equals("XREAD") || name.equals("XREADGROUP"))
+                && java.util.Arrays.stream(args).anyMatch(a -> a.equalsIgnoreCase("BLOCK"));
+        if (NEED_OWN_CONNECTION.contains(name) || blockingRead || name.equals("CLIENT") && CLIENT_STATE.contains(sub)) {
+            throw new IllegalArgumentException((name.equals("CLIENT") ? name + " " + sub : name)
+                    + " blocks or changes the connection's state: run it inside RedisClient.withConnection(c -> ...)");
+        }
     }
 
     // ---------------------------------------------------------------- everyday commands (see RedisConnection)
 
-    public String ping() { return withConnection(RedisConnection::ping); }
-    public String echo(String message) { return withConnection(c -> c.echo(message)); }
-    public String get(String key) { return withConnection(c -> c.get(key)); }
-    public byte[] get(byte[] key) { return withConnection(c -> c.get(key)); }
-    public void set(String key, String value) { withConnection(c -> { c.set(key, value); return null; }); }
-    public void set(byte[] key, byte[] value) { withConnection(c -> { c.set(key, value); return null; }); }
+    public String ping() { return send("PING").asString(); }
+    public String echo(String message) { return send("ECHO", message).asString(); }
+    public String get(String key) { return send("GET", key).asString(); }
+    public byte[] get(byte[] key) { return send("GET", key).asBytes(); }
+    public void set(String key, String value) { send("SET", key, value); }
+    public void set(byte[] key, byte[] value) { send("SET", key, value); }
     /** SET with options; false when an NX/XX condition kept the value from being set. */
-    public boolean set(String key, String value, SetOptions options) { return withConnection(c -> c.set(key, value, options)); }
-    public List<String> mget(String... keys) { return withConnection(c -> c.mget(keys)); }
-    public void mset(Map<String, String> keyValues) { withConnection(c -> { c.mset(keyValues); return null; }); }
-    public long incr(String key) { return withConnection(c -> c.incr(key)); }
-    public long incrBy(String key, long delta) { return withConnection(c -> c.incrBy(key, delta)); }
-    public long decr(String key) { return withConnection(c -> c.decr(key)); }
-    public long append(String key, String value) { return withConnection(c -> c.append(key, value)); }
-    public long del(String... keys) { return withConnection(c -> c.del(keys)); }
-    public long exists(String... keys) { return withConnection(c -> c.exists(keys)); }
-    public boolean expire(String key, Duration ttl) { return withConnection(c -> c.expire(key, ttl)); }
-    public long ttl(String key) { return withConnection(c -> c.ttl(key)); }
-    public boolean hset(String key, String field, String value) { return withConnection(c -> c.hset(key, field, value)); }
-    public long hset(String key, Map<String, String> fields) { return withConnection(c -> c.hset(key, fields)); }
-    public String hget(String key, String field) { return withConnection(c -> c.hget(key, field)); }
-    public Map<String, String> hgetAll(String key) { return withConnection(c -> c.hgetAll(key)); }
-    public long hdel(String key, String... fields) { return withConnection(c -> c.hdel(key, fields)); }
-    public long hincrBy(String key, String field, long delta) { return withConnection(c -> c.hincrBy(key, field, delta)); }
-    public long lpush(String key, String... values) { return withConnection(c -> c.lpush(key, values)); }
-    public long rpush(String key, String... values) { return withConnection(c -> c.rpush(key, values)); }
-    public String lpop(String key) { return withConnection(c -> c.lpop(key)); }
-    public String rpop(String key) { return withConnection(c -> c.rpop(key)); }
-    public List<String> lrange(String key, long start, long stop) { return withConnection(c -> c.lrange(key, start, stop)); }
-    public long llen(String key) { return withConnection(c -> c.llen(key)); }
-    /** BLPOP: holds one connection while it blocks; see {@link RedisConnection#blpop}. */
+    public boolean set(String key, String value, SetOptions options) {
+        List<Object> args = new ArrayList<>(List.of("SET", key, value));
+        args.addAll(options.arguments());
+        return !send(args.toArray()).isNull();
+    }
+    public List<String> mget(String... keys) { return strings(send(prepend("MGET", (Object[]) keys))); }
+    public void mset(Map<String, String> keyValues) {
+        List<Object> args = new ArrayList<>(keyValues.size() * 2 + 1);
+        args.add("MSET");
+        keyValues.forEach((k, v) -> { args.add(k); args.add(v); });
+        send(args.toArray());
+    }
+    public long incr(String key) { return send("INCR", key).asLong(); }
+    public long incrBy(String key, long delta) { return send("INCRBY", key, delta).asLong(); }
+    public long decr(String key) { return send("DECR", key).asLong(); }
+    public long append(String key, String value) { return send("APPEND", key, value).asLong(); }
+    public long del(String... keys) { return send(prepend("DEL", (Object[]) keys)).asLong(); }
+    public long exists(String... keys) { return send(prepend("EXISTS", (Object[]) keys)).asLong(); }
+    public boolean expire(String key, Duration ttl) { return send("PEXPIRE", key, ttl.toMillis()).asLong() == 1; }
+    public long ttl(String key) { return send("TTL", key).asLong(); }
+    public boolean hset(String key, String field, String value) { return send("HSET", key, field, value).asLong() == 1; }
+    public long hset(String key, Map<String, String> fields) {
+        List<Object> args = new ArrayList<>(fields.size() * 2 + 2);
+        args.add("HSET");
+        args.add(key);
+        fields.forEach((f, v) -> { args.add(f); args.add(v); });
+        return send(args.toArray()).asLong();
+    }
+    public String hget(String key, String field) { return send("HGET", key, field).asString(); }
+    /** HGETALL as an insertion-ordered map. */
+    public Map<String, String> hgetAll(String key) {
+        Map<String, String> out = new LinkedHashMap<>();
+        send("HGETALL", key).asMap().forEach((k, v) -> out.put(k, v.asString()));
+        return out;
+    }
+    public long hdel(String key, String... fields) { return send(prepend("HDEL", key, (Object[]) fields)).asLong(); }
+    public long hincrBy(String key, String field, long delta) { return send("HINCRBY", key, field, delta).asLong(); }
+    public long lpush(String key, String... values) { return send(prepend("LPUSH", key, (Object[]) values)).asLong(); }
+    public long rpush(String key, String... values) { return send(prepend("RPUSH", key, (Object[]) values)).asLong(); }
+    public String lpop(String key) { return send("LPOP", key).asString(); }
+    public String rpop(String key) { return send("RPOP", key).asString(); }
+    public List<String> lrange(String key, long start, long stop) { return strings(send("LRANGE", key, start, stop)); }
+    public long llen(String key) { return send("LLEN", key).asLong(); }
+    /** BLPOP: always on a pooled connection of its own while it blocks; see {@link RedisConnection#blpop}. */
     public Optional<Map.Entry<String, String>> blpop(Duration timeout, String... keys) { return withConnection(c -> c.blpop(timeout, keys)); }
-    public long sadd(String key, String... members) { return withConnection(c -> c.sadd(key, members)); }
-    public long srem(String key, String... members) { return withConnection(c -> c.srem(key, members)); }
-    public Set<String> smembers(String key) { return withConnection(c -> c.smembers(key)); }
-    public boolean sismember(String key, String member) { return withConnection(c -> c.sismember(key, member)); }
-    public boolean zadd(String key, double score, String member) { return withConnection(c -> c.zadd(key, score, member)); }
-    public Double zscore(String key, String member) { return withConnection(c -> c.zscore(key, member)); }
-    public List<String> zrange(String key, long start, long stop) { return withConnection(c -> c.zrange(key, start, stop)); }
-    public RedisReply eval(String script, List<String> keys, List<String> args) { return withConnection(c -> c.eval(script, keys, args)); }
+    public long sadd(String key, String... members) { return send(prepend("SADD", key, (Object[]) members)).asLong(); }
+    public long srem(String key, String... members) { return send(prepend("SREM", key, (Object[]) members)).asLong(); }
+    public Set<String> smembers(String key) { return new LinkedHashSet<>(strings(send("SMEMBERS", key))); }
+    public boolean sismember(String key, String member) { return send("SISMEMBER", key, member).asBoolean(); }
+    public boolean zadd(String key, double score, String member) { return send("ZADD", key, RedisConnection.number(score), member).asLong() == 1; }
+    public Double zscore(String key, String member) {
+        RedisReply r = send("ZSCORE", key, member);
+        return r.isNull() ? null : r.asDouble();
+    }
+    public List<String> zrange(String key, long start, long stop) { return strings(send("ZRANGE", key, start, stop)); }
+    public RedisReply eval(String script, List<String> keys, List<String> args) {
+        List<Object> all = new ArrayList<>(keys.size() + args.size() + 3);
+        all.add("EVAL");
+        all.add(script);
+        all.add(keys.size());
+        all.addAll(keys);
+        all.addAll(args);
+        return send(all.toArray());
+    }
     /** PUBLISH; returns how many subscribers received the message. */
-    public long publish(String channel, String message) { return withConnection(c -> c.command("PUBLISH", channel, message).asLong()); }
+    public long publish(String channel, String message) { return send("PUBLISH", channel, message).asLong(); }
+
+    /** One command that answers at once: over the shared multiplexed connection if there is one, else a pooled one. */
+    private RedisReply send(Object... args) {
+        return multiplexer != null ? multiplexer.call(args) : withConnection(c -> c.call(args));
+    }
+
+    private static Object[] prepend(String command, Object... rest) {
+        Object[] all = new Object[rest.length + 1];
+        all[0] = command;
+        System.arraycopy(rest, 0, all, 1, rest.length);
+        return all;
+    }
+
+    private static Object[] prepend(String command, Object key, Object... rest) {
+        Object[] all = new Object[rest.length + 2];
+        all[0] = command;
+        all[1] = key;
+        System.arraycopy(rest, 0, all, 2, rest.length);
+        return all;
+    }
+
+    private static List<String> strings(RedisReply reply) {
+        List<RedisReply> items = reply.asList();
+        List<String> out = new ArrayList<>(items.size());
+        for (RedisReply r : items) {
+            out.add(r.asString());
+        }
+        return out;
+    }
 
     @Override
     public String toString() {
