@@ -27,13 +27,13 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * Runs the concurrency workloads (Redis pooled and multiplexed, and PostgreSQL, over TLS with 1,000 virtual threads each,
- * plus connection cuts through the fault proxy) under a JFR recording of
+ * Runs the concurrency suite's workloads (Redis pooled and multiplexed, and PostgreSQL, over TLS
+ * with 1,000 virtual threads each) and its Redis and PostgreSQL fault scenarios under a JFR recording of
  * {@code jdk.VirtualThreadPinned} with threshold 0, and fails on any pinning event whose stack
  * has a frame of the library's main code. The source rules ({@code synchronized}, wait/notify,
  * ThreadLocal) are checked by {@code HouseRulesTest}.
  */
-@Timeout(value = 120, unit = TimeUnit.SECONDS)
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
 class NoPinningTest {
     private static final Logger log = LoggerFactory.getLogger(NoPinningTest.class);
 
@@ -45,11 +45,8 @@ class NoPinningTest {
         try (RedisClient client = RedisClient.create(RedisWorkload.tlsUri(redis), PoolSettings.builder().maxSize(32).build());
              PgPool pool = PgPool.create(PgWorkload.config(pg, pg.port(), ""),
                      PoolSettings.builder().maxSize(20).acquireTimeout(Duration.ofSeconds(60)).build(), Duration.ofSeconds(30));
-             FaultProxy proxy = new FaultProxy(redis.host(), redis.tlsPort());
              RedisClient shared = RedisClient.createMultiplexed(RedisConfig.fromUri(RedisWorkload.tlsUri(redis)),
-                     PoolSettings.builder().maxSize(8).acquireTimeout(Duration.ofSeconds(30)).build());
-             RedisClient proxied = RedisClient.create(RedisConfig.fromUri(RedisWorkload.tlsUri(redis)).toBuilder().port(proxy.port()).build(),
-                     PoolSettings.builder().maxSize(16).acquireTimeout(Duration.ofSeconds(30)).build())) {
+                     PoolSettings.builder().maxSize(8).acquireTimeout(Duration.ofSeconds(30)).build())) {
             PgWorkload.createTable(pool, table);
             // warm up: class loading and initialization are not what this test is about
             RedisWorkload.run(client, 20, "pin-warmup");
@@ -66,16 +63,7 @@ class NoPinningTest {
                 assertTrue(m.mismatches().isEmpty() && m.failures().isEmpty(), m.summary());
                 PgWorkload.Result p = PgWorkload.run(pool, table, 1000, "pin-" + UUID.randomUUID());
                 assertTrue(p.mismatches().isEmpty() && p.failures().isEmpty(), p.summary());
-                Thread cutter = Thread.ofVirtual().start(() -> {
-                    try {
-                        Thread.sleep(200);
-                        proxy.cutAll();
-                    } catch (InterruptedException ignored) {
-                        // test over
-                    }
-                });
-                RedisWorkload.run(proxied, 500, "pin-cut-" + UUID.randomUUID()); // failures expected: the cut
-                cutter.join();
+                runFaultScenarios();
                 Thread.ofVirtual().start(PinsInItsInitializer::touch).join(); // proves the recording sees pinning
                 recording.stop();
                 recording.dump(jfr);
@@ -102,6 +90,50 @@ class NoPinningTest {
             try (PgPool cleanup = PgPool.create(PgWorkload.config(pg, pg.port(), ""), PoolSettings.builder().maxSize(1).build(), Duration.ZERO)) {
                 cleanup.execute("DROP TABLE IF EXISTS " + table);
             }
+        }
+    }
+
+    /** One test method of a fault test class, run with that class's set-up and tear-down. */
+    private interface Scenario<T> {
+        void run(T test) throws Exception;
+    }
+
+    /** The Redis and PostgreSQL fault tests (kills, resets mid TLS record, stalls, silent peers, cuts under load). */
+    private static void runFaultScenarios() throws Exception {
+        List<Scenario<RedisFaultTest>> redis = List.of(RedisFaultTest::serverKilledInTheMiddleOfABlockingCommand,
+                RedisFaultTest::connectionResetInTheMiddleOfATlsRecord, RedisFaultTest::stalledTlsHandshakeEndsAtTheConnectTimeout,
+                RedisFaultTest::silentServerAfterTcpConnectEndsAtTheConnectTimeoutNotTheReadTimeout,
+                RedisFaultTest::peerThatStopsAnsweringEndsAtTheReadTimeout, RedisFaultTest::connectionCutsWhileThousandVirtualThreadsAreBusy);
+        for (Scenario<RedisFaultTest> scenario : redis) {
+            RedisFaultTest test = new RedisFaultTest();
+            test.startProxy();
+            try {
+                scenario.run(test);
+            } finally {
+                test.stopProxy();
+            }
+        }
+        RedisMultiplexedClientTest multiplexed = new RedisMultiplexedClientTest();
+        multiplexed.killedSharedConnectionFailsItsCallersAndIsReplaced();
+        multiplexed.silentServerFailsEveryWaitingCallerAtTheReadTimeout();
+        PgFaultTest.createTable();
+        try {
+            List<Scenario<PgFaultTest>> pg = List.of(PgFaultTest::backendKilledInTheMiddleOfAQuery,
+                    PgFaultTest::connectionCutInTheMiddleOfAQuery, PgFaultTest::connectionResetInTheMiddleOfATlsRecord,
+                    PgFaultTest::stalledTlsHandshakeEndsAtTheConnectTimeout,
+                    PgFaultTest::peerThatStopsAnsweringIsCancelledThenClosedByTheCommandTimeout,
+                    PgFaultTest::connectionCutsWhileThousandVirtualThreadsAreBusy);
+            for (Scenario<PgFaultTest> scenario : pg) {
+                PgFaultTest test = new PgFaultTest();
+                test.startProxy();
+                try {
+                    scenario.run(test);
+                } finally {
+                    test.stopProxy();
+                }
+            }
+        } finally {
+            PgFaultTest.dropTable();
         }
     }
 
