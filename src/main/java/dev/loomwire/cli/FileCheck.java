@@ -1,12 +1,13 @@
 package dev.loomwire.cli;
 
+import dev.loomwire.pg.PgConfig;
+import dev.loomwire.pg.PgConnectionException;
 import dev.loomwire.tls.PemFiles;
 import dev.loomwire.tls.TlsException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.cert.CertPathBuilder;
@@ -219,18 +220,14 @@ final class FileCheck {
         return k.getAlgorithm();
     }
 
-    /** libpq refuses keys readable by group or others (unless owned by root with 0640). */
+    /** Why the PostgreSQL driver (like libpq) would refuse this key file's permissions, or null. */
     private static String loosePermissions(Path file) {
         try {
-            Set<PosixFilePermission> p = Files.getPosixFilePermissions(file);
-            if (p.contains(PosixFilePermission.OTHERS_READ) || p.contains(PosixFilePermission.GROUP_WRITE)
-                    || p.contains(PosixFilePermission.OTHERS_WRITE) || p.contains(PosixFilePermission.GROUP_EXECUTE)) {
-                return "sslkey " + file + " is accessible by group or others: libpq refuses such keys (chmod 600 " + file + ")";
-            }
-        } catch (IOException | UnsupportedOperationException e) {
+            PgConfig.checkKeyPermissions(file);
             return null;
+        } catch (PgConnectionException e) {
+            return "the PostgreSQL driver would refuse it: " + e.getMessage();
         }
-        return null;
     }
 
     private static boolean isPem(Path file) {

@@ -14,16 +14,17 @@ import java.util.List;
 final class Network {
     private Network() {}
 
-    /** Resolves {@code host} (or parses {@code hostaddr}) and records the DNS phase; {@code null} if that failed. */
+    /** The DNS and TCP phases: a connected socket, or {@code null} when either failed (the report says why). */
+    static Socket open(Report report, String host, String hostaddr, int port, Duration timeout) {
+        List<InetAddress> addresses = resolve(report, host, hostaddr);
+        return addresses == null ? null : connect(report, addresses, port, timeout);
+    }
+
+    /** Resolves {@code host} (or takes {@code hostaddr}, which the driver's parser checked is numeric) and records the DNS phase; {@code null} if that failed. */
     static List<InetAddress> resolve(Report report, String host, String hostaddr) {
         long t0 = System.nanoTime();
         try {
             if (hostaddr != null) {
-                if (!hostaddr.matches("[0-9.]+") && !hostaddr.contains(":")) {
-                    report.phase("dns", null, Report.Status.FAIL, "hostaddr=" + hostaddr + " is not a numeric IP address");
-                    report.conclusion = "hostaddr must be a numeric IP address, got \"" + hostaddr + "\"";
-                    return null;
-                }
                 InetAddress a = InetAddress.getByName(hostaddr);
                 report.phase("dns", null, Report.Status.INFO, "skipped: hostaddr=" + a.getHostAddress() + " given"
                         + (host == null ? "" : " (host " + host + " is used for verification and SNI only)"));

@@ -1,132 +1,124 @@
 package dev.loomwire.cli;
 
+import dev.loomwire.pg.PgConfig;
+import dev.loomwire.pg.PgException;
+import dev.loomwire.pg.SslMode;
+import dev.loomwire.pg.SslNegotiation;
+import dev.loomwire.pg.protocol.Backend;
+import dev.loomwire.pg.protocol.BackendMessage;
+import dev.loomwire.pg.protocol.BackendMessage.AuthenticationCleartextPassword;
+import dev.loomwire.pg.protocol.BackendMessage.AuthenticationMD5Password;
+import dev.loomwire.pg.protocol.BackendMessage.AuthenticationOk;
+import dev.loomwire.pg.protocol.BackendMessage.AuthenticationSASL;
+import dev.loomwire.pg.protocol.BackendMessage.AuthenticationUnsupported;
+import dev.loomwire.pg.protocol.BackendMessage.ErrorResponse;
+import dev.loomwire.pg.protocol.BackendMessage.ParameterStatus;
+import dev.loomwire.pg.protocol.BackendMessage.ReadyForQuery;
+import dev.loomwire.pg.protocol.ByteSink;
+import dev.loomwire.pg.protocol.Frontend;
+import dev.loomwire.pg.protocol.ProtocolException;
 import dev.loomwire.tls.TlsConfig;
 import dev.loomwire.tls.TlsSession;
 import dev.loomwire.tls.TlsVerification;
-import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Probes a PostgreSQL server at the wire level: SSLRequest (or direct TLS with ALPN
  * {@code postgresql}), the TLS handshake, the certificate chain, a verdict per sslmode, and the
  * authentication method the server asks for after a StartupMessage. It never authenticates.
+ * Parameters, defaults and the TLS settings of every sslmode come from {@link PgConfig}, so each
+ * verdict is what the driver would do with the same connection string.
  */
 final class PgProbe {
-    static final byte[] SSL_REQUEST = {0x00, 0x00, 0x00, 0x08, 0x04, (byte) 0xD2, 0x16, 0x2F};
-    private static final int PROTOCOL_3_0 = 196608;
+    /** Before authentication no legitimate message comes anywhere near this. */
+    private static final int MAX_STARTUP_MESSAGE_LENGTH = 1 << 20;
+    private static final List<SslMode> VERDICT_MODES = List.of(SslMode.REQUIRE, SslMode.VERIFY_CA, SslMode.VERIFY_FULL);
 
-    private final ConnInfo info;
+    /** What the driver does with these parameters under one sslmode: its TLS settings and the name it verifies, or why it refuses. */
+    private record ModeSetup(SslMode mode, TlsConfig tls, String verifyHost, String refusal) {}
+
+    private final String conninfo;
+    private final PgConfig cfg;
     private final Duration timeout;
     private final Report report;
-    private final String host;
-    private final String hostaddr;
-    private final int port;
-    private final String user;
-    private final String dbname;
     private final String sslmode;
     private final boolean direct;
-    private final boolean sni;
-    private final String rootCert;      // file path, "system", or null
-    private final boolean rootCertDefault;
-    private final Path clientCert;
-    private final Path clientKey;
-    private final char[] sslpassword;
+    private final Map<SslMode, ModeSetup> setups = new EnumMap<>(SslMode.class);
+    private final Map<List<Object>, Report.Verdict> judged = new HashMap<>();
+    private TlsProbe.Opener opener;
 
-    PgProbe(ConnInfo info, Duration timeout) {
-        this.info = info;
+    PgProbe(String conninfo, PgConfig cfg, Duration timeout) {
+        this.conninfo = conninfo;
+        this.cfg = cfg;
         this.timeout = timeout;
-        String h = info.get("host", null);
-        hostaddr = info.get("hostaddr", null);
-        host = h != null ? h : hostaddr == null ? "localhost" : null;
-        port = Integer.parseInt(info.get("port", "5432"));
-        user = info.get("user", System.getenv().getOrDefault("PGUSER", System.getProperty("user.name")));
-        dbname = info.get("dbname", user);
-        String given = info.get("sslrootcert", null);
-        sslmode = info.get("sslmode", "system".equals(given) ? "verify-full" : "prefer");
-        direct = "direct".equals(info.get("sslnegotiation", "postgres"));
-        sni = !"0".equals(info.get("sslsni", "1"));
-        Path pgDir = Path.of(System.getenv().getOrDefault("HOME", System.getProperty("user.home")), ".postgresql");
-        if (given == null && Files.isRegularFile(pgDir.resolve("root.crt"))) {
-            rootCert = pgDir.resolve("root.crt").toString();
-            rootCertDefault = true;
-        } else {
-            rootCert = given;
-            rootCertDefault = false;
-        }
-        String cert = info.get("sslcert", null);
-        String key = info.get("sslkey", null);
-        if (cert == null && Files.isRegularFile(pgDir.resolve("postgresql.crt"))) {
-            cert = pgDir.resolve("postgresql.crt").toString();
-        }
-        if (key == null && cert != null && Files.isRegularFile(pgDir.resolve("postgresql.key"))) {
-            key = pgDir.resolve("postgresql.key").toString();
-        }
-        clientCert = cert == null ? null : Path.of(cert);
-        clientKey = key == null ? null : Path.of(key);
-        String pw = info.get("sslpassword", null);
-        sslpassword = pw == null ? null : pw.toCharArray();
-        report = new Report("PostgreSQL at " + (host != null ? host : hostaddr) + ":" + port);
+        sslmode = cfg.sslMode().keyword();
+        direct = cfg.sslNegotiation() == SslNegotiation.DIRECT;
+        report = new Report("PostgreSQL at " + (cfg.host() != null ? cfg.host() : cfg.hostaddr()) + ":" + cfg.port());
     }
 
-    Report run() throws UsageException {
+    Report run() {
         probe();
         report.concludeFailure("sslmode=" + sslmode);
         return report;
     }
 
-    private Report probe() throws UsageException {
-        if ((clientCert == null) != (clientKey == null)) {
-            throw new UsageException("sslcert and sslkey go together: give both (got only "
-                    + (clientCert == null ? "sslkey" : "sslcert") + ")");
-        }
+    private void probe() {
         describeTarget();
         report.requestedMode = sslmode;
-        List<InetAddress> addresses = Network.resolve(report, host, hostaddr);
-        if (addresses == null) {
-            return report;
+        ModeSetup capture = cfg.sslMode() == SslMode.DISABLE ? null : captureSetup();
+        if (cfg.sslMode() != SslMode.DISABLE && capture == null) {
+            String why = setup(cfg.sslMode()).refusal();
+            report.phase("tls settings", null, Report.Status.FAIL, why);
+            for (SslMode m : VERDICT_MODES) {
+                report.verdicts.add(judge(setup(m), null));
+            }
+            report.conclusion = why;
+            return;
         }
-        Socket socket = Network.connect(report, addresses, port, timeout);
+        Socket socket = Network.open(report, cfg.host(), cfg.hostaddr(), cfg.port(), timeout);
         if (socket == null) {
-            return report;
+            return;
         }
         InetAddress address = socket.getInetAddress();
         try {
-            if (sslmode.equals("disable")) {
+            if (capture == null) {
                 report.phase("ssl", null, Report.Status.INFO, "sslmode=disable: no TLS attempted");
                 startup(socket.getInputStream(), socket, false);
                 report.success = true;
                 report.conclusion = "sslmode=disable would connect WITHOUT encryption (TLS not probed; use sslmode=prefer or stricter to probe it)";
-                return report;
+                return;
             }
             if (!direct && !sslRequest(socket)) {
-                return report;
+                return;
             }
             if (direct) {
                 report.phase("ssl negotiation", null, Report.Status.INFO,
                         "direct (PostgreSQL 17+): TLS ClientHello right away with ALPN postgresql, no SSLRequest");
             }
-            TlsSession session = TlsProbe.capture(report, socket, host, port, config(TlsVerification.NONE), timeout,
+            TlsConfig unverified = capture.tls().toBuilder().verification(TlsVerification.NONE).build();
+            TlsSession session = TlsProbe.capture(report, socket, capture.verifyHost(), cfg.port(), unverified, timeout,
                     direct ? "does the server support sslnegotiation=direct? It needs PostgreSQL 17 or newer" : null);
             if (session == null) {
                 failAllModes(report.conclusion);
-                if (sslmode.equals("prefer") || sslmode.equals("allow")) {
+                if (!cfg.sslMode().requiresEncryption()) {
                     report.conclusion = report.conclusion + "; libpq with sslmode=" + sslmode
                             + " would then retry without TLS (not probed)";
                 }
-                return report;
+                return;
             }
+            judged.put(List.of(unverified, capture.verifyHost()), new Report.Verdict("", true, "encrypted; the server certificate is not checked"));
             try {
                 startup(session.socket().getInputStream(), session.socket(), true);
             } catch (IOException e) {
@@ -135,42 +127,71 @@ final class PgProbe {
                 Network.closeQuietly(session.socket());
             }
             verdicts(address, session);
-            conclude();
-            return report;
+            conclude(session);
         } catch (IOException e) {
             report.phase("error", null, Report.Status.FAIL, e.getMessage());
             report.conclusion = "probe failed: " + e.getMessage();
-            return report;
         } finally {
             Network.closeQuietly(socket);
         }
     }
 
+    /** The driver's setup for {@code mode}: the same connection string with that sslmode. */
+    private ModeSetup setup(SslMode mode) {
+        return setups.computeIfAbsent(mode, m -> {
+            try {
+                PgConfig c = m == cfg.sslMode() ? cfg : PgConfig.builder().conninfo(conninfo).set("sslmode", m.keyword()).build();
+                return new ModeSetup(m, c.toTlsConfig(), c.tlsHost(), null);
+            } catch (PgException e) {
+                return new ModeSetup(m, null, null, e.getMessage());
+            }
+        });
+    }
+
+    /** A mode whose TLS settings the driver accepts, to take the unverified look at the server with; null if none. */
+    private ModeSetup captureSetup() {
+        for (SslMode m : List.of(cfg.sslMode(), SslMode.REQUIRE, SslMode.VERIFY_CA, SslMode.VERIFY_FULL)) {
+            if (setup(m).refusal() == null) {
+                return setup(m);
+            }
+        }
+        return null;
+    }
+
     private void describeTarget() {
         Map<String, Object> t = report.target;
         t.put("protocol", "postgresql");
-        if (host != null) t.put("host", host);
-        if (hostaddr != null) t.put("hostaddr", hostaddr);
-        t.put("port", port);
-        t.put("user", user);
-        t.put("dbname", dbname);
-        t.put("sslmode", sslmode + (info.get("sslmode") == null ? " (default)" : ""));
+        if (cfg.host() != null) t.put("host", cfg.host());
+        if (cfg.hostaddr() != null) t.put("hostaddr", cfg.hostaddr());
+        t.put("port", cfg.port());
+        t.put("user", cfg.user());
+        t.put("dbname", cfg.database());
+        t.put("sslmode", sslmode + (given("sslmode", "PGSSLMODE") ? "" : " (default)"));
         t.put("sslnegotiation", direct ? "direct" : "postgres");
-        t.put("sslrootcert", rootCert == null ? "none" : rootCert + (rootCertDefault ? " (libpq default file)" : ""));
-        if (clientCert != null) {
-            t.put("sslcert", clientCert.toString());
-            t.put("sslkey", clientKey.toString());
+        t.put("sslrootcert", cfg.sslRootCert().map(r -> r + (given("sslrootcert", "PGSSLROOTCERT") ? "" : " (libpq default file)"))
+                .orElse("none"));
+        cfg.sslCert().ifPresent(c -> {
+            t.put("sslcert", c.toString());
+            t.put("sslkey", cfg.sslKey().map(Object::toString).orElse("none"));
+        });
+        if (cfg.sslMode() != SslMode.DISABLE && captureSetup() != null && captureSetup().tls().clientKeyPassword() != null) {
+            t.put("sslpassword", "(set, not shown)");
         }
-        if (sslpassword != null) t.put("sslpassword", "(set, not shown)");
-        if (info.get("password") != null) t.put("password", "(set, not shown; the probe does not authenticate)");
-        if (!sni) t.put("sslsni", "0");
+        if (cfg.password().isPresent()) t.put("password", "(set, not shown; the probe does not authenticate)");
+        if (!cfg.sslSni()) t.put("sslsni", "0");
+    }
+
+    /** Whether the user set this parameter, in the connection string or its environment variable (else it is a default). */
+    private boolean given(String keyword, String environmentVariable) {
+        return System.getenv(environmentVariable) != null
+                || Pattern.compile("(^|[\\s?&])" + keyword + "\\s*=").matcher(conninfo).find();
     }
 
     /** Sends SSLRequest and reads exactly one byte; true when the server said 'S' and nothing else. */
     private boolean sslRequest(Socket socket) throws IOException {
         long t0 = System.nanoTime();
         InputStream in = socket.getInputStream();
-        socket.getOutputStream().write(SSL_REQUEST);
+        socket.getOutputStream().write(sslRequestMessage());
         int reply;
         try {
             reply = in.read();
@@ -199,7 +220,7 @@ final class PgProbe {
             case 'N' -> {
                 report.phase("sslrequest", ms, Report.Status.WARN, "N: server does not support SSL");
                 failAllModes("server does not support SSL");
-                if (sslmode.equals("prefer") || sslmode.equals("allow")) {
+                if (!cfg.sslMode().requiresEncryption()) {
                     startup(socket.getInputStream(), socket, false);
                     report.success = true;
                     report.warnings.add("the connection would NOT be encrypted: the server does not support SSL");
@@ -234,44 +255,42 @@ final class PgProbe {
     }
 
     /** StartupMessage, then report what the server asks for; closes without authenticating. */
-    private void startup(InputStream rawIn, Socket socket, boolean overTls) throws IOException {
+    private void startup(InputStream in, Socket socket, boolean overTls) throws IOException {
         long t0 = System.nanoTime();
-        socket.getOutputStream().write(startupMessage(user, dbname));
-        WireInput in = new WireInput(rawIn);
+        socket.getOutputStream().write(startupMessage(cfg.user(), cfg.database()));
         String serverVersion = null;
         String auth = null;
         Report.Status status = Report.Status.OK;
         List<String> mechanisms = null;
         try {
+            read:
             for (int n = 0; n < 200; n++) {
-                int type = in.readByte();
-                int len = in.readInt();
-                byte[] body = in.readExact(len - 4);
-                if (type == 'R') {
-                    int code = readInt(body, 0);
-                    if (code != 0) {
-                        auth = authMethod(code, body);
-                        if (code == 10) {
-                            mechanisms = cstrings(body, 4);
+                BackendMessage m = readMessage(in);
+                switch (m) {
+                    case ParameterStatus p when p.name().equals("server_version") -> serverVersion = p.value();
+                    case ErrorResponse e -> {
+                        auth = "server refused: " + errorText(e.fields());
+                        status = Report.Status.WARN;
+                        break read;
+                    }
+                    case ReadyForQuery r -> {
+                        break read;
+                    }
+                    case AuthenticationOk ok -> auth = authRequest(ok);
+                    default -> {
+                        if (authRequest(m) != null) {
+                            auth = authRequest(m);
+                            mechanisms = m instanceof AuthenticationSASL sasl ? sasl.mechanisms() : null;
+                            break read;
                         }
-                        break;
                     }
-                    auth = "AuthenticationOk: no password asked (trust, or a certificate/peer method)";
-                } else if (type == 'S') {
-                    List<String> kv = cstrings(body, 0);
-                    if (kv.size() >= 2 && kv.get(0).equals("server_version")) {
-                        serverVersion = kv.get(1);
-                    }
-                } else if (type == 'E') {
-                    auth = "server refused: " + errorText(body);
-                    status = Report.Status.WARN;
-                    break;
-                } else if (type == 'Z') {
-                    break;
                 }
             }
         } catch (SocketTimeoutException e) {
             auth = "no answer to the StartupMessage within " + timeout.toMillis() + " ms";
+            status = Report.Status.FAIL;
+        } catch (ProtocolException e) {
+            auth = "not a valid PostgreSQL reply to the StartupMessage: " + e.getMessage();
             status = Report.Status.FAIL;
         }
         if (auth == null) {
@@ -279,7 +298,7 @@ final class PgProbe {
             status = Report.Status.FAIL;
         }
         Report.Phase p = report.phase("startup", Report.since(t0), status, auth);
-        p.details().put("sent", "StartupMessage protocol 3.0, user " + user + ", database " + dbname
+        p.details().put("sent", "StartupMessage protocol 3.0, user " + cfg.user() + ", database " + cfg.database()
                 + (overTls ? ", over TLS" : ", in PLAINTEXT"));
         if (mechanisms != null) {
             p.data().put("sasl mechanisms", mechanisms);
@@ -288,7 +307,9 @@ final class PgProbe {
             }
         }
         try {
-            socket.getOutputStream().write(new byte[] {'X', 0, 0, 0, 4});
+            ByteSink terminate = new ByteSink(8);
+            Frontend.terminate(terminate);
+            socket.getOutputStream().write(terminate.toByteArray());
         } catch (IOException ignored) {
             // the server may already have closed: we are done anyway
         }
@@ -297,100 +318,64 @@ final class PgProbe {
                 : "known only after authentication (the probe does not log in)");
     }
 
-    static byte[] startupMessage(String user, String database) {
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        for (String s : new String[] {"user", user, "database", database, "application_name", "loomwire-probe"}) {
-            body.writeBytes(s.getBytes(StandardCharsets.UTF_8));
-            body.write(0);
-        }
-        body.write(0);
-        int len = 8 + body.size();
-        ByteArrayOutputStream msg = new ByteArrayOutputStream(len);
-        writeInt(msg, len);
-        writeInt(msg, PROTOCOL_3_0);
-        msg.writeBytes(body.toByteArray());
-        return msg.toByteArray();
+    static byte[] sslRequestMessage() {
+        ByteSink out = new ByteSink(8);
+        Frontend.sslRequest(out);
+        return out.toByteArray();
     }
 
-    static String authMethod(int code, byte[] body) {
-        return switch (code) {
-            case 2 -> "Kerberos V5 (unsupported by modern servers)";
-            case 3 -> "cleartext password (pg_hba method password)";
-            case 5 -> "MD5 password (pg_hba method md5)";
-            case 7 -> "GSSAPI";
-            case 9 -> "SSPI";
-            case 10 -> "SASL: " + String.join(", ", cstrings(body, 4));
-            default -> "authentication request code " + code;
+    static byte[] startupMessage(String user, String database) {
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put("user", user);
+        params.put("database", database);
+        params.put("application_name", "loomwire-probe");
+        ByteSink out = new ByteSink();
+        Frontend.startup(out, params);
+        return out.toByteArray();
+    }
+
+    /**
+     * One backend message, read with exactly as many bytes as its header announces: nothing after
+     * it is consumed, so the stream stays where the protocol says it is.
+     */
+    static BackendMessage readMessage(InputStream in) throws IOException {
+        byte[] header = in.readNBytes(5);
+        if (header.length < 5) {
+            throw new EOFException("the server closed the connection");
+        }
+        int length = ((header[1] & 0xFF) << 24) | ((header[2] & 0xFF) << 16) | ((header[3] & 0xFF) << 8) | (header[4] & 0xFF);
+        if (length < 4 || length > MAX_STARTUP_MESSAGE_LENGTH) {
+            throw new ProtocolException(Backend.name(header[0]) + ": implausible message length " + length);
+        }
+        byte[] body = in.readNBytes(length - 4);
+        if (body.length < length - 4) {
+            throw new EOFException("the server closed the connection in the middle of a message");
+        }
+        return Backend.decode(header[0], body);
+    }
+
+    /** What an authentication request asks for, in pg_hba.conf terms; null for other messages. */
+    static String authRequest(BackendMessage m) {
+        return switch (m) {
+            case AuthenticationOk ok -> "AuthenticationOk: no password asked (trust, or a certificate/peer method)";
+            case AuthenticationCleartextPassword p -> "cleartext password (pg_hba method password)";
+            case AuthenticationMD5Password p -> "MD5 password (pg_hba method md5)";
+            case AuthenticationSASL sasl -> "SASL: " + String.join(", ", sasl.mechanisms());
+            case AuthenticationUnsupported u -> u.methodName() + " (not supported by loomwire)";
+            default -> null;
         };
     }
 
-    /** Severity, SQLSTATE and message of an ErrorResponse received over TLS. */
-    static String errorText(byte[] body) {
-        Map<Character, String> fields = new LinkedHashMap<>();
-        int i = 0;
-        while (i < body.length && body[i] != 0) {
-            char f = (char) body[i++];
-            int end = i;
-            while (end < body.length && body[end] != 0) end++;
-            fields.put(f, WireInput.utf8(body, i, end));
-            i = end + 1;
-        }
+    /** Severity, SQLSTATE and message of an ErrorResponse received after the SSL negotiation. */
+    static String errorText(Map<Character, String> fields) {
         return fields.getOrDefault('S', "ERROR") + " " + fields.getOrDefault('C', "?") + " " + fields.getOrDefault('M', "");
     }
 
-    static List<String> cstrings(byte[] b, int from) {
-        List<String> out = new ArrayList<>();
-        int i = from;
-        while (i < b.length && b[i] != 0) {
-            int end = i;
-            while (end < b.length && b[end] != 0) end++;
-            out.add(WireInput.utf8(b, i, end));
-            i = end + 1;
-        }
-        return out;
-    }
-
-    private static int readInt(byte[] b, int at) {
-        return ((b[at] & 0xFF) << 24) | ((b[at + 1] & 0xFF) << 16) | ((b[at + 2] & 0xFF) << 8) | (b[at + 3] & 0xFF);
-    }
-
-    private static void writeInt(ByteArrayOutputStream out, int v) {
-        out.write(v >>> 24);
-        out.write(v >>> 16);
-        out.write(v >>> 8);
-        out.write(v);
-    }
-
-    private TlsConfig config(TlsVerification level) {
-        TlsConfig.Builder b = TlsConfig.builder().verification(level).sni(sni);
-        if (direct) {
-            b.alpn("postgresql");
-        }
-        if (level != TlsVerification.NONE) {
-            if ("system".equals(rootCert)) {
-                b.trustSystem();
-            } else {
-                b.trustPemFile(Path.of(rootCert));
-            }
-        }
-        if (clientCert != null) {
-            b.clientCertificate(clientCert, clientKey, sslpassword);
-        }
-        return b.build();
-    }
-
-    private TlsProbe.Trust trust() {
-        if ("system".equals(rootCert)) {
-            return new TlsProbe.Trust("sslrootcert=system (the JDK's default trust store)", null);
-        }
-        return new TlsProbe.Trust("sslrootcert " + rootCert, Path.of(rootCert));
-    }
-
     private void verdicts(InetAddress address, TlsSession captured) {
-        TlsProbe.Opener opener = () -> {
-            Socket s = Network.reconnect(address, port, timeout);
+        opener = () -> {
+            Socket s = Network.reconnect(address, cfg.port(), timeout);
             if (!direct) {
-                s.getOutputStream().write(SSL_REQUEST);
+                s.getOutputStream().write(sslRequestMessage());
                 int r = s.getInputStream().read();
                 if (r != 'S') {
                     Network.closeQuietly(s);
@@ -399,43 +384,48 @@ final class PgProbe {
             }
             return s;
         };
-        List<java.security.cert.X509Certificate> chain = captured.peerChain();
-        report.trustDescription = rootCert == null ? "no sslrootcert (and no ~/.postgresql/root.crt)" : trust().description();
-        Report.Verdict ca;
-        Report.Verdict full;
-        if (rootCert == null) {
-            String why = "no root certificate to verify against: give sslrootcert=<CA file> (libpq looks for ~/.postgresql/root.crt, which does not exist)";
-            ca = new Report.Verdict("verify-ca", false, why);
-            full = new Report.Verdict("verify-full", false, why);
-        } else {
-            ca = TlsProbe.verdict("verify-ca", opener, host, port, config(TlsVerification.CA), timeout, chain, trust());
-            full = host == null
-                    ? new Report.Verdict("verify-full", false, "host name must be specified for verify-full (only hostaddr is given)")
-                    : TlsProbe.verdict("verify-full", opener, host, port, config(TlsVerification.FULL), timeout, chain, trust());
+        ModeSetup ca = setup(SslMode.VERIFY_CA);
+        report.trustDescription = ca.refusal() == null ? TlsProbe.Trust.of(ca.tls()).description()
+                : cfg.sslRootCert().map(r -> "sslrootcert " + r).orElse("no sslrootcert (and no ~/.postgresql/root.crt)");
+        for (SslMode m : VERDICT_MODES) {
+            report.verdicts.add(judge(setup(m), captured));
         }
-        if (rootCert != null && info.get("sslrootcert") != null || rootCertDefault) {
-            // libpq: sslmode=require with a root certificate file present verifies like verify-ca
-            report.verdicts.add(new Report.Verdict("require", ca.ok(), ca.ok()
-                    ? "encrypted; with a root certificate present libpq verifies the chain as for verify-ca: " + ca.reason()
-                    : "with a root certificate present libpq checks the chain as for verify-ca: " + ca.reason()));
-        } else {
-            report.verdicts.add(new Report.Verdict("require", true, "encrypted; the server certificate is not checked"));
+    }
+
+    /** Would the driver's setup for this mode succeed? Identical settings are judged once. */
+    private Report.Verdict judge(ModeSetup s, TlsSession captured) {
+        String mode = s.mode().keyword();
+        if (s.refusal() != null) {
+            String prefix = cfg.sslRootCert().isEmpty() && s.refusal().contains("root certificate")
+                    ? "no root certificate to verify against: " : "";
+            return new Report.Verdict(mode, false, prefix + s.refusal());
         }
-        report.verdicts.add(ca);
-        report.verdicts.add(full);
+        Report.Verdict v = judged.computeIfAbsent(List.of(s.tls(), s.verifyHost()), k -> TlsProbe.verdict(mode, opener,
+                s.verifyHost(), cfg.port(), s.tls(), timeout, captured.peerChain(), TlsProbe.Trust.of(s.tls())));
+        String reason = v.reason();
+        if (s.mode() == SslMode.REQUIRE && s.tls().verification() != TlsVerification.NONE) {
+            reason = "with a root certificate present libpq checks the chain as for verify-ca: " + reason;
+        }
+        return new Report.Verdict(mode, v.ok(), reason);
     }
 
     private void failAllModes(String why) {
-        for (String mode : List.of("require", "verify-ca", "verify-full")) {
-            report.verdicts.add(new Report.Verdict(mode, false, why));
+        for (SslMode m : VERDICT_MODES) {
+            report.verdicts.add(new Report.Verdict(m.keyword(), false, why));
         }
     }
 
-    private void conclude() {
+    private void conclude(TlsSession captured) {
         Report.Verdict v = report.verdict(sslmode);
-        if (v == null) { // prefer, allow: TLS worked
-            report.success = true;
-            report.conclusion = "sslmode=" + sslmode + " would connect with TLS (no certificate check: use verify-full to be safe)";
+        if (v == null) { // prefer, allow: the driver's own TLS settings for this mode decide whether TLS is used
+            ModeSetup setup = setup(cfg.sslMode());
+            Report.Verdict tls = judge(setup, captured);
+            report.success = tls.ok();
+            report.conclusion = !tls.ok()
+                    ? "sslmode=" + sslmode + ": the TLS connection would fail (" + tls.reason()
+                      + "); libpq would then retry without TLS (not probed)"
+                    : "sslmode=" + sslmode + " would connect with TLS" + (setup.tls().verification() == TlsVerification.NONE
+                      ? " (no certificate check: use verify-full to be safe)" : " (" + tls.reason() + ")");
             return;
         }
         report.success = v.ok();

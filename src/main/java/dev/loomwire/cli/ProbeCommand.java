@@ -1,9 +1,14 @@
 package dev.loomwire.cli;
 
+import dev.loomwire.pg.PgConfig;
+import dev.loomwire.pg.PgException;
+import dev.loomwire.redis.RedisConfig;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * {@code probe [--json] [--timeout SECONDS] <conninfo|uri>} and {@code probe --check-files key=value...}:
@@ -18,14 +23,20 @@ final class ProbeCommand {
               <conninfo|uri>  postgresql://user@host:port/db?sslmode=verify-full&sslrootcert=ca.crt
                               'host=db.example port=5432 sslmode=verify-full sslrootcert=ca.crt'
                               rediss://host:port?sslverify=full&sslrootcert=ca.crt  (sslverify: full, ca, none)
-              PostgreSQL settings: host hostaddr port user dbname sslmode sslrootcert sslcert sslkey
-                              sslpassword sslnegotiation sslsni connect_timeout
-              Redis settings: sslverify sslrootcert sslcert sslkey sslpassword connect_timeout
+              PostgreSQL: every libpq parameter the driver takes (host hostaddr port user dbname sslmode
+                              sslrootcert sslcert sslkey sslpassword sslcrl sslnegotiation sslsni
+                              connect_timeout ...), with its defaults: PG* environment variables,
+                              ~/.postgresql/root.crt, postgresql.crt, postgresql.key
+              Redis: the driver's URI parameters (sslverify sslrootcert sslcert sslkey sslpassword
+                              sslkeystore ssltruststore sslsni connect_timeout ...)
 
             Prints each phase with its timing (DNS, TCP, SSLRequest, TLS handshake, certificate chain,
             a verdict per verification mode, authentication method, server version).
             Exit code: 0 the requested mode would succeed, 1 it would fail, 2 usage error.
             """;
+
+    /** Per-phase limit when neither --timeout nor the driver gives one (connect_timeout=0 means "forever" to the driver). */
+    private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
 
     private ProbeCommand() {}
 
@@ -63,12 +74,7 @@ final class ProbeCommand {
                 if (rest.size() > 1 && rest.stream().anyMatch(r -> r.contains("://"))) {
                     throw new UsageException("give one URI (quote it if it contains & or spaces), got " + rest.size() + " arguments");
                 }
-                ConnInfo info = ConnInfo.parse(String.join(" ", rest));
-                if (timeout == null) {
-                    String ct = info.get("connect_timeout", null);
-                    timeout = ct == null || ct.equals("0") ? Duration.ofSeconds(10) : Duration.ofSeconds(Math.max(2, Integer.parseInt(ct)));
-                }
-                report = info.kind() == ConnInfo.Kind.POSTGRES ? new PgProbe(info, timeout).run() : new RedisProbe(info, timeout).run();
+                report = probe(String.join(" ", rest).strip(), timeout);
             }
             out.print(json ? Json.write(report.toJson()) + "\n" : report.toText());
             out.flush();
@@ -89,6 +95,42 @@ final class ProbeCommand {
             err.flush();
             return 1;
         }
+    }
+
+    /**
+     * Parses the connection string with the driver that would use it (so the probe accepts exactly
+     * what the driver accepts, with its error messages) and runs the matching probe.
+     */
+    static Report probe(String target, Duration timeout) throws UsageException {
+        String lower = target.toLowerCase(Locale.ROOT);
+        if (lower.startsWith("redis://") || lower.startsWith("rediss://")) {
+            RedisConfig config;
+            try {
+                config = RedisConfig.fromUri(target);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(e.getMessage());
+            }
+            boolean verifyGiven = Pattern.compile("[?&]sslverify=").matcher(target).find();
+            return new RedisProbe(config, verifyGiven, timeout != null ? timeout : config.connectTimeout()).run();
+        }
+        if (lower.matches("^[a-z][a-z0-9+.-]*://.*") && !lower.startsWith("postgresql://") && !lower.startsWith("postgres://")) {
+            throw new UsageException("unsupported URI scheme in \"" + target.substring(0, target.indexOf("://") + 3)
+                    + "\": use postgresql://, postgres://, redis:// or rediss://");
+        }
+        if (!target.contains("=") && !target.contains("://")) {
+            throw new UsageException("\"" + target + "\" is neither a URI (postgresql://, redis://, rediss://) nor a"
+                    + " conninfo string (host=... port=...)");
+        }
+        PgConfig config;
+        try {
+            config = PgConfig.parse(target);
+        } catch (PgException e) {
+            throw new UsageException(e.getMessage());
+        }
+        if (timeout == null) {
+            timeout = config.connectTimeout().isZero() ? DEFAULT_TIMEOUT : config.connectTimeout();
+        }
+        return new PgProbe(target, config, timeout).run();
     }
 
     private static Duration seconds(String option, String v) throws UsageException {

@@ -1,5 +1,11 @@
 package dev.loomwire.cli;
 
+import dev.loomwire.redis.RedisConfig;
+import dev.loomwire.redis.RedisReply;
+import dev.loomwire.redis.RedisReply.ErrorReply;
+import dev.loomwire.redis.RedisReply.MapReply;
+import dev.loomwire.redis.resp.RespEncoder;
+import dev.loomwire.redis.resp.RespProtocolException;
 import dev.loomwire.tls.TlsConfig;
 import dev.loomwire.tls.TlsSession;
 import dev.loomwire.tls.TlsVerification;
@@ -9,7 +15,6 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -18,71 +23,54 @@ import java.util.Map;
 /**
  * Probes a Redis server: TLS handshake (rediss://), certificate chain, a verdict per verification
  * level (full, ca, none), then {@code HELLO 3} (or PING and INFO server) for the server version.
- * A client certificate the server requires shows up on that first read under TLS 1.3.
+ * A client certificate the server requires shows up on that first read under TLS 1.3. The URI is
+ * the driver's ({@link RedisConfig}), and each verdict uses the driver's TLS settings with only
+ * the verification level changed.
  */
 final class RedisProbe {
     private static final int POST_HANDSHAKE_WAIT_MS = 500;
 
-    private final ConnInfo info;
+    private final RedisConfig cfg;
     private final Duration timeout;
     private final Report report;
-    private final String host;
-    private final int port;
-    private final boolean tls;
+    private final TlsConfig tls;
     private final String verify;
-    private final String rootCert;
-    private final Path clientCert;
-    private final Path clientKey;
-    private final char[] sslpassword;
+    private final boolean verifyGiven;
+    private final boolean clientCert;
 
-    RedisProbe(ConnInfo info, Duration timeout) {
-        this.info = info;
+    RedisProbe(RedisConfig cfg, boolean verifyGiven, Duration timeout) {
+        this.cfg = cfg;
+        this.verifyGiven = verifyGiven;
         this.timeout = timeout;
-        host = info.get("host", "localhost");
-        port = Integer.parseInt(info.get("port", "6379"));
-        tls = "1".equals(info.get("tls"));
-        verify = info.get("sslverify", "full");
-        rootCert = info.get("sslrootcert", null);
-        String cert = info.get("sslcert", null);
-        String key = info.get("sslkey", null);
-        clientCert = cert == null ? null : Path.of(cert);
-        clientKey = key == null ? null : Path.of(key);
-        String pw = info.get("sslpassword", null);
-        sslpassword = pw == null ? null : pw.toCharArray();
-        report = new Report("Redis at " + host + ":" + port + (tls ? " (rediss, TLS)" : " (redis, plaintext)"));
+        tls = cfg.tls().orElse(null);
+        verify = tls == null ? null : tls.verification().name().toLowerCase(Locale.ROOT);
+        clientCert = tls != null && (tls.clientCertFile() != null || tls.clientKeyStore() != null);
+        report = new Report("Redis at " + cfg.host() + ":" + cfg.port() + (tls != null ? " (rediss, TLS)" : " (redis, plaintext)"));
     }
 
-    Report run() throws UsageException {
+    Report run() {
         probe();
-        report.concludeFailure(tls ? "sslverify=" + verify : "redis://");
+        report.concludeFailure(tls != null ? "sslverify=" + verify : "redis://");
         return report;
     }
 
-    private Report probe() throws UsageException {
-        if ((clientCert == null) != (clientKey == null)) {
-            throw new UsageException("sslcert and sslkey go together: give both (got only "
-                    + (clientCert == null ? "sslkey" : "sslcert") + ")");
-        }
+    private void probe() {
         describeTarget();
-        report.requestedMode = tls ? verify : "plaintext";
-        List<InetAddress> addresses = Network.resolve(report, host, null);
-        if (addresses == null) {
-            return report;
-        }
-        Socket socket = Network.connect(report, addresses, port, timeout);
+        report.requestedMode = tls != null ? verify : "plaintext";
+        Socket socket = Network.open(report, cfg.host(), null, cfg.port(), timeout);
         if (socket == null) {
-            return report;
+            return;
         }
         InetAddress address = socket.getInetAddress();
         try {
-            if (!tls) {
+            if (tls == null) {
                 report.phase("tls", null, Report.Status.INFO, "not requested (redis://): use rediss:// to probe TLS");
                 String failure = hello(socket);
                 report.success = failure == null;
                 report.conclusion = failure == null ? "redis:// would connect, WITHOUT encryption" : "redis:// would FAIL: " + failure;
-                return report;
+                return;
             }
-            TlsSession session = TlsProbe.capture(report, socket, host, port, config(TlsVerification.NONE), timeout, null);
+            TlsSession session = TlsProbe.capture(report, socket, cfg.host(), cfg.port(), level(TlsVerification.NONE), timeout, null);
             if (session == null) {
                 String plain = plaintextPing(address);
                 if (plain != null) {
@@ -92,7 +80,7 @@ final class RedisProbe {
                 for (String mode : List.of("full", "ca", "none")) {
                     report.verdicts.add(new Report.Verdict(mode, false, report.conclusion));
                 }
-                return report;
+                return;
             }
             String sessionFailure;
             try {
@@ -105,7 +93,6 @@ final class RedisProbe {
             report.success = v.ok() && sessionFailure == null;
             report.conclusion = "sslverify=" + verify + (report.success ? " would succeed"
                     : " would FAIL: " + (v.ok() ? sessionFailure : v.reason()));
-            return report;
         } finally {
             Network.closeQuietly(socket);
         }
@@ -113,20 +100,26 @@ final class RedisProbe {
 
     private void describeTarget() {
         Map<String, Object> t = report.target;
-        t.put("protocol", tls ? "rediss" : "redis");
-        t.put("host", host);
-        t.put("port", port);
-        if (tls) {
-            t.put("sslverify", verify + (info.get("sslverify") == null ? " (default)" : ""));
-            t.put("sslrootcert", rootCert == null ? "none (the JDK's default trust store)" : rootCert);
+        t.put("protocol", tls != null ? "rediss" : "redis");
+        t.put("host", cfg.host());
+        t.put("port", cfg.port());
+        if (tls != null) {
+            t.put("sslverify", verify + (verifyGiven ? "" : " (default)"));
+            if (tls.trustStore() != null) {
+                t.put("ssltruststore", tls.trustStore().toString());
+            } else {
+                t.put("sslrootcert", tls.trustSystem() ? "system"
+                        : tls.trustPemFile() != null ? tls.trustPemFile().toString() : "none (the JDK's default trust store)");
+            }
+            if (tls.clientCertFile() != null) {
+                t.put("sslcert", tls.clientCertFile().toString());
+                t.put("sslkey", tls.clientKeyFile().toString());
+            }
+            if (tls.clientKeyStore() != null) t.put("sslkeystore", tls.clientKeyStore().toString());
+            if (tls.clientKeyPassword() != null) t.put("sslpassword", "(set, not shown)");
         }
-        if (clientCert != null) {
-            t.put("sslcert", clientCert.toString());
-            t.put("sslkey", clientKey.toString());
-        }
-        if (sslpassword != null) t.put("sslpassword", "(set, not shown)");
-        if (info.get("user") != null) t.put("user", info.get("user"));
-        if (info.get("password") != null) t.put("password", "(set, not shown)");
+        if (cfg.user() != null) t.put("user", cfg.user());
+        if (cfg.password() != null) t.put("password", "(set, not shown)");
     }
 
     /**
@@ -135,32 +128,38 @@ final class RedisProbe {
      */
     private String hello(Socket socket) {
         long t0 = System.nanoTime();
-        String password = info.get("password");
-        String user = info.get("user", "default");
+        char[] pw = cfg.password();
+        String password = pw == null ? null : new String(pw);
+        String user = cfg.user() == null ? "default" : cfg.user();
         try {
-            WireInput in = new WireInput(socket.getInputStream());
-            if (tls && socket instanceof javax.net.ssl.SSLSocket ssl && "TLSv1.3".equals(ssl.getSession().getProtocol())) {
+            RespReader in = new RespReader(socket.getInputStream());
+            if (tls != null && socket instanceof javax.net.ssl.SSLSocket ssl && "TLSv1.3".equals(ssl.getSession().getProtocol())) {
                 String refused = awaitPostHandshakeAlert(socket, in);
                 if (refused != null) {
                     return refused;
                 }
                 t0 = System.nanoTime();
             }
-            byte[] cmd = password == null ? Resp.command("HELLO", "3") : Resp.command("HELLO", "3", "AUTH", user, password);
-            socket.getOutputStream().write(cmd);
-            Object reply = Resp.read(in);
-            if (reply instanceof Map<?, ?> m) {
-                Object version = m.get("version");
+            RespEncoder cmd = new RespEncoder();
+            if (password == null) {
+                cmd.command("HELLO", "3");
+            } else {
+                cmd.command("HELLO", "3", "AUTH", user, password);
+            }
+            socket.getOutputStream().write(cmd.buffer(), 0, cmd.size());
+            RedisReply reply = in.read();
+            if (reply instanceof MapReply map) {
+                Map<String, RedisReply> m = map.asMap();
                 Report.Phase p = report.phase("hello", Report.since(t0), Report.Status.OK, "HELLO 3: RESP3 session");
                 for (String k : List.of("server", "proto", "mode", "role")) {
                     if (m.get(k) != null) {
-                        p.details().put(k, String.valueOf(m.get(k)));
+                        p.details().put(k, m.get(k).asString());
                     }
                 }
-                report.phase("server version", null, Report.Status.INFO, "Redis " + version);
+                report.phase("server version", null, Report.Status.INFO, "Redis " + (m.get("version") == null ? "?" : m.get("version").asString()));
                 return null;
             }
-            String error = reply instanceof Resp.Error e ? e.message() : String.valueOf(reply);
+            String error = reply instanceof ErrorReply e ? e.message() : String.valueOf(reply);
             if (error.startsWith("NOAUTH") || error.startsWith("WRONGPASS")) {
                 report.phase("hello", Report.since(t0), Report.Status.WARN, "authentication: " + error);
                 report.phase("server version", null, Report.Status.INFO,
@@ -169,31 +168,42 @@ final class RedisProbe {
             }
             report.phase("hello", Report.since(t0), Report.Status.INFO, "HELLO 3 refused (" + error + "): falling back to RESP2");
             long t1 = System.nanoTime();
-            socket.getOutputStream().write(concat(password == null ? new byte[0] : info.get("user") == null
-                    ? Resp.command("AUTH", password) : Resp.command("AUTH", user, password),
-                    Resp.command("PING"), Resp.command("INFO", "server")));
+            cmd.reset();
             if (password != null) {
-                Resp.read(in);
+                if (cfg.user() == null) {
+                    cmd.command("AUTH", password);
+                } else {
+                    cmd.command("AUTH", user, password);
+                }
             }
-            Object pong = Resp.read(in);
-            Object infoReply = Resp.read(in);
-            report.phase("ping", Report.since(t1), pong instanceof Resp.Error ? Report.Status.WARN : Report.Status.OK,
-                    pong instanceof Resp.Error e ? e.message() : String.valueOf(pong));
-            String version = infoReply instanceof String s ? infoField(s, "redis_version") : null;
+            cmd.command("PING").command("INFO", "server");
+            socket.getOutputStream().write(cmd.buffer(), 0, cmd.size());
+            if (password != null) {
+                in.read();
+            }
+            RedisReply pong = in.read();
+            RedisReply infoReply = in.read();
+            report.phase("ping", Report.since(t1), pong instanceof ErrorReply ? Report.Status.WARN : Report.Status.OK, pong.toString());
+            String version = infoReply instanceof ErrorReply || infoReply.asString() == null ? null
+                    : infoField(infoReply.asString(), "redis_version");
             report.phase("server version", null, Report.Status.INFO, version != null ? "Redis " + version
-                    : "unknown (INFO server: " + (infoReply instanceof Resp.Error e ? e.message() : "no redis_version") + ")");
+                    : "unknown (INFO server: " + (infoReply instanceof ErrorReply e ? e.message() : "no redis_version") + ")");
             return null;
         } catch (SocketTimeoutException e) {
             report.phase("hello", Report.since(t0), Report.Status.FAIL, "no reply within " + timeout.toMillis() + " ms");
             return "no reply to HELLO within " + timeout.toMillis() + " ms";
+        } catch (RespProtocolException e) {
+            String why = "not a Redis reply: " + e.getMessage();
+            report.phase("hello", Report.since(t0), Report.Status.FAIL, why);
+            return why;
         } catch (IOException e) {
-            String refusal = tls ? TlsProbe.clientCertificateRefusal(e, clientCert != null) : null;
+            String refusal = tls != null ? TlsProbe.clientCertificateRefusal(e, clientCert) : null;
             String why;
             if (refusal != null) {
                 why = refusal;
             } else if (e instanceof EOFException || e instanceof SocketException) {
                 why = "the server closed the connection on the first command"
-                        + (tls ? (clientCert == null ? " (does it require a client certificate? give sslcert=... sslkey=...)" : "")
+                        + (tls != null ? (clientCert ? "" : " (does it require a client certificate? give sslcert=... sslkey=...)")
                                : " (is this a TLS port? use rediss://)");
             } else {
                 why = "reading the reply failed: " + e.getMessage();
@@ -211,7 +221,7 @@ final class RedisProbe {
      * refusal with an alert; returns that refusal explained, or {@code null}. Writing first races with it (the server's RST can drop the alert), so
      * give the alert a moment to arrive; Redis sends nothing else before our first command.
      */
-    private String awaitPostHandshakeAlert(Socket socket, WireInput in) throws IOException {
+    private String awaitPostHandshakeAlert(Socket socket, RespReader in) throws IOException {
         long t0 = System.nanoTime();
         int previous = socket.getSoTimeout();
         socket.setSoTimeout(POST_HANDSHAKE_WAIT_MS);
@@ -220,10 +230,10 @@ final class RedisProbe {
         } catch (SocketTimeoutException quiet) {
             socket.setSoTimeout(previous);
             report.phase("post-handshake", Report.since(t0), Report.Status.OK, "no TLS alert within " + POST_HANDSHAKE_WAIT_MS
-                    + " ms: the server accepted the session" + (clientCert == null ? " without a client certificate" : " and our client certificate"));
+                    + " ms: the server accepted the session" + (clientCert ? " and our client certificate" : " without a client certificate"));
             return null;
         } catch (IOException e) {
-            String refusal = TlsProbe.clientCertificateRefusal(e, clientCert != null);
+            String refusal = TlsProbe.clientCertificateRefusal(e, clientCert);
             String why = refusal != null ? refusal : "the server closed the TLS session right after the handshake: " + e.getMessage();
             report.phase("post-handshake", Report.since(t0), Report.Status.FAIL, why);
             return why;
@@ -234,11 +244,12 @@ final class RedisProbe {
 
     /** After a failed handshake: does the port answer a plaintext PING? Then it is a plaintext port. */
     private String plaintextPing(InetAddress address) {
-        try (Socket s = Network.reconnect(address, port, Duration.ofMillis(Math.min(2000, timeout.toMillis())))) {
-            s.getOutputStream().write(Resp.command("PING"));
-            Object reply = Resp.read(new WireInput(s.getInputStream()));
-            String text = reply instanceof Resp.Error e ? "-" + e.message() : "+" + reply;
-            return host + ":" + port + " did not answer with TLS: it answered a plaintext PING with " + text
+        try (Socket s = Network.reconnect(address, cfg.port(), Duration.ofMillis(Math.min(2000, timeout.toMillis())))) {
+            RespEncoder ping = new RespEncoder().command("PING");
+            s.getOutputStream().write(ping.buffer(), 0, ping.size());
+            RedisReply reply = new RespReader(s.getInputStream()).read();
+            String text = reply instanceof ErrorReply e ? "-" + e.message() : "+" + reply.asString();
+            return cfg.host() + ":" + cfg.port() + " did not answer with TLS: it answered a plaintext PING with " + text
                     + ", so this is a plaintext port (use redis://, or the server's tls-port)";
         } catch (IOException | RuntimeException e) {
             return null;
@@ -254,42 +265,18 @@ final class RedisProbe {
         return null;
     }
 
-    private static byte[] concat(byte[]... parts) {
-        int n = 0;
-        for (byte[] p : parts) n += p.length;
-        byte[] out = new byte[n];
-        int at = 0;
-        for (byte[] p : parts) {
-            System.arraycopy(p, 0, out, at, p.length);
-            at += p.length;
-        }
-        return out;
-    }
-
-    private TlsConfig config(TlsVerification level) {
-        TlsConfig.Builder b = TlsConfig.builder().verification(level);
-        if (level != TlsVerification.NONE) {
-            if ("system".equals(rootCert)) {
-                b.trustSystem();
-            } else if (rootCert != null) {
-                b.trustPemFile(Path.of(rootCert));
-            }
-        }
-        if (clientCert != null) {
-            b.clientCertificate(clientCert, clientKey, sslpassword);
-        }
-        return b.build();
+    /** The driver's TLS settings for this URI at another verification level. */
+    private TlsConfig level(TlsVerification level) {
+        return tls.toBuilder().verification(level).build();
     }
 
     private void verdicts(InetAddress address, TlsSession captured) {
-        TlsProbe.Opener opener = () -> Network.reconnect(address, port, timeout);
-        TlsProbe.Trust trust = rootCert == null || "system".equals(rootCert)
-                ? new TlsProbe.Trust("the JDK's default trust store" + (rootCert == null ? " (no sslrootcert given)" : ""), null)
-                : new TlsProbe.Trust("sslrootcert " + rootCert, Path.of(rootCert));
+        TlsProbe.Opener opener = () -> Network.reconnect(address, cfg.port(), timeout);
+        TlsProbe.Trust trust = TlsProbe.Trust.of(tls);
         report.trustDescription = trust.description();
         for (TlsVerification level : List.of(TlsVerification.FULL, TlsVerification.CA, TlsVerification.NONE)) {
             String mode = level.name().toLowerCase(Locale.ROOT);
-            report.verdicts.add(TlsProbe.verdict(mode, opener, host, port, config(level), timeout, captured.peerChain(), trust));
+            report.verdicts.add(TlsProbe.verdict(mode, opener, cfg.host(), cfg.port(), level(level), timeout, captured.peerChain(), trust));
         }
     }
 }

@@ -27,7 +27,21 @@ final class TlsProbe {
     }
 
     /** How the configured trust is named in verdicts: the setting and its value. */
-    record Trust(String description, Path pemFile) {}
+    record Trust(String description, Path pemFile) {
+        /** The trust source a driver's TLS settings name. */
+        static Trust of(TlsConfig config) {
+            if (config.trustPemFile() != null) {
+                return new Trust("sslrootcert " + config.trustPemFile(), config.trustPemFile());
+            }
+            if (config.trustSystem()) {
+                return new Trust("sslrootcert=system (the JDK's default trust store)", null);
+            }
+            if (config.trustStore() != null) {
+                return new Trust("ssltruststore " + config.trustStore(), null);
+            }
+            return new Trust("the JDK's default trust store (no sslrootcert given)", null);
+        }
+    }
 
     private TlsProbe() {}
 

@@ -335,7 +335,7 @@ public final class PgConfig {
     }
 
     /** The name the TLS layer verifies and sends as SNI: host, or hostaddr when no host was given. */
-    String tlsHost() {
+    public String tlsHost() {
         if (host == null && sslMode == SslMode.VERIFY_FULL) {
             throw new PgConnectionException("host name must be specified for a verified SSL connection (sslmode=verify-full with only hostaddr)");
         }
@@ -343,7 +343,7 @@ public final class PgConfig {
     }
 
     /** libpq refuses private keys others can read: 0600 or less, or 0640 or less when owned by root. */
-    static void checkKeyPermissions(Path key) {
+    public static void checkKeyPermissions(Path key) {
         Set<java.nio.file.attribute.PosixFilePermission> perms;
         String owner;
         try {

@@ -5,9 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.loomwire.testing.TestCerts;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@code probe --check-files} with the generated certificate files (certs/generate.sh). */
 class CheckFilesTest {
@@ -44,6 +49,16 @@ class CheckFilesTest {
         assertTrue(ec.out().contains("PEM, SEC1 EC, EC P-256"), ec.out());
         Cli.Result der = Cli.run("probe", "--check-files", "sslcert=" + f("client.der"));
         assertTrue(der.out().contains("DER, 1 certificate"), der.out());
+    }
+
+    @Test
+    void aWorldReadableKeyIsWarnedAboutInThePostgresDriversWords(@TempDir Path dir) throws IOException {
+        Path key = Files.copy(TestCerts.file("client.key"), dir.resolve("client.key"));
+        Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-r--r--"));
+        Cli.Result r = Cli.run("probe", "--check-files", "sslcert=" + f("client.crt"), "sslkey=" + key);
+        assertEquals(0, r.exitCode(), "a warning, not a failure (Redis takes such keys): " + r);
+        assertTrue(r.out().contains("warning: the PostgreSQL driver would refuse it: sslkey: private key file \"" + key
+                + "\" has group or world access"), r.out());
     }
 
     @Test

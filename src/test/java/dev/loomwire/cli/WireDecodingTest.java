@@ -2,45 +2,82 @@ package dev.loomwire.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.loomwire.pg.protocol.BackendMessage;
+import dev.loomwire.pg.protocol.ProtocolException;
+import dev.loomwire.redis.RedisReply;
 import java.io.ByteArrayInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The probe's small codecs against literal bytes: RESP replies, PostgreSQL messages, DER key shapes, JSON. */
+/**
+ * The probe's use of the drivers' codecs against literal bytes (RESP replies through
+ * {@link RespReader}, PostgreSQL messages through {@link PgProbe#readMessage}), and its own small
+ * codecs: DER key shapes, JSON.
+ */
 class WireDecodingTest {
 
-    private static WireInput input(String s) {
-        return new WireInput(new ByteArrayInputStream(s.getBytes(StandardCharsets.ISO_8859_1)));
+    private static ByteArrayInputStream bytes(String s) {
+        return new ByteArrayInputStream(s.getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    private static RedisReply resp(String s) throws IOException {
+        return new RespReader(bytes(s)).read();
     }
 
     @Test
     void resp3HelloMapAndResp2Fallbacks() throws IOException {
-        Object hello = Resp.read(input("%3\r\n$6\r\nserver\r\n$5\r\nredis\r\n$7\r\nversion\r\n$6\r\n7.0.15\r\n$5\r\nproto\r\n:3\r\n"));
-        assertEquals(Map.of("server", "redis", "version", "7.0.15", "proto", 3L), hello);
-        assertEquals(new Resp.Error("ERR unknown command 'HELLO'"), Resp.read(input("-ERR unknown command 'HELLO'\r\n")));
-        assertEquals("PONG", Resp.read(input("+PONG\r\n")));
-        assertEquals(List.of("a", 1L, true), Resp.read(input("|1\r\n+k\r\n+v\r\n*3\r\n+a\r\n:1\r\n#t\r\n")));
+        Map<String, RedisReply> hello = resp("%3\r\n$6\r\nserver\r\n$5\r\nredis\r\n$7\r\nversion\r\n$6\r\n7.0.15\r\n$5\r\nproto\r\n:3\r\n").asMap();
+        assertEquals("redis", hello.get("server").asString());
+        assertEquals("7.0.15", hello.get("version").asString());
+        assertEquals(3, hello.get("proto").asLong());
+        assertEquals("ERR unknown command 'HELLO'", ((RedisReply.ErrorReply) resp("-ERR unknown command 'HELLO'\r\n")).message());
+        assertEquals("PONG", resp("+PONG\r\n").asString());
+        assertEquals("[a, 1, true]", resp("|1\r\n+k\r\n+v\r\n*3\r\n+a\r\n:1\r\n#t\r\n").toString(), "attributes are skipped");
         assertEquals("7.2.4", RedisProbe.infoField("# Server\r\nredis_version:7.2.4\r\nredis_mode:standalone\r\n", "redis_version"));
-        assertArrayEquals("*2\r\n$5\r\nHELLO\r\n$1\r\n3\r\n".getBytes(StandardCharsets.US_ASCII), Resp.command("HELLO", "3"));
     }
 
     @Test
-    void postgresStartupAuthenticationAndErrors() {
+    void respReaderKeepsWhatArrivesBeforeTheFirstRead() throws IOException {
+        RespReader in = new RespReader(bytes("+OK\r\n:7\r\n"));
+        assertTrue(in.awaitData());
+        assertEquals("OK", in.read().asString());
+        assertEquals(7, in.read().asLong());
+        assertThrows(EOFException.class, in::read);
+    }
+
+    @Test
+    void postgresSslRequestAndStartupMessage() {
+        assertArrayEquals(new byte[] {0, 0, 0, 8, 0x04, (byte) 0xD2, 0x16, 0x2F}, PgProbe.sslRequestMessage());
         byte[] startup = PgProbe.startupMessage("u", "d");
         String expectedBody = "user\0u\0database\0d\0application_name\0loomwire-probe\0\0";
         assertEquals(8 + expectedBody.length(), startup.length);
         assertArrayEquals(new byte[] {0, 0, 0, (byte) startup.length, 0, 3, 0, 0}, java.util.Arrays.copyOf(startup, 8));
         assertEquals(expectedBody, new String(startup, 8, startup.length - 8, StandardCharsets.US_ASCII));
+    }
 
-        byte[] sasl = "\0\0\0\nSCRAM-SHA-256-PLUS\0SCRAM-SHA-256\0\0".getBytes(StandardCharsets.US_ASCII);
-        assertEquals("SASL: SCRAM-SHA-256-PLUS, SCRAM-SHA-256", PgProbe.authMethod(10, sasl));
-        assertEquals("MD5 password (pg_hba method md5)", PgProbe.authMethod(5, new byte[8]));
-        byte[] error = "SFATAL\0C28000\0Mno pg_hba.conf entry\0\0".getBytes(StandardCharsets.US_ASCII);
-        assertEquals("FATAL 28000 no pg_hba.conf entry", PgProbe.errorText(error));
+    @Test
+    void postgresAuthenticationRequestsAndErrors() throws IOException {
+        ByteArrayInputStream in = bytes("R\0\0\0\u002a\0\0\0\nSCRAM-SHA-256-PLUS\0SCRAM-SHA-256\0\0"
+                + "R\0\0\0\u000c\0\0\0\u0005salt"
+                + "R\0\0\0\u0008\0\0\0\u0003"
+                + "E\0\0\0\u0029SFATAL\0C28000\0Mno pg_hba.conf entry\0\0"
+                + "Z\0\0\0\u0005I");
+        assertEquals("SASL: SCRAM-SHA-256-PLUS, SCRAM-SHA-256", PgProbe.authRequest(PgProbe.readMessage(in)));
+        assertEquals("MD5 password (pg_hba method md5)", PgProbe.authRequest(PgProbe.readMessage(in)));
+        assertEquals("cleartext password (pg_hba method password)", PgProbe.authRequest(PgProbe.readMessage(in)));
+        BackendMessage.ErrorResponse error = (BackendMessage.ErrorResponse) PgProbe.readMessage(in);
+        assertEquals("FATAL 28000 no pg_hba.conf entry", PgProbe.errorText(error.fields()));
+        assertEquals(null, PgProbe.authRequest(PgProbe.readMessage(in)));
+        assertEquals(0, in.available(), "each message is read to its announced length, no further");
+        assertThrows(EOFException.class, () -> PgProbe.readMessage(in));
+        assertThrows(ProtocolException.class, () -> PgProbe.readMessage(bytes("R\u007f\0\0\0")), "implausible length");
     }
 
     @Test
