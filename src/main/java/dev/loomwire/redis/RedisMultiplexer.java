@@ -29,6 +29,7 @@ final class RedisMultiplexer implements AutoCloseable {
     private final String name;
     private final ReentrantLock openLock = new ReentrantLock();
     private volatile Pipe current;
+    private CompletableFuture<Pipe> opening;
     private volatile boolean closed;
 
     RedisMultiplexer(RedisConfig config, String name) {
@@ -41,24 +42,77 @@ final class RedisMultiplexer implements AutoCloseable {
         return pipe().call(args).throwIfError();
     }
 
+    /**
+     * The live shared connection, or a new one. Only one caller opens; callers arriving meanwhile
+     * share its outcome, so an outage costs one connect attempt per burst, not one per caller.
+     */
     private Pipe pipe() {
         Pipe p = current;
         if (p != null && p.failure.get() == null) {
             return p;
         }
+        CompletableFuture<Pipe> attempt;
+        boolean mine = false;
         openLock.lock();
         try {
             if (closed) {
                 throw new PoolClosedException("pool " + name + " is closed");
             }
             p = current;
-            if (p == null || p.failure.get() != null) {
-                p = new Pipe(RedisConnection.connect(config), config.timeout());
-                current = p;
+            if (p != null && p.failure.get() == null) {
+                return p;
             }
-            return p;
+            if (opening == null) {
+                opening = new CompletableFuture<>();
+                mine = true;
+            }
+            attempt = opening;
         } finally {
             openLock.unlock();
+        }
+        return mine ? open(attempt) : awaitOpening(attempt);
+    }
+
+    private Pipe open(CompletableFuture<Pipe> attempt) {
+        Pipe p = null;
+        RuntimeException failure = null;
+        try {
+            p = new Pipe(RedisConnection.connect(config), config.timeout());
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        openLock.lock();
+        try {
+            opening = null;
+            if (p != null && closed) {
+                p.fail(new RedisConnectionException("the RedisClient was closed"));
+                failure = new PoolClosedException("pool " + name + " is closed");
+            } else if (p != null) {
+                current = p;
+            }
+        } finally {
+            openLock.unlock();
+        }
+        if (failure != null) {
+            attempt.completeExceptionally(failure);
+            throw failure;
+        }
+        attempt.complete(p);
+        return p;
+    }
+
+    /** Waits for another caller's connect, which its connect_timeout bounds. */
+    private static Pipe awaitOpening(CompletableFuture<Pipe> attempt) {
+        try {
+            return attempt.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof PoolClosedException closed) {
+                throw new PoolClosedException(closed.getMessage());
+            }
+            throw new RedisConnectionException(e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RedisConnectionException("interrupted while waiting for the shared connection to open", e);
         }
     }
 

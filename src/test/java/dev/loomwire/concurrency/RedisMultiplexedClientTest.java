@@ -118,6 +118,35 @@ class RedisMultiplexedClientTest {
     }
 
     @Test
+    void aBurstOfCallersDuringAnOutageSharesOneConnectAttempt() throws Exception {
+        try (FaultProxy proxy = new FaultProxy(SERVER.host(), SERVER.tlsPort()).stallNewConnections();
+             RedisClient client = multiplexed(config().toBuilder().port(proxy.port()).connectTimeout(Duration.ofMillis(700)).build())) {
+            ConcurrentLinkedQueue<Throwable> thrown = new ConcurrentLinkedQueue<>();
+            long t0 = System.nanoTime();
+            List<Thread> threads = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                threads.add(Thread.ofVirtual().start(() -> {
+                    try {
+                        client.ping();
+                    } catch (Throwable t) {
+                        thrown.add(t);
+                    }
+                }));
+            }
+            for (Thread t : threads) {
+                t.join(10_000);
+            }
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertEquals(200, thrown.size());
+            assertTrue(ms < 3_000, "200 callers failed after " + ms + " ms: one connect_timeout, not 200 in a row");
+            assertTrue(proxy.accepted() < 10, proxy.accepted() + " connect attempts");
+            thrown.forEach(t -> assertInstanceOf(RedisConnectionException.class, t));
+            proxy.forward();
+            assertEquals("PONG", client.ping());
+        }
+    }
+
+    @Test
     void commandsThatNeedTheirOwnConnectionAreRefused() {
         try (RedisClient client = multiplexed(config())) {
             for (String[] c : new String[][] {{"BLPOP", "k", "0"}, {"subscribe", "ch"}, {"MULTI"}, {"SELECT", "1"},
