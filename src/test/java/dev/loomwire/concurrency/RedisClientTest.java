@@ -105,7 +105,8 @@ class RedisClientTest {
                 admin.command("CLIENT", "KILL", "ID", Long.toString(id));
             }
             RedisConnectionException e = assertThrows(RedisConnectionException.class, client::ping);
-            assertTrue(e.getMessage().contains("closed the connection"), e.getMessage());
+            assertTrue(e.getMessage().contains("closed the connection") || e.getMessage().startsWith("cannot read from")
+                    || e.getMessage().startsWith("cannot send to"), e.getMessage());
             assertEquals(0, client.stats().total(), "broken connection discarded");
             assertNotEquals(id, client.withConnection(RedisConnection::clientId));
         }
