@@ -351,6 +351,72 @@ class ConnectionPoolTest {
         }
     }
 
+    @Test
+    void randomAbuseNeverLeaksOrExceedsMaxSize() throws Exception {
+        int max = 8;
+        FakeConnection.Factory flaky = new FakeConnection.Factory() {
+            private final java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+
+            @Override
+            public FakeConnection open() {
+                if (calls.incrementAndGet() % 7 == 0) {
+                    throw new IllegalStateException("open failed");
+                }
+                return super.open();
+            }
+
+            @Override
+            public boolean validate(FakeConnection c) {
+                return calls.get() % 5 != 0 && super.validate(c);
+            }
+        };
+        ConnectionPool<FakeConnection> pool = new ConnectionPool<>(flaky, PoolSettings.builder().name("abuse").maxSize(max).minIdle(2)
+                .maxLifetime(Duration.ofMillis(50)).idleTimeout(Duration.ofMillis(20)).validateAfterIdle(Duration.ofMillis(5))
+                .acquireTimeout(Duration.ofMillis(200)).housekeepingInterval(Duration.ofMillis(10)).build());
+        AtomicInteger leased = new AtomicInteger();
+        AtomicInteger peak = new AtomicInteger();
+        List<Throwable> unexpected = new CopyOnWriteArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < 2000; i++) {
+            long seed = i;
+            threads.add(Thread.ofVirtual().start(() -> {
+                java.util.Random random = new java.util.Random(seed);
+                for (int k = 0; k < 5; k++) {
+                    try {
+                        PooledConnection<FakeConnection> lease = pool.acquire();
+                        peak.accumulateAndGet(leased.incrementAndGet(), Math::max);
+                        FakeConnection c = lease.get();
+                        assertFalse(c.closed.get(), "lent a closed connection");
+                        assertFalse(c.broken.get(), "lent a broken connection");
+                        Thread.sleep(random.nextInt(3));
+                        leased.decrementAndGet();
+                        switch (random.nextInt(4)) {
+                            case 0 -> { c.broken.set(true); lease.close(); }
+                            case 1 -> lease.discard();
+                            default -> lease.close();
+                        }
+                    } catch (PoolTimeoutException | IllegalStateException expected) {
+                        // busy pool or a failed open: both are allowed outcomes
+                    } catch (Throwable t) {
+                        unexpected.add(t);
+                    }
+                }
+            }));
+        }
+        for (Thread t : threads) {
+            t.join(30_000);
+        }
+        assertEquals(List.of(), unexpected);
+        assertTrue(peak.get() <= max, "peak " + peak.get());
+        eventually("quiet", () -> pool.stats().inUse() == 0 && pool.stats().pending() == 0 && pool.stats().waiting() == 0);
+        PoolStats s = pool.stats();
+        assertEquals(s.total(), s.idle(), s.toString());
+        assertTrue(s.total() <= max, s.toString());
+        pool.close();
+        eventually("every connection ever opened is closed (none leaked)", () -> flaky.opened.get() == flaky.closedCount.get());
+        assertEquals(new PoolStats(0, 0, 0, 0, 0), pool.stats());
+    }
+
     private static long cpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime();

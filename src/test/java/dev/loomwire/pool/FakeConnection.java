@@ -15,7 +15,7 @@ final class FakeConnection {
     }
 
     /** Counts opens and closes; can be told to fail opening. */
-    static final class Factory implements ConnectionFactory<FakeConnection> {
+    static class Factory implements ConnectionFactory<FakeConnection> {
         final AtomicInteger opened = new AtomicInteger();
         final AtomicInteger closedCount = new AtomicInteger();
         final AtomicInteger validations = new AtomicInteger();
