@@ -15,6 +15,7 @@ module dev.loomwire {
     exports dev.loomwire.tls;
     exports dev.loomwire.redis;
     exports dev.loomwire.pg;
+    exports dev.loomwire.pool;
     exports dev.loomwire.spring;
     opens dev.loomwire.spring; // Spring instantiates and binds the auto-configuration and properties reflectively
 }
