@@ -63,6 +63,7 @@ class ExamplesTest {
             p.destroyForcibly();
             fail(example + " did not finish within 60 s:\n" + out);
         }
+        System.out.println("examples/" + example + " exited " + p.exitValue() + ":\n" + out);
         return new Run(p.exitValue(), out);
     }
 
@@ -111,6 +112,17 @@ class ExamplesTest {
                 .expect(0, "over TLSv1.3", "one by one: 200 SETs", "pipeline: 200 SETs + 200 GETs in one write: 400 replies",
                         "all match", "received on news: hello", "received on news: world",
                         "received on alerts.disk (pattern alerts.*): 90% full", "PING -> PONG");
+    }
+
+    @Test
+    void thousandsOfVirtualThreadsThroughThePools() throws Exception {
+        PgServer pg = TestServers.pg18();
+        RedisServer redis = TestServers.redis();
+        run("ThousandsOfVirtualThreads.java", "host=localhost port=" + pg.port() + " dbname=loomwire user=loomwire password="
+                + PgServer.PASSWORD + " sslmode=verify-full sslrootcert=" + cert("ca.crt"),
+                "rediss://localhost:" + redis.tlsPort() + "?sslrootcert=" + enc(cert("ca.crt")), "2000", "8")
+                .expect(0, "2000 virtual threads, each 1 PostgreSQL query + 4 Redis commands, through pools of 8",
+                        "TLS: postgres TLSv1.3, redis TLSv1.3", "finished 2000, wrong answers 0, redis counter 2000");
     }
 
     @Test
