@@ -4,8 +4,18 @@
  */
 module dev.loomwire {
     requires transitive org.slf4j;
+    // Spring Boot auto-configuration (dev.loomwire.spring): compile-time only, optional at run time
+    requires static spring.boot;
+    requires static spring.boot.autoconfigure;
+    requires static spring.boot.actuator;
+    requires static spring.context;
+    requires static spring.beans;
+    requires static spring.core;
 
     exports dev.loomwire.tls;
     exports dev.loomwire.redis;
     exports dev.loomwire.pg;
+    exports dev.loomwire.pool;
+    exports dev.loomwire.spring;
+    opens dev.loomwire.spring; // Spring instantiates and binds the auto-configuration and properties reflectively
 }

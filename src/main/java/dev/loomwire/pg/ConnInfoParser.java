@@ -2,6 +2,7 @@ package dev.loomwire.pg;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.regex.Pattern;
 
 /**
  * Parses libpq connection strings: keyword/value form ({@code host=db port=5432 password='it''s'})
@@ -9,11 +10,18 @@ import java.nio.charset.StandardCharsets;
  * {@link PgConfig.Builder#set}; errors say which parameter and where.
  */
 final class ConnInfoParser {
+    private static final Pattern URI_LIKE = Pattern.compile("\\s*[A-Za-z][A-Za-z0-9+.-]*:/");
+    private static final Pattern KEYWORD = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
     private ConnInfoParser() {}
 
     static void parse(String conninfo, PgConfig.Builder b) {
         if (conninfo.startsWith("postgresql://") || conninfo.startsWith("postgres://")) {
             parseUri(conninfo, b);
+        } else if (URI_LIKE.matcher(conninfo).lookingAt()) {
+            // Not echoed: whatever follows the scheme may hold a password.
+            throw new PgConfigException("conninfo: not a postgresql:// or postgres:// URI, nor keyword=value pairs"
+                    + " (it starts with a URI scheme at position 0)");
         } else {
             parseKeywordValue(conninfo, b);
         }
@@ -42,6 +50,11 @@ final class ConnInfoParser {
                 i++;
             }
             String key = s.substring(keyStart, i);
+            if (!KEYWORD.matcher(key).matches()) {
+                // Not echoed: a malformed word may be a pasted URI or password.
+                throw new PgConfigException("conninfo: expected a parameter name (letters, digits, _) at position "
+                        + keyStart + "; found a " + key.length() + "-character word that is not one (not shown: it may hold a secret)");
+            }
             while (i < n && Character.isWhitespace(s.charAt(i))) {
                 i++;
             }

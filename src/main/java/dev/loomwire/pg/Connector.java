@@ -33,6 +33,7 @@ import org.slf4j.LoggerFactory;
  */
 final class Connector {
     private static final Logger LOG = LoggerFactory.getLogger(Connector.class);
+    private static final Logger PROTOCOL_LOG = LoggerFactory.getLogger("dev.loomwire.pg.protocol");
 
     /** How the TLS question is asked on one attempt. */
     enum Encryption { NONE, PREFERRED, REQUIRED }
@@ -45,6 +46,9 @@ final class Connector {
     private final TlsConfig tlsConfig;
     private final Consumer<PgNotice> notices;
     private final long deadlineNanos;
+    /** What the last attempt's authentication used and how long it took, for the DEBUG connect log. */
+    private String authMethod = "none";
+    private long authNanos;
 
     private Connector(PgConfig cfg, TlsConfig tlsConfig, Consumer<PgNotice> notices) {
         this.cfg = cfg;
@@ -151,7 +155,10 @@ final class Connector {
     }
 
     Established attempt(Encryption encryption) {
+        long start = System.nanoTime();
         Socket socket = openSocket();
+        long tcpNanos = System.nanoTime() - start;
+        long sslRequestNanos = -1;
         PgStream stream = null;
         TlsSession session = null;
         try {
@@ -160,8 +167,13 @@ final class Connector {
                 if (cfg.sslNegotiation() == SslNegotiation.DIRECT) {
                     session = handshake(socket, encryption);
                     direct = true;
-                } else if (sslRequest(socket, encryption)) {
-                    session = handshake(socket, encryption);
+                } else {
+                    long asked = System.nanoTime();
+                    boolean accepted = sslRequest(socket, encryption);
+                    sslRequestNanos = System.nanoTime() - asked;
+                    if (accepted) {
+                        session = handshake(socket, encryption);
+                    }
                 }
             }
             if (session != null && cfg.sslCertMode() == SslCertMode.REQUIRE
@@ -171,7 +183,11 @@ final class Connector {
                         : "sslcertmode=require: server did not request an SSL certificate");
             }
             stream = new PgStream(session != null ? session.socket() : socket);
-            return startup(stream, session, direct);
+            Established established = startup(stream, session, direct);
+            if (LOG.isDebugEnabled()) {
+                logConnected(session, direct, tcpNanos, sslRequestNanos, System.nanoTime() - start);
+            }
+            return established;
         } catch (PgServerException e) {
             close(socket, stream);
             if (encryption == Encryption.PREFERRED && session != null) {
@@ -194,6 +210,32 @@ final class Connector {
         }
     }
 
+    private void logConnected(TlsSession session, boolean direct, long tcpNanos, long sslRequestNanos, long totalNanos) {
+        StringBuilder tls = new StringBuilder();
+        if (session == null) {
+            tls.append(sslRequestNanos >= 0 ? "SSLRequest " + millis(sslRequestNanos) + " (server said N), no TLS"
+                    : "no TLS (sslmode=" + cfg.sslMode().keyword() + ")");
+        } else {
+            tls.append(direct ? "direct SSL" : "SSLRequest " + millis(sslRequestNanos)).append(", TLS ")
+                    .append(session.protocol()).append(' ').append(session.cipherSuite()).append(' ')
+                    .append(millis(session.handshakeTime().toNanos())).append(" (verification ")
+                    .append(tlsConfig.verification()).append(", SNI ").append(session.sniSent()).append(", ALPN ")
+                    .append(session.alpn()).append(", resumed ").append(session.resumed());
+            if (!session.peerChain().isEmpty()) {
+                X509Certificate leaf = session.peerChain().get(0);
+                tls.append(", server certificate ").append(leaf.getSubjectX500Principal().getName())
+                        .append(" issued by ").append(leaf.getIssuerX500Principal().getName());
+            }
+            tls.append(')');
+        }
+        LOG.debug("connected to {}, database \"{}\" as \"{}\" in {}: TCP {}, {}, auth {} {}", where(),
+                cfg.database(), cfg.user(), millis(totalNanos), millis(tcpNanos), tls, authMethod, millis(authNanos));
+    }
+
+    private static String millis(long nanos) {
+        return String.format(java.util.Locale.ROOT, "%.1f ms", nanos / 1e6);
+    }
+
     /** Sends SSLRequest and reads exactly one byte from the raw socket. True = go on with TLS. */
     private boolean sslRequest(Socket socket, Encryption encryption) throws IOException {
         ByteSink out = new ByteSink(8);
@@ -203,6 +245,9 @@ final class Connector {
         socket.getOutputStream().flush();
         InputStream in = socket.getInputStream();
         int answer = in.read();
+        if (PROTOCOL_LOG.isTraceEnabled()) {
+            PROTOCOL_LOG.trace("-> SSLRequest length=8, <- {}", answer < 0 ? "EOF" : "'" + (char) answer + "'");
+        }
         switch (answer) {
             case 'S' -> {
                 if (in.available() > 0) {
@@ -269,7 +314,10 @@ final class Connector {
         stream.socket().setSoTimeout(remainingMillis());
         stream.write(out);
 
+        long authStart = System.nanoTime();
+        authMethod = "none";
         boolean channelBound = new Authenticator(stream, session).run();
+        authNanos = System.nanoTime() - authStart;
 
         int pid = 0;
         byte[] key = null;
@@ -323,11 +371,13 @@ final class Connector {
                     case AuthenticationCleartextPassword p -> {
                         require(RequireAuth.Method.PASSWORD, "a cleartext password");
                         noChannelBindingPossible("a cleartext password");
+                        authMethod = "password";
                         send(out -> Frontend.password(out, password()));
                     }
                     case AuthenticationMD5Password p -> {
                         require(RequireAuth.Method.MD5, "an MD5-hashed password");
                         noChannelBindingPossible("an MD5-hashed password");
+                        authMethod = "md5";
                         String hash = Md5Password.hash(cfg.user(), password(), p.salt());
                         send(out -> Frontend.password(out, hash));
                     }
@@ -439,6 +489,7 @@ final class Connector {
             channelBound = gs2.startsWith("p=");
             byte[] first = scram.clientFirstMessage();
             String mechanism = scram.mechanism();
+            authMethod = mechanism;
             send(out -> Frontend.saslInitialResponse(out, mechanism, first));
         }
 

@@ -4,8 +4,11 @@ import dev.loomwire.tls.TlsConfig;
 import dev.loomwire.tls.TlsVerification;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -74,8 +77,21 @@ public final class PgConfig {
     private final RequireAuth requireAuth;
     private final String gssEncMode;
     private final Path defaultRootCert;
+    private final List<X509Certificate> sslRootCertificates;
+    private final PrivateKey sslClientKey;
+    private final List<X509Certificate> sslClientChain;
 
-    private PgConfig(Map<String, String> v, Map<String, String> env) {
+    private PgConfig(Map<String, String> v, Map<String, String> env, Builder memory) {
+        sslRootCertificates = memory.rootCertificates;
+        sslClientKey = memory.clientKey;
+        sslClientChain = memory.clientChain;
+        if (sslRootCertificates != null && v.containsKey("sslrootcert")) {
+            throw new PgConfigException("sslrootcert and in-memory root certificates (sslRootCertificates) are"
+                    + " alternatives: give one");
+        }
+        if (sslClientKey != null && v.containsKey("sslcert")) {
+            throw new PgConfigException("sslcert and an in-memory client key (sslClientKey) are alternatives: give one");
+        }
         Path home = Path.of(env.getOrDefault("HOME", System.getProperty("user.home", ".")));
         Path pgDir = home.resolve(".postgresql");
         defaultRootCert = pgDir.resolve("root.crt");
@@ -90,7 +106,7 @@ public final class PgConfig {
                 ? libpqTimeout(Integer.parseInt(v.get("connect_timeout"))) : DEFAULT_CONNECT_TIMEOUT;
         sslNegotiation = SslNegotiation.parse(v.getOrDefault("sslnegotiation", "postgres"));
         String root = v.get("sslrootcert");
-        if (root == null && Files.isRegularFile(pgDir.resolve("root.crt"))) {
+        if (root == null && sslRootCertificates == null && Files.isRegularFile(pgDir.resolve("root.crt"))) {
             root = pgDir.resolve("root.crt").toString();
         }
         sslRootCert = root;
@@ -109,7 +125,7 @@ public final class PgConfig {
                     + "\" may not be used with sslnegotiation=direct (use \"require\", \"verify-ca\", or \"verify-full\")");
         }
         sslCertMode = SslCertMode.parse(v.getOrDefault("sslcertmode", "allow"));
-        sslCert = fileOrDefault(v.get("sslcert"), pgDir.resolve("postgresql.crt"));
+        sslCert = sslClientKey != null ? null : fileOrDefault(v.get("sslcert"), pgDir.resolve("postgresql.crt"));
         sslKey = v.containsKey("sslkey") ? Path.of(v.get("sslkey"))
                 : sslCert != null ? pgDir.resolve("postgresql.key") : null;
         sslPassword = v.get("sslpassword");
@@ -275,7 +291,7 @@ public final class PgConfig {
             case VERIFY_FULL -> TlsVerification.FULL;
             case VERIFY_CA -> TlsVerification.CA;
             case DISABLE -> TlsVerification.NONE;
-            default -> sslRootCert != null ? TlsVerification.CA : TlsVerification.NONE;
+            default -> sslRootCert != null || sslRootCertificates != null ? TlsVerification.CA : TlsVerification.NONE;
         };
     }
 
@@ -292,13 +308,14 @@ public final class PgConfig {
         TlsVerification verification = tlsVerification();
         TlsConfig.Builder b = TlsConfig.builder().verification(verification);
         if (verification != TlsVerification.NONE) {
-            if (sslRootCert == null) {
+            if (sslRootCertificates != null) {
+                b.trustCertificates(sslRootCertificates);
+            } else if (sslRootCert == null) {
                 throw new PgConnectionException("sslmode=" + sslMode.keyword() + ": root certificate file \""
                         + defaultRootCert + "\" does not exist; either provide the file (sslrootcert), use the system's"
                         + " trusted roots with sslrootcert=system, or change sslmode to disable server"
                         + " certificate verification");
-            }
-            if ("system".equals(sslRootCert)) {
+            } else if ("system".equals(sslRootCert)) {
                 b.trustSystem();
             } else {
                 Path root = Path.of(sslRootCert);
@@ -314,6 +331,9 @@ public final class PgConfig {
             if (sslCrlDir != null) {
                 b.crl(sslCrlDir);
             }
+        }
+        if (sslClientKey != null && sslCertMode != SslCertMode.DISABLE) {
+            b.clientKey(sslClientKey, sslClientChain);
         }
         if (sslCert != null && sslCertMode != SslCertMode.DISABLE) {
             requireFile("sslcert", sslCert);
@@ -388,6 +408,12 @@ public final class PgConfig {
         if (sslCert != null) {
             s.append(", sslcert=").append(sslCert).append(", sslkey=").append(sslKey);
         }
+        if (sslRootCertificates != null) {
+            s.append(", sslrootcert=<").append(sslRootCertificates.size()).append(" certificates in memory>");
+        }
+        if (sslClientKey != null) {
+            s.append(", sslcert=<in memory: ").append(sslClientChain.get(0).getSubjectX500Principal().getName()).append('>');
+        }
         if (sslPassword != null) {
             s.append(", sslpassword=<hidden>");
         }
@@ -399,8 +425,33 @@ public final class PgConfig {
     public static final class Builder {
         private final Map<String, String> values = new LinkedHashMap<>();
         private Map<String, String> environment = System.getenv();
+        private List<X509Certificate> rootCertificates;
+        private PrivateKey clientKey;
+        private List<X509Certificate> clientChain;
 
         private Builder() {}
+
+        /**
+         * Root certificates held in memory instead of an {@code sslrootcert} file (e.g. from a
+         * Spring Boot SSL bundle); like sslrootcert, they make require/prefer/allow verify the chain.
+         */
+        public Builder sslRootCertificates(List<X509Certificate> certificates) {
+            if (certificates == null || certificates.isEmpty()) {
+                throw new PgConfigException("sslRootCertificates: no certificates given");
+            }
+            this.rootCertificates = List.copyOf(certificates);
+            return this;
+        }
+
+        /** A client key and its certificate chain (leaf first) held in memory instead of sslcert/sslkey files. */
+        public Builder sslClientKey(PrivateKey key, List<X509Certificate> chain) {
+            if (key == null || chain == null || chain.isEmpty()) {
+                throw new PgConfigException("sslClientKey: needs a private key and its certificate chain");
+            }
+            this.clientKey = key;
+            this.clientChain = List.copyOf(chain);
+            return this;
+        }
 
         /** Environment for PG* defaults and HOME (default {@link System#getenv()}); pass Map.of() to ignore it. */
         public Builder environment(Map<String, String> env) {
@@ -509,7 +560,7 @@ public final class PgConfig {
                 }
             }
             merged.putAll(values);
-            return new PgConfig(merged, environment);
+            return new PgConfig(merged, environment, this);
         }
 
         private static void validate(String key, String value) {

@@ -10,6 +10,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.util.Arrays;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Framing over a socket: our own unsynchronized read buffer, whole requests written with one
@@ -21,6 +23,7 @@ final class PgStream {
     /** Before authentication completes, no legitimate message comes anywhere near this. */
     static final int MAX_STARTUP_MESSAGE_LENGTH = 1 << 20;
     private static final int CHUNK = 64 * 1024;
+    private static final Logger TRACE = LoggerFactory.getLogger("dev.loomwire.pg.protocol");
 
     private final Socket socket;
     private final InputStream in;
@@ -31,6 +34,7 @@ final class PgStream {
     private int maxLength = MAX_STARTUP_MESSAGE_LENGTH;
     private byte lastType;
     private boolean midMessage;
+    private boolean startupWritten;
 
     PgStream(Socket socket) throws IOException {
         this.socket = socket;
@@ -47,6 +51,10 @@ final class PgStream {
     }
 
     void write(ByteSink sink) throws IOException {
+        if (TRACE.isTraceEnabled()) {
+            TRACE.trace("-> {}", PgTrace.frontend(sink.array(), sink.size(), !startupWritten));
+        }
+        startupWritten = true;
         out.write(sink.array(), 0, sink.size());
         out.flush();
     }
@@ -77,7 +85,11 @@ final class PgStream {
         byte[] body = readBody(length - 4);
         lastType = type;
         midMessage = false;
-        return Backend.decode(type, body);
+        BackendMessage m = Backend.decode(type, body);
+        if (TRACE.isTraceEnabled()) {
+            TRACE.trace("<- {}", PgTrace.backend(type, length, m));
+        }
+        return m;
     }
 
     /** Grows the body as bytes arrive, so a lying length header cannot make us allocate gigabytes up front. */

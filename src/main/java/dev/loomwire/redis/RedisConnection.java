@@ -580,6 +580,11 @@ public final class RedisConnection implements AutoCloseable {
         subscription = null;
     }
 
+    /** True while a subscription owns this connection (a pool must not lend it to anyone else). */
+    boolean inSubscription() {
+        return subscription != null;
+    }
+
     // ---------------------------------------------------------------- plumbing
 
     RespChannel channel() {

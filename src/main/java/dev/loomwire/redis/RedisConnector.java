@@ -31,8 +31,10 @@ final class RedisConnector {
 
     static RedisConnection connect(RedisConfig config) {
         String peer = (config.host().indexOf(':') >= 0 ? "[" + config.host() + "]" : config.host()) + ":" + config.port();
-        long deadline = System.nanoTime() + config.connectTimeout().toNanos();
+        long start = System.nanoTime();
+        long deadline = start + config.connectTimeout().toNanos();
         Socket socket = openSocket(config, peer);
+        long tcpNanos = System.nanoTime() - start;
         TlsSession tls = null;
         Socket stream = socket;
         try {
@@ -46,12 +48,14 @@ final class RedisConnector {
                             + " certificate, which TLS 1.3 reports only after the handshake"
                     : "is port " + config.port() + " a TLS port? use rediss://");
             RedisConnection connection = new RedisConnection(config, channel, tls);
+            long setupStart;
             try {
                 // the setup commands share the connect deadline: a silent peer cannot stretch connect() to the read timeout
                 Duration setup = Duration.ofNanos(Math.max(deadline - System.nanoTime(), 100_000_000L));
                 if (!config.timeout().isZero() && config.timeout().compareTo(setup) < 0) {
                     setup = config.timeout();
                 }
+                setupStart = System.nanoTime();
                 int protocol = config.protocol() == 3 ? helloOrFallback(config, channel, connection, setup)
                         : resp2Start(config, channel, setup);
                 connection.started(protocol);
@@ -60,14 +64,41 @@ final class RedisConnector {
                 throw e;
             }
             if (log.isDebugEnabled()) {
-                log.debug("connected to {}{} with RESP{}", peer,
-                        tls == null ? "" : " (" + tls.protocol() + ", " + tls.cipherSuite() + ")", connection.protocol());
+                long now = System.nanoTime();
+                log.debug("connected to {} in {}: TCP {}, {}, {} {} (RESP{}{})", peer, millis(now - start),
+                        millis(tcpNanos), describeTls(tls, config), config.user() == null && config.password() == null
+                                ? "setup without AUTH" : "AUTH as " + (config.user() == null ? "default" : config.user()),
+                        millis(now - setupStart), connection.protocol(),
+                        connection.serverVersion() == null ? "" : ", server " + connection.serverVersion());
             }
             return connection;
         } catch (IOException e) {
             closeQuietly(stream);
             throw new RedisConnectionException("cannot set up the connection to " + peer + ": " + e.getMessage(), e);
         }
+    }
+
+    private static String describeTls(TlsSession tls, RedisConfig config) {
+        if (tls == null) {
+            return "no TLS";
+        }
+        StringBuilder sb = new StringBuilder("TLS ").append(tls.protocol()).append(' ').append(tls.cipherSuite())
+                .append(' ').append(millis(tls.handshakeTime().toNanos())).append(" (verification ")
+                .append(config.tls().orElseThrow().verification()).append(", SNI ").append(tls.sniSent())
+                .append(", resumed ").append(tls.resumed());
+        if (tls.socket().getSession().getLocalCertificates() != null) {
+            sb.append(", client certificate sent");
+        }
+        if (!tls.peerChain().isEmpty()) {
+            java.security.cert.X509Certificate leaf = tls.peerChain().get(0);
+            sb.append(", server certificate ").append(leaf.getSubjectX500Principal().getName())
+                    .append(" issued by ").append(leaf.getIssuerX500Principal().getName());
+        }
+        return sb.append(')').toString();
+    }
+
+    private static String millis(long nanos) {
+        return String.format(java.util.Locale.ROOT, "%.1f ms", nanos / 1e6);
     }
 
     private static Socket openSocket(RedisConfig config, String peer) {

@@ -11,6 +11,8 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.Arrays;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The byte pipe under a {@link RedisConnection}: writes an encoded request with one socket write
@@ -20,6 +22,7 @@ import java.util.Arrays;
  */
 final class RespChannel {
     private static final int INITIAL_BUFFER = 16 * 1024;
+    private static final Logger TRACE = LoggerFactory.getLogger("dev.loomwire.redis.protocol");
 
     private final Socket socket;
     private final InputStream in;
@@ -65,6 +68,9 @@ final class RespChannel {
     /** Writes another encoder's bytes (a pipeline's own buffer) with one socket write. */
     void write(RespEncoder request) {
         ensureOpen();
+        if (TRACE.isTraceEnabled()) {
+            TRACE.trace("-> {} {}", peer, RespTrace.commands(request.buffer(), request.size()));
+        }
         try {
             out.write(request.buffer(), 0, request.size());
             out.flush();
@@ -90,6 +96,9 @@ final class RespChannel {
                 start = decoder.position();
                 if (r != null) {
                     everReadReply = true;
+                    if (TRACE.isTraceEnabled()) {
+                        TRACE.trace("<- {} {}", peer, RespTrace.reply(r));
+                    }
                     return r;
                 }
                 if (start == end) {

@@ -148,6 +148,9 @@ final class SslContexts {
         if (config.trustPemFile() != null) {
             source = "root certificate file " + config.trustPemFile();
             anchors.addAll(PemFiles.readCertificates(config.trustPemFile(), "root certificate file"));
+        } else if (config.trustCertificates() != null) {
+            source = "the trust certificates given in memory";
+            anchors.addAll(config.trustCertificates());
         } else if (config.trustStore() != null) {
             source = "trust store " + config.trustStore();
             KeyStore ks = PemFiles.loadKeyStore(config.trustStore(), config.trustStorePassword(), "trust store");
@@ -233,6 +236,9 @@ final class SslContexts {
     }
 
     static KeyManager keyManager(TlsConfig config) throws TlsException {
+        if (config.clientKey() != null) {
+            return new FixedKeyManager(config.clientKey(), config.clientKeyChain().toArray(X509Certificate[]::new));
+        }
         if (config.clientCertFile() != null) {
             List<X509Certificate> chain = PemFiles.readCertificates(config.clientCertFile(), "client certificate");
             char[] password = config.clientKeyPassword();

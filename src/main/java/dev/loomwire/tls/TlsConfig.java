@@ -2,6 +2,8 @@ package dev.loomwire.tls;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -15,7 +17,7 @@ import javax.net.ssl.SNIHostName;
  * cached {@link javax.net.ssl.SSLContext} (see {@link TlsSockets}), so build it once and reuse it.
  *
  * <p>Trust: exactly one of {@link Builder#trustPemFile}, {@link Builder#trustStore},
- * {@link Builder#trustSystem}; with none, the JDK's default trust store is used. Trust settings
+ * {@link Builder#trustSystem}, {@link Builder#trustCertificates}; with none, the JDK's default trust store is used. Trust settings
  * and CRLs have no effect under {@link TlsVerification#NONE}.
  *
  * <p>Revocation: with {@link Builder#crl} files, every certificate in the chain is checked against
@@ -36,6 +38,9 @@ public final class TlsConfig {
     private final char[] clientKeyPassword;
     private final Path clientKeyStore;
     private final char[] clientKeyStorePassword;
+    private final List<X509Certificate> trustCertificates;
+    private final PrivateKey clientKey;
+    private final List<X509Certificate> clientKeyChain;
     private final List<Path> crls;
     private final boolean sni;
     private final String sniName;
@@ -54,6 +59,9 @@ public final class TlsConfig {
         clientKeyPassword = copy(b.clientKeyPassword);
         clientKeyStore = b.clientKeyStore;
         clientKeyStorePassword = copy(b.clientKeyStorePassword);
+        trustCertificates = b.trustCertificates;
+        clientKey = b.clientKey;
+        clientKeyChain = b.clientKeyChain;
         crls = List.copyOf(b.crls);
         sni = b.sni;
         sniName = b.sniName;
@@ -80,6 +88,9 @@ public final class TlsConfig {
         b.clientKeyPassword = copy(clientKeyPassword);
         b.clientKeyStore = clientKeyStore;
         b.clientKeyStorePassword = copy(clientKeyStorePassword);
+        b.trustCertificates = trustCertificates;
+        b.clientKey = clientKey;
+        b.clientKeyChain = clientKeyChain;
         b.crls.addAll(crls);
         b.sni = sni;
         b.sniName = sniName;
@@ -137,6 +148,15 @@ public final class TlsConfig {
     /** Newest protocol version allowed, or {@code null} for the newest the JDK supports. */
     public String maxProtocol() { return maxProtocol; }
 
+    /** Trust anchors given in memory ({@link Builder#trustCertificates}), or null. */
+    public List<X509Certificate> trustCertificates() { return trustCertificates; }
+
+    /** Client private key given in memory ({@link Builder#clientKey}), or null. */
+    public PrivateKey clientKey() { return clientKey; }
+
+    /** Certificate chain (leaf first) of the in-memory {@link #clientKey()}, or null. */
+    public List<X509Certificate> clientKeyChain() { return clientKeyChain; }
+
     /** Always {@code null}: TLS key logging is not possible with the JDK (see {@link Builder#keyLogFile}). */
     public Path keyLogFile() { return null; }
 
@@ -173,6 +193,9 @@ public final class TlsConfig {
                 && Arrays.equals(clientKeyPassword, c.clientKeyPassword)
                 && Objects.equals(clientKeyStore, c.clientKeyStore)
                 && Arrays.equals(clientKeyStorePassword, c.clientKeyStorePassword)
+                && Objects.equals(trustCertificates, c.trustCertificates)
+                && Objects.equals(clientKey, c.clientKey)
+                && Objects.equals(clientKeyChain, c.clientKeyChain)
                 && crls.equals(c.crls)
                 && Objects.equals(sniName, c.sniName)
                 && alpn.equals(c.alpn)
@@ -183,7 +206,8 @@ public final class TlsConfig {
     @Override
     public int hashCode() {
         int h = Objects.hash(verification, trustSystem, sni, trustPemFile, trustStore, clientCertFile,
-                clientKeyFile, clientKeyStore, crls, sniName, alpn, minProtocol, maxProtocol);
+                clientKeyFile, clientKeyStore, crls, sniName, alpn, minProtocol, maxProtocol, trustCertificates,
+                clientKeyChain);
         return 31 * h + Arrays.hashCode(clientKeyPassword) + Arrays.hashCode(clientKeyStorePassword)
                 + Arrays.hashCode(trustStorePassword);
     }
@@ -200,6 +224,10 @@ public final class TlsConfig {
                     .append(secret(clientKeyPassword));
         }
         if (clientKeyStore != null) sb.append(", clientKeyStore=").append(clientKeyStore).append(secret(clientKeyStorePassword));
+        if (trustCertificates != null) sb.append(", trustCertificates=").append(trustCertificates.size()).append(" in memory");
+        if (clientKey != null) {
+            sb.append(", clientKey=in memory (").append(clientKeyChain.get(0).getSubjectX500Principal().getName()).append(')');
+        }
         if (!crls.isEmpty()) sb.append(", crls=").append(crls);
         sb.append(", sni=").append(sni);
         if (sniName != null) sb.append(", sniName=").append(sniName);
@@ -231,6 +259,9 @@ public final class TlsConfig {
         private char[] clientKeyPassword;
         private Path clientKeyStore;
         private char[] clientKeyStorePassword;
+        private List<X509Certificate> trustCertificates;
+        private PrivateKey clientKey;
+        private List<X509Certificate> clientKeyChain;
         private final List<Path> crls = new ArrayList<>();
         private boolean sni = true;
         private String sniName;
@@ -281,6 +312,25 @@ public final class TlsConfig {
         public Builder clientKeyStore(Path p12OrJks, char[] passwordOrNull) {
             clientKeyStore = p12OrJks;
             clientKeyStorePassword = copy(passwordOrNull);
+            return this;
+        }
+
+        /**
+         * Trust these certificates, held in memory instead of a file (e.g. from a Spring Boot SSL
+         * bundle); {@code null} clears.
+         */
+        public Builder trustCertificates(List<X509Certificate> anchorsOrNull) {
+            trustCertificates = anchorsOrNull == null ? null : List.copyOf(anchorsOrNull);
+            return this;
+        }
+
+        /**
+         * Present this private key with its certificate chain (leaf first), held in memory instead
+         * of files; {@code null} key clears. The key must match the leaf certificate.
+         */
+        public Builder clientKey(PrivateKey keyOrNull, List<X509Certificate> chain) {
+            clientKey = keyOrNull;
+            clientKeyChain = keyOrNull == null || chain == null ? null : List.copyOf(chain);
             return this;
         }
 
@@ -354,6 +404,10 @@ public final class TlsConfig {
             if (trustPemFile != null) trust.add("trustPemFile");
             if (trustStore != null) trust.add("trustStore");
             if (trustSystem) trust.add("trustSystem");
+            if (trustCertificates != null) trust.add("trustCertificates");
+            if (trustCertificates != null && trustCertificates.isEmpty()) {
+                throw new IllegalArgumentException("trustCertificates: no certificates given");
+            }
             if (trust.size() > 1) {
                 throw new IllegalArgumentException("choose one trust source, not " + String.join(" and ", trust));
             }
@@ -363,6 +417,19 @@ public final class TlsConfig {
             }
             if (clientCertFile != null && clientKeyStore != null) {
                 throw new IllegalArgumentException("choose clientCertificate or clientKeyStore, not both");
+            }
+            if (clientKey != null) {
+                if (clientCertFile != null || clientKeyStore != null) {
+                    throw new IllegalArgumentException("choose clientKey or " + (clientCertFile != null
+                            ? "clientCertificate" : "clientKeyStore") + ", not both");
+                }
+                if (clientKeyChain == null || clientKeyChain.isEmpty()) {
+                    throw new IllegalArgumentException("clientKey needs its certificate chain (leaf first)");
+                }
+                if (!PemFiles.keyMatches(clientKey, clientKeyChain.get(0).getPublicKey())) {
+                    throw new IllegalArgumentException("clientKey does not match certificate "
+                            + clientKeyChain.get(0).getSubjectX500Principal().getName());
+                }
             }
             minProtocol = protocol("minProtocol", minProtocol == null ? "TLSv1.2" : minProtocol);
             if (maxProtocol != null) {

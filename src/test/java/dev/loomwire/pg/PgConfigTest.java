@@ -76,6 +76,17 @@ class PgConfigTest {
     }
 
     @Test
+    void malformedInputThatMayHoldAPasswordIsNotEchoed() {
+        var e = assertThrows(PgConfigException.class, () -> parse("postgresql:/u:s3cret@h/db"));
+        assertEquals("conninfo: not a postgresql:// or postgres:// URI, nor keyword=value pairs"
+                + " (it starts with a URI scheme at position 0)", e.getMessage());
+        e = assertThrows(PgConfigException.class, () -> parse("host=x u:s3cret@h=1"));
+        assertEquals("conninfo: expected a parameter name (letters, digits, _) at position 7;"
+                + " found a 10-character word that is not one (not shown: it may hold a secret)",
+                e.getMessage());
+    }
+
+    @Test
     void errorsNameTheParameterAndPosition() {
         var e = assertThrows(PgConfigException.class, () -> parse("host=x sslmode=bogus"));
         assertEquals("conninfo: invalid sslmode value \"bogus\" at position 7", e.getMessage());

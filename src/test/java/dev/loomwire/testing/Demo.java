@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -94,10 +95,25 @@ public final class Demo {
     /** Runs each program in examples/ as its own JVM (single-file source launch) against the servers. */
     private static void runExamples(PgServer pg, RedisServer redis, String ca) throws IOException, InterruptedException {
         Path examples = TestCerts.baseDir().resolve("examples");
-        Map<String, List<String>> argsByExample = new TreeMap<>();
-        argsByExample.put("PgVerifyFull.java", List.of("host=localhost port=" + pg.port() + " dbname=loomwire user="
-                + PgServer.USER + " password=" + PgServer.PASSWORD + " sslrootcert=" + ca, "-c", "SELECT current_user, ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()"));
-        argsByExample.put("RedissExample.java", List.of("rediss://localhost:" + redis.tlsPort() + "?sslrootcert=" + enc(ca)));
+        String cert = TestCerts.file("client.crt").toString();
+        String key = TestCerts.file("client.key").toString();
+        String pgBase = "host=localhost port=" + pg.port() + " dbname=loomwire user=" + PgServer.USER;
+        String pgWithPassword = pgBase + " password=" + PgServer.PASSWORD + " sslrootcert=" + ca;
+        String rediss = "rediss://localhost:" + redis.tlsPort() + "?sslrootcert=" + enc(ca);
+        RedisServer mtls = TestServers.redisMtls();
+        Map<String, List<String>> argsByExample = new LinkedHashMap<>();
+        argsByExample.put("PgVerifyFull.java", List.of(pgWithPassword, "-c",
+                "SELECT current_user, ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()"));
+        argsByExample.put("PgClientCert.java", List.of("host=localhost port=" + pg.port() + " dbname=certdb user="
+                + PgServer.USER + " sslrootcert=" + ca + " sslcert=" + cert + " sslkey=" + key));
+        argsByExample.put("PgDirectSsl.java", List.of(pgWithPassword));
+        argsByExample.put("RedissExample.java", List.of(rediss));
+        argsByExample.put("RedisMtlsPem.java", List.of("rediss://localhost:" + mtls.tlsPort() + "?sslrootcert=" + enc(ca)
+                + "&sslcert=" + enc(cert) + "&sslkey=" + enc(key)));
+        argsByExample.put("RedisPipelinePubSub.java", List.of(rediss, "1000"));
+        argsByExample.put("ThousandsOfVirtualThreads.java", List.of(pgWithPassword + " sslmode=verify-full", rediss, "2000", "8"));
+        argsByExample.put("OneLiner.java", List.of("postgresql://" + PgServer.USER + ":" + PgServer.PASSWORD + "@localhost:"
+                + pg.port() + "/loomwire?sslmode=verify-full&sslrootcert=" + enc(ca), "SELECT 'one line, over ' || version FROM pg_stat_ssl WHERE pid = pg_backend_pid()"));
         for (var e : argsByExample.entrySet()) {
             Path source = examples.resolve(e.getKey());
             if (!Files.isRegularFile(source)) {

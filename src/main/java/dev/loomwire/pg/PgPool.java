@@ -1,0 +1,179 @@
+package dev.loomwire.pg;
+
+import dev.loomwire.pool.ConnectionFactory;
+import dev.loomwire.pool.ConnectionPool;
+import dev.loomwire.pool.PoolClosedException;
+import dev.loomwire.pool.PoolSettings;
+import dev.loomwire.pool.PoolStats;
+import dev.loomwire.pool.PoolTimeoutException;
+import dev.loomwire.pool.PooledConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.function.Function;
+
+/**
+ * The thread-safe entry point to one PostgreSQL database: share one instance between any number
+ * of (virtual) threads. Each call borrows a {@link PgConnection} from a fair
+ * {@link ConnectionPool} and gives it back; a connection broken by a network or protocol failure
+ * is discarded, and one handed back inside a transaction is rolled back (or discarded).
+ *
+ * <p>Timeouts: {@link PgConfig#connectTimeout()} bounds TCP connect + TLS + authentication
+ * together; {@link PoolSettings#acquireTimeout()} bounds the wait for a free connection
+ * ({@link PoolTimeoutException}); the command timeout bounds each call ({@link #query},
+ * {@link #execute}, or a whole {@link #inTransaction}/{@link #withConnection} function): at the
+ * timeout the statement is cancelled with a CancelRequest and the caller gets
+ * {@link PgQueryCanceledException}; if the server does not react within one more timeout, the
+ * connection is closed and the caller gets {@link PgConnectionException}. After {@link #close()}
+ * every call throws {@link PoolClosedException}.
+ */
+public final class PgPool implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PgPool.class);
+
+    private final PgConfig config;
+    private final ConnectionPool<PgConnection> pool;
+    private final CommandTimer timer;
+    private final Duration commandTimeout;
+
+    private PgPool(PgConfig config, PoolSettings settings, Duration commandTimeout) {
+        this.config = config;
+        this.commandTimeout = commandTimeout;
+        PoolSettings named = settings.name().equals(PoolSettings.DEFAULTS.name())
+                ? settings.toBuilder().name("pg[" + config.connectAddress() + "]").build() : settings;
+        this.pool = new ConnectionPool<>(new Factory(config), named);
+        this.timer = new CommandTimer(commandTimeout, named.name());
+    }
+
+    /** A pool for a conninfo string or {@code postgresql://} URI with default pool settings and no command timeout. */
+    public static PgPool create(String conninfo) {
+        return create(PgConfig.parse(conninfo), PoolSettings.DEFAULTS, Duration.ZERO);
+    }
+
+    public static PgPool create(String conninfo, PoolSettings pool) {
+        return create(PgConfig.parse(conninfo), pool, Duration.ZERO);
+    }
+
+    /**
+     * A pool with these connection and pool settings. {@code commandTimeout} bounds each call
+     * ({@link Duration#ZERO}: no limit). Connections open lazily (or {@code minIdle} in the background).
+     */
+    public static PgPool create(PgConfig config, PoolSettings pool, Duration commandTimeout) {
+        if (config == null || pool == null) {
+            throw new IllegalArgumentException("config and pool settings must not be null");
+        }
+        if (commandTimeout == null || commandTimeout.isNegative()) {
+            throw new IllegalArgumentException("command_timeout must be zero (none) or positive");
+        }
+        return new PgPool(config, pool, commandTimeout);
+    }
+
+    public PgConfig config() {
+        return config;
+    }
+
+    public PoolSettings poolSettings() {
+        return pool.settings();
+    }
+
+    /** The bound on each call; ZERO for none. */
+    public Duration commandTimeout() {
+        return commandTimeout;
+    }
+
+    /** The pool's counters: total, idle, in use, opening, waiting. */
+    public PoolStats stats() {
+        return pool.stats();
+    }
+
+    /** Runs one statement with parameters ($1, $2, ...) and returns its rows. */
+    public PgResult query(String sql, Object... params) {
+        return withConnection(c -> c.query(sql, params));
+    }
+
+    /** Runs a statement and returns the affected row count (see {@link PgConnection#execute}). */
+    public long execute(String sql, Object... params) {
+        return withConnection(c -> c.execute(sql, params));
+    }
+
+    /** Runs {@code work} in a transaction on one connection: commits if it returns, rolls back if it throws. */
+    public <T> T inTransaction(Function<PgConnection, T> work) {
+        return withConnection(c -> c.inTransaction(work));
+    }
+
+    /**
+     * Lends one connection exclusively for {@code work} (LISTEN, COPY, several statements that
+     * must share a session). Leave the session as you found it; an open transaction is rolled back.
+     */
+    public <T> T withConnection(Function<PgConnection, T> work) {
+        PooledConnection<PgConnection> lease = pool.acquire();
+        PgConnection c = lease.get();
+        try {
+            return timer.run(c, work);
+        } catch (Error e) {
+            lease.discard();
+            throw e;
+        } finally {
+            if (!c.isClosed() && c.transactionStatus() != 'I') {
+                rollbackOrDiscard(c, lease);
+            }
+            lease.close();
+        }
+    }
+
+    private static void rollbackOrDiscard(PgConnection c, PooledConnection<PgConnection> lease) {
+        try {
+            c.rollback();
+        } catch (PgException e) {
+            LOG.debug("rollback of a transaction left open failed ({}); discarding the connection", e.getMessage());
+            lease.discard();
+        }
+    }
+
+    /** Closes the pool: waiters fail, idle connections close now, lent ones when given back. */
+    @Override
+    public void close() {
+        pool.close();
+        timer.close();
+    }
+
+    static String describe(Duration d) {
+        long ms = d.toMillis();
+        return ms % 1000 == 0 ? ms / 1000 + " s" : ms + " ms";
+    }
+
+    @Override
+    public String toString() {
+        return "PgPool[" + config.connectAddress() + " " + pool.stats() + "]";
+    }
+
+    /** Opens, checks and closes the pool's connections. */
+    private static final class Factory implements ConnectionFactory<PgConnection> {
+        private final PgConfig config;
+
+        Factory(PgConfig config) {
+            this.config = config;
+        }
+
+        @Override
+        public PgConnection open() {
+            return PgConnection.connect(config);
+        }
+
+        @Override
+        public boolean isUsable(PgConnection c) {
+            return !c.isClosed();
+        }
+
+        @Override
+        public boolean validate(PgConnection c) {
+            c.execute("");
+            return c.transactionStatus() == 'I';
+        }
+
+        @Override
+        public void close(PgConnection c) {
+            c.close();
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package dev.loomwire.spring;
+
+import dev.loomwire.pg.PgConfig;
+import dev.loomwire.pg.SslMode;
+import dev.loomwire.redis.RedisConfig;
+import dev.loomwire.tls.TlsConfig;
+import org.springframework.boot.ssl.NoSuchSslBundleException;
+import org.springframework.boot.ssl.SslBundles;
+
+/**
+ * Turns {@code loomwire.postgres.*} / {@code loomwire.redis.*} properties, and the SSL bundle they
+ * name, into driver configurations. Errors name the property at fault.
+ */
+public final class DriverConfigs {
+    private DriverConfigs() {}
+
+    /** The PostgreSQL configuration: URL, password override, SSL bundle as in-memory sslrootcert/sslcert. */
+    public static PgConfig postgres(LoomwirePostgresProperties p, SslBundles bundles) {
+        if (p.getUrl() == null || p.getUrl().isBlank()) {
+            throw new IllegalStateException("loomwire.postgres.url is not set");
+        }
+        PgConfig.Builder b = PgConfig.builder().conninfo(p.getUrl());
+        if (p.getPassword() != null) {
+            b.password(p.getPassword());
+        }
+        SslBundleMaterial m = material("loomwire.postgres.ssl.bundle", p.getSsl().getBundle(), bundles);
+        if (m != null) {
+            if (m.trust() != null) {
+                b.sslRootCertificates(m.trust());
+            }
+            if (m.clientKey() != null) {
+                b.sslClientKey(m.clientKey(), m.clientChain());
+            }
+        }
+        PgConfig config = b.build();
+        if (m != null && config.sslMode() == SslMode.DISABLE) {
+            throw new IllegalStateException("loomwire.postgres.ssl.bundle=" + m.name()
+                    + " is set, but loomwire.postgres.url says sslmode=disable");
+        }
+        return config;
+    }
+
+    /** The Redis configuration: URL, user/password overrides, SSL bundle as in-memory trust and client key. */
+    public static RedisConfig redis(LoomwireRedisProperties p, SslBundles bundles) {
+        if (p.getUrl() == null || p.getUrl().isBlank()) {
+            throw new IllegalStateException("loomwire.redis.url is not set");
+        }
+        RedisConfig parsed = RedisConfig.fromUri(p.getUrl());
+        RedisConfig.Builder b = parsed.toBuilder();
+        if (p.getUsername() != null) {
+            b.user(p.getUsername());
+        }
+        if (p.getPassword() != null) {
+            b.password(p.getPassword());
+        }
+        SslBundleMaterial m = material("loomwire.redis.ssl.bundle", p.getSsl().getBundle(), bundles);
+        if (m != null) {
+            if (!parsed.isTls()) {
+                throw new IllegalStateException("loomwire.redis.ssl.bundle=" + m.name()
+                        + " is set, but loomwire.redis.url is not a rediss:// URL");
+            }
+            TlsConfig.Builder tls = parsed.tls().orElseThrow().toBuilder();
+            if (m.trust() != null) {
+                tls.trustCertificates(m.trust());
+            }
+            if (m.clientKey() != null) {
+                tls.clientKey(m.clientKey(), m.clientChain());
+            }
+            try {
+                b.tls(tls.build());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException("loomwire.redis.ssl.bundle=" + m.name() + " together with the URL's"
+                        + " TLS parameters: " + e.getMessage(), e);
+            }
+        }
+        return b.build();
+    }
+
+    private static SslBundleMaterial material(String property, String name, SslBundles bundles) {
+        if (name == null || name.isBlank()) {
+            return null;
+        }
+        if (bundles == null) {
+            throw new IllegalStateException(property + "=" + name + " is set, but the application has no SSL bundles"
+                    + " (spring.ssl.bundle.pem." + name + ".* or spring.ssl.bundle.jks." + name + ".*)");
+        }
+        try {
+            return SslBundleMaterial.of(name, bundles.getBundle(name));
+        } catch (NoSuchSslBundleException e) {
+            throw new IllegalStateException(property + "=" + name + ": no SSL bundle of that name is defined"
+                    + " (spring.ssl.bundle.pem." + name + ".* or spring.ssl.bundle.jks." + name + ".*)", e);
+        }
+    }
+}
