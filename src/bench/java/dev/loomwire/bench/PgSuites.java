@@ -4,6 +4,8 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.loomwire.pg.PgConfig;
 import dev.loomwire.pg.PgConnection;
+import dev.loomwire.pg.PgPool;
+import dev.loomwire.pool.PoolSettings;
 import dev.loomwire.testing.PgServer;
 import dev.loomwire.testing.TestCerts;
 import dev.loomwire.testing.TestServers;
@@ -15,12 +17,11 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 
 /**
  * The PostgreSQL scenarios for loomwire and pgjdbc (+ HikariCP for the pooled case), plain and
@@ -171,19 +172,10 @@ final class PgSuites {
                     }, "addBatch/executeBatch every 1,000 rows, one transaction")));
             runner.run(POOLED, mode, List.of(
                     candidate(RedisSuite.LOOMWIRE, () -> {
-                        BlockingQueue<PgConnection> pool = new ArrayBlockingQueue<>(POOL_SIZE);
-                        for (int i = 0; i < POOL_SIZE; i++) {
-                            pool.add(PgConnection.connect(cfg));
-                        }
-                        return RedisSuite.concurrent(THREADS, i -> n -> {
-                            PgConnection c = pool.take();
-                            try {
-                                c.query("SELECT $1::int", n).single();
-                            } finally {
-                                pool.put(c);
-                            }
-                        }, () -> pool.forEach(PgConnection::close));
-                    }, "PgPool not on main yet: a " + POOL_SIZE + "-connection ArrayBlockingQueue in the benchmark"),
+                        PgPool pool = PgPool.create(cfg, PoolSettings.builder().maxSize(POOL_SIZE).minIdle(POOL_SIZE)
+                                .acquireTimeout(Duration.ofSeconds(60)).build(), Duration.ZERO);
+                        return RedisSuite.concurrent(THREADS, i -> n -> pool.query("SELECT $1::int", n).single(), pool::close);
+                    }, "PgPool, " + POOL_SIZE + " connections"),
                     candidate(PGJDBC + " + HikariCP", () -> {
                         HikariConfig hc = new HikariConfig();
                         hc.setJdbcUrl(url);

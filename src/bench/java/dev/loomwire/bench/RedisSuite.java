@@ -1,5 +1,7 @@
 package dev.loomwire.bench;
 
+import dev.loomwire.pool.PoolSettings;
+import dev.loomwire.redis.RedisClient;
 import dev.loomwire.redis.RedisConfig;
 import dev.loomwire.redis.RedisConnection;
 import dev.loomwire.redis.RedisPipeline;
@@ -204,19 +206,31 @@ final class RedisSuite implements AutoCloseable {
         for (String mode : List.of("plain", "TLS")) {
             runner.run(THREADS_1000, mode, List.of(
                     candidate(LOOMWIRE, () -> {
-                        List<RedisConnection> conns = openMany(THREADS, () -> RedisConnection.connect(config(mode)));
+                        RedisClient client = RedisClient.create(config(mode), poolSettings());
                         return concurrent(i -> {
-                            RedisConnection c = conns.get(i);
                             String key = "bench:vt:" + i;
                             return n -> {
                                 if ((n & 1) == 0) {
-                                    c.set(key, "0123456789abcdef");
+                                    client.set(key, "0123456789abcdef");
                                 } else {
-                                    c.get(key);
+                                    client.get(key);
                                 }
                             };
-                        }, () -> conns.forEach(RedisConnection::close));
-                    }, "RedisClient not on main yet: one RedisConnection per virtual thread (1,000 connections)"),
+                        }, client::close);
+                    }, "RedisClient.create, pool of " + POOL_SIZE),
+                    candidate(LOOMWIRE + ", multiplexed", () -> {
+                        RedisClient client = RedisClient.createMultiplexed(config(mode), poolSettings());
+                        return concurrent(i -> {
+                            String key = "bench:vt:" + i;
+                            return n -> {
+                                if ((n & 1) == 0) {
+                                    client.set(key, "0123456789abcdef");
+                                } else {
+                                    client.get(key);
+                                }
+                            };
+                        }, client::close);
+                    }, "RedisClient.createMultiplexed: one shared connection, replies matched in order"),
                     candidate(JEDIS, () -> {
                         GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
                         pool.setMaxTotal(POOL_SIZE);
@@ -530,6 +544,10 @@ final class RedisSuite implements AutoCloseable {
     RedisConfig config(String mode) {
         RedisConfig.Builder b = RedisConfig.builder().host(Trust.HOST).port(port(mode));
         return (mode.equals("TLS") ? b.tls(Trust.loomwire()) : b).build();
+    }
+
+    static PoolSettings poolSettings() {
+        return PoolSettings.builder().maxSize(POOL_SIZE).minIdle(POOL_SIZE).acquireTimeout(Duration.ofSeconds(60)).build();
     }
 
     private HostAndPort hostAndPort(String mode) {

@@ -52,7 +52,7 @@ final class Report {
 
     /** loomwire ÷ peer for the target, NaN if either side is missing. */
     double value(Target t) {
-        Optional<Result> l = find(t.scenario(), t.mode(), RedisSuite.LOOMWIRE);
+        Optional<Result> l = find(t.scenario(), t.mode(), t.self());
         Optional<Result> p = find(t.scenario(), t.peerMode(), t.peer());
         return l.isPresent() && p.isPresent() ? l.get().median() / p.get().median() : Double.NaN;
     }

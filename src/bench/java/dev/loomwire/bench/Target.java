@@ -5,17 +5,22 @@ package dev.loomwire.bench;
  * driver's median in {@code scenario}/{@code mode} (or, with {@code peerMode} set, loomwire's own
  * median in another mode), which must be at most (lower is better) or at least the threshold.
  */
-record Target(String text, Scenario scenario, String mode, String peer, String peerMode, double threshold, boolean atLeast,
-              String pendingReason) {
+record Target(String text, Scenario scenario, String mode, String self, String peer, String peerMode, double threshold,
+              boolean atLeast, String pendingReason) {
     static Target vs(String text, Scenario s, String mode, String peer, double threshold, boolean atLeast) {
-        return new Target(text, s, mode, peer, mode, threshold, atLeast, null);
+        return new Target(text, s, mode, RedisSuite.LOOMWIRE, peer, mode, threshold, atLeast, null);
     }
 
     static Target tlsOverPlain(String text, Scenario s, double threshold) {
-        return new Target(text, s, "TLS", RedisSuite.LOOMWIRE, "plain", threshold, false, null);
+        return new Target(text, s, "TLS", RedisSuite.LOOMWIRE, RedisSuite.LOOMWIRE, "plain", threshold, false, null);
+    }
+
+    /** The same goal for another loomwire row, e.g. the multiplexed client. */
+    Target as(String loomwireRow, String newText) {
+        return new Target(newText, scenario, mode, loomwireRow, peer, peerMode, threshold, atLeast, pendingReason);
     }
 
     Target pending(String reason) {
-        return new Target(text, scenario, mode, peer, peerMode, threshold, atLeast, reason);
+        return new Target(text, scenario, mode, self, peer, peerMode, threshold, atLeast, reason);
     }
 }

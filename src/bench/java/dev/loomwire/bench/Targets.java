@@ -19,9 +19,16 @@ final class Targets {
                 t.add(Target.vs("Redis pipeline throughput ≥ 1.25× Jedis (" + mode + ")", RedisSuite.PIPELINE, mode, RedisSuite.JEDIS, 1.25, true));
                 t.add(Target.vs("Redis pipeline throughput ≥ 1.0× redis-benchmark -P 1000 (" + mode + ")", RedisSuite.PIPELINE, mode, c, 1.0, true));
             }
+            String mux = RedisSuite.LOOMWIRE + ", multiplexed";
             for (String mode : List.of("plain", "TLS")) {
-                t.add(Target.vs("1,000-thread throughput ≥ 1.5× Lettuce (" + mode + ")", RedisSuite.THREADS_1000, mode, RedisSuite.LETTUCE, 1.5, true));
-                t.add(Target.vs("1,000-thread throughput ≥ redis-benchmark -c 50 (" + mode + ")", RedisSuite.THREADS_1000, mode, c, 1.0, true));
+                Target lettuce = Target.vs("1,000-thread throughput ≥ 1.5× Lettuce (" + mode + ", pooled RedisClient)",
+                        RedisSuite.THREADS_1000, mode, RedisSuite.LETTUCE, 1.5, true);
+                Target tool = Target.vs("1,000-thread throughput ≥ redis-benchmark -c 50 (" + mode + ", pooled RedisClient)",
+                        RedisSuite.THREADS_1000, mode, c, 1.0, true);
+                t.add(lettuce);
+                t.add(lettuce.as(mux, "1,000-thread throughput ≥ 1.5× Lettuce (" + mode + ", multiplexed RedisClient)"));
+                t.add(tool);
+                t.add(tool.as(mux, "1,000-thread throughput ≥ redis-benchmark -c 50 (" + mode + ", multiplexed RedisClient)"));
             }
             t.add(Target.vs("Redis TLS connect ≤ 0.5× Jedis", RedisSuite.CONNECT, "TLS", RedisSuite.JEDIS, 0.5, false));
             t.add(Target.vs("Redis TLS connect ≤ 0.5× Jedis with its own SslOptions", RedisSuite.CONNECT, "TLS", RedisSuite.JEDIS + " (SslOptions)", 0.5, false));
