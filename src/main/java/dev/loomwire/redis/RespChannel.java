@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * {@link RedisConnectionException}; after that every call fails the same way.
  */
 final class RespChannel {
-    private static final int INITIAL_BUFFER = 16 * 1024;
+    private static final int INITIAL_BUFFER = 4 * 1024;
     private static final Logger TRACE = LoggerFactory.getLogger("dev.loomwire.redis.protocol");
 
     private final Socket socket;

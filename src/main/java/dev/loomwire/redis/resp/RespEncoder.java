@@ -8,7 +8,7 @@ import java.util.Arrays;
  * {@code buffer()[0, size())} and then calls {@link #reset()}.
  */
 public final class RespEncoder {
-    private static final int INITIAL = 8 * 1024;
+    private static final int INITIAL = 512;
     private static final int SHRINK_ABOVE = 1024 * 1024;
 
     private byte[] buf = new byte[INITIAL];
