@@ -13,10 +13,12 @@ import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -44,7 +46,7 @@ public final class PgConnection implements AutoCloseable {
     private final byte[] secretKey;
     private final Map<String, String> parameters;
     private final ArrayDeque<PgNotification> notifications = new ArrayDeque<>();
-    private final Map<String, PreparedStatement> statements =
+    private final Map<StatementKey, PreparedStatement> statements =
             new LinkedHashMap<>(16, 0.75f, true);
     private final List<String> statementsToClose = new ArrayList<>();
     private Consumer<PgNotice> noticeHandler = PgConnection::logNotice;
@@ -54,13 +56,49 @@ public final class PgConnection implements AutoCloseable {
     private OutputStream copyOutSink;
     private IOException copyOutFailure;
 
-    /** A named server-side statement and the result formats to request for it. */
+    /**
+     * A named server-side statement. Once described, the result formats to request for it and
+     * the columns the server sends with those formats, so later runs need no Describe.
+     */
     private static final class PreparedStatement {
         final String name;
+        /** FETCH, EXECUTE and CALL take their result shape from something other than the statement. */
+        final boolean shapeVaries;
         short[] resultFormats;
+        List<PgColumn> columns;
+        Map<String, Integer> byName;
 
-        PreparedStatement(String name) {
+        PreparedStatement(String name, String sql) {
             this.name = name;
+            this.shapeVaries = resultShapeVaries(sql);
+        }
+
+        boolean described() {
+            return columns != null && !shapeVaries;
+        }
+    }
+
+    /** Statement cache key: the SQL string itself (not copied) and the parameter type OIDs it was parsed with. */
+    private static final class StatementKey {
+        final String sql;
+        final int[] paramOids;
+        final int hash;
+
+        StatementKey(String sql, int[] paramOids) {
+            this.sql = sql;
+            this.paramOids = paramOids;
+            this.hash = 31 * sql.hashCode() + Arrays.hashCode(paramOids);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof StatementKey k && hash == k.hash && sql.equals(k.sql)
+                    && Arrays.equals(paramOids, k.paramOids);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
         }
     }
 
@@ -228,6 +266,7 @@ public final class PgConnection implements AutoCloseable {
         List<PgColumn> columns = List.of();
         Map<String, Integer> byName = Map.of();
         String tag = "";
+        long rowsSeen;
 
         void setColumns(RowDescription rd) {
             List<PgColumn> cols = new ArrayList<>(rd.fields().size());
@@ -251,78 +290,144 @@ public final class PgConnection implements AutoCloseable {
 
     private Holder extended(String sql, Object[] params, Consumer<PgRow> rowConsumer) {
         ensureOpen();
-        PgTypes.Param[] encoded = new PgTypes.Param[params.length];
         int[] oids = new int[params.length];
         short[] formats = new short[params.length];
         byte[][] values = new byte[params.length][];
-        StringBuilder key = new StringBuilder(sql).append('\0');
         for (int i = 0; i < params.length; i++) {
+            PgTypes.Param encoded;
             try {
-                encoded[i] = PgTypes.encode(params[i]);
+                encoded = PgTypes.encode(params[i]);
             } catch (PgException e) {
                 throw new PgException("parameter $" + (i + 1) + ": " + e.getMessage());
             }
-            oids[i] = encoded[i].oid();
-            formats[i] = encoded[i].format();
-            values[i] = encoded[i].value();
-            key.append(oids[i]).append(',');
+            oids[i] = encoded.oid();
+            formats[i] = encoded.format();
+            values[i] = encoded.value();
         }
-        String cacheKey = key.toString();
-        PreparedStatement cached = statements.get(cacheKey);
-        PreparedStatement st = cached != null ? cached : new PreparedStatement("lw_" + (++statementCounter));
+        StatementKey key = new StatementKey(sql, oids);
+        PreparedStatement cached = statements.get(key);
+        Holder h = new Holder();
+        try {
+            return runPrepared(key, cached, formats, values, rowConsumer, h);
+        } catch (PgServerException e) {
+            if (cached == null || !staleStatement(e)) {
+                throw e;
+            }
+            forget(key);
+            if (transactionStatus != 'I' || h.rowsSeen > 0) {
+                throw withHint(e, "loomwire dropped its cached prepared statement; it is prepared again on its"
+                        + " next run (after this transaction ends)");
+            }
+            LOG.debug("prepared statement {} is stale ({}); preparing it again", cached.name, e.sqlState());
+            return runPrepared(key, null, formats, values, rowConsumer, new Holder());
+        }
+    }
 
-        ByteSink out = new ByteSink(64 + sql.length());
+    /**
+     * One run of a statement, written at once: Parse (when not cached), Bind, Describe (until the
+     * statement's result columns are known), Execute, Sync. The first run asks for text results;
+     * later runs ask for binary where the type allows and decode with the cached columns.
+     */
+    private Holder runPrepared(StatementKey key, PreparedStatement cached, short[] formats, byte[][] values,
+            Consumer<PgRow> rowConsumer, Holder h) {
+        PreparedStatement st = cached != null ? cached : new PreparedStatement("lw_" + (++statementCounter), key.sql);
+        boolean describe = !st.described();
+        ByteSink out = new ByteSink(64 + (cached == null ? key.sql.length() : 0));
         appendPendingCloses(out);
         if (cached == null) {
-            Frontend.parse(out, st.name, sql, oids);
+            Frontend.parse(out, st.name, key.sql, key.paramOids);
         }
-        Frontend.bind(out, "", st.name, formats, values,
-                st.resultFormats == null ? new short[0] : st.resultFormats);
-        Frontend.describe(out, 'P', "");
+        short[] resultFormats = describe || st.resultFormats == null ? new short[0] : st.resultFormats;
+        Frontend.bind(out, "", st.name, formats, values, resultFormats);
+        if (describe) {
+            Frontend.describe(out, 'P', "");
+        } else {
+            h.columns = st.columns;
+            h.byName = st.byName;
+        }
         Frontend.execute(out, "", 0);
         Frontend.sync(out);
 
-        Holder h = new Holder();
         RuntimeException[] consumerFailure = new RuntimeException[1];
-        try {
-            run(out, m -> {
-                switch (m) {
-                    case ParseComplete p -> cache(cacheKey, st);
-                    case BindComplete b -> { }
-                    case NoData n -> st.resultFormats = new short[0];
-                    case RowDescription rd -> {
-                        h.setColumns(rd);
-                        if (st.resultFormats == null) {
-                            st.resultFormats = binaryWherePossible(rd);
-                        }
-                    }
-                    case DataRow d -> {
-                        PgRow row = h.row(d);
-                        if (consumerFailure[0] == null) {
-                            try {
-                                rowConsumer.accept(row);
-                            } catch (RuntimeException e) {
-                                consumerFailure[0] = e;
-                            }
-                        }
-                    }
-                    case CommandComplete c -> h.tag = c.tag();
-                    case EmptyQueryResponse e -> { }
-                    case PortalSuspended s -> { }
-                    default -> unexpected(m);
+        run(out, m -> {
+            switch (m) {
+                case ParseComplete p -> cache(key, st);
+                case BindComplete b -> { }
+                case NoData n -> {
+                    h.columns = List.of();
+                    h.byName = Map.of();
+                    remember(st, new short[0], h);
                 }
-            });
-        } catch (PgServerException e) {
-            String state = e.sqlState();
-            if (state.equals("0A000") || state.equals("26000") || state.equals("42P05")) {
-                forget(cacheKey);
+                case RowDescription rd -> {
+                    h.setColumns(rd);
+                    remember(st, binaryWherePossible(rd), h);
+                }
+                case DataRow d -> {
+                    PgRow row = h.row(d);
+                    h.rowsSeen++;
+                    if (consumerFailure[0] == null) {
+                        try {
+                            rowConsumer.accept(row);
+                        } catch (RuntimeException e) {
+                            consumerFailure[0] = e;
+                        }
+                    }
+                }
+                case CommandComplete c -> h.tag = c.tag();
+                case EmptyQueryResponse e -> { }
+                case PortalSuspended s -> { }
+                default -> unexpected(m);
             }
-            throw e;
-        }
+        });
         if (consumerFailure[0] != null) {
             throw consumerFailure[0];
         }
         return h;
+    }
+
+    /** Stores the formats for later runs and the columns as the server will describe them in those formats. */
+    private static void remember(PreparedStatement st, short[] resultFormats, Holder described) {
+        List<PgColumn> cols = new ArrayList<>(described.columns.size());
+        for (int i = 0; i < described.columns.size(); i++) {
+            PgColumn c = described.columns.get(i);
+            cols.add(new PgColumn(c.name(), c.typeOid(), c.tableOid(), c.columnNumber(), c.typeModifier(),
+                    resultFormats[i]));
+        }
+        st.resultFormats = resultFormats;
+        st.columns = Collections.unmodifiableList(cols);
+        st.byName = described.byName;
+    }
+
+    /**
+     * 0A000 "cached plan must not change result type" (the routine name survives a translated
+     * message), or 26000: the statement is gone (DEALLOCATE, DISCARD).
+     */
+    private static boolean staleStatement(PgServerException e) {
+        String state = e.sqlState();
+        return state.equals("0A000") && ("RevalidateCachedQuery".equals(e.fields().get('R'))
+                || e.getMessage().contains("cached plan must not change result type"))
+                || state.equals("26000");
+    }
+
+    private static PgServerException withHint(PgServerException e, String hint) {
+        Map<Character, String> fields = new HashMap<>(e.fields());
+        fields.merge('H', hint, (server, ours) -> server + "; " + ours);
+        PgServerException hinted = PgServerException.of(fields);
+        hinted.initCause(e);
+        return hinted;
+    }
+
+    private static boolean resultShapeVaries(String sql) {
+        int i = 0;
+        while (i < sql.length() && (Character.isWhitespace(sql.charAt(i)) || sql.charAt(i) == '(')) {
+            i++;
+        }
+        int start = i;
+        while (i < sql.length() && Character.isLetter(sql.charAt(i))) {
+            i++;
+        }
+        String word = sql.substring(start, i).toUpperCase(Locale.ROOT);
+        return word.equals("FETCH") || word.equals("EXECUTE") || word.equals("CALL");
     }
 
     private static short[] binaryWherePossible(RowDescription rd) {
@@ -333,7 +438,7 @@ public final class PgConnection implements AutoCloseable {
         return f;
     }
 
-    private void cache(String key, PreparedStatement st) {
+    private void cache(StatementKey key, PreparedStatement st) {
         statements.put(key, st);
         if (statements.size() > STATEMENT_CACHE_SIZE) {
             var eldest = statements.entrySet().iterator().next();
@@ -342,7 +447,7 @@ public final class PgConnection implements AutoCloseable {
         }
     }
 
-    private void forget(String key) {
+    private void forget(StatementKey key) {
         PreparedStatement st = statements.remove(key);
         if (st != null) {
             statementsToClose.add(st.name);

@@ -137,6 +137,118 @@ class PgQueryTest {
         assertTrue(prepared.contains(sql), prepared.toString());
     }
 
+    /** Frontend messages this thread wrote while {@code work} ran, from the TRACE protocol log. */
+    private static List<String> sentMessages(Runnable work) {
+        ch.qos.logback.classic.Logger trace =
+                (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("dev.loomwire.pg.protocol");
+        ch.qos.logback.classic.Level before = trace.getLevel();
+        var appender = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+        appender.start();
+        trace.addAppender(appender);
+        trace.setAdditive(false);
+        trace.setLevel(ch.qos.logback.classic.Level.TRACE);
+        try {
+            work.run();
+        } finally {
+            trace.setLevel(before);
+            trace.setAdditive(true);
+            trace.detachAppender(appender);
+        }
+        String thread = Thread.currentThread().getName();
+        return appender.list.stream().filter(e -> e.getThreadName().equals(thread))
+                .map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+                .filter(m -> m.startsWith("-> ")).toList();
+    }
+
+    @Test
+    void cachedStatementSkipsDescribeAndSwitchesToBinary() {
+        String sql = "SELECT $1::int8 * 2 AS doubled, 'x' || $1::text AS label, $1::numeric / 2 AS half /* describe probe */";
+        List<PgRow> rows = new ArrayList<>();
+        List<String> first = sentMessages(() -> rows.add(conn.query(sql, 21L).single()));
+        List<String> second = sentMessages(() -> rows.add(conn.query(sql, 50L).single()));
+        List<String> third = sentMessages(() -> rows.add(conn.query(sql, 7L).single()));
+        assertEquals(1, first.size(), "one write per run: " + first);
+        assertTrue(first.get(0).contains("Parse") && first.get(0).contains("Describe"), first.toString());
+        for (List<String> later : List.of(second, third)) {
+            assertEquals(1, later.size(), "one write per run: " + later);
+            assertTrue(later.get(0).contains("Bind"), later.toString());
+            assertFalse(later.get(0).contains("Describe") || later.get(0).contains("Parse"), later.toString());
+            assertTrue(later.get(0).contains("Execute") && later.get(0).contains("Sync"), later.toString());
+        }
+        assertEquals(List.of(0, 0, 0), rows.get(0).columns().stream().map(PgColumn::format).toList());
+        assertEquals(List.of(1, 1, 0), rows.get(1).columns().stream().map(PgColumn::format).toList(),
+                "int8 and text come back binary, numeric stays text");
+        assertEquals(rows.get(1).columns(), rows.get(2).columns());
+        long[] expected = {42, 100, 14};
+        String[] labels = {"x21", "x50", "x7"};
+        for (int i = 0; i < 3; i++) {
+            assertEquals(expected[i], rows.get(i).getLong("doubled"));
+            assertEquals(labels[i], rows.get(i).getString("label"));
+            assertEquals(expected[i], rows.get(i).getLong(0));
+            assertEquals(0, new BigDecimal(expected[i]).divide(BigDecimal.valueOf(4))
+                    .compareTo((BigDecimal) rows.get(i).get("half")), rows.get(i).getString("half"));
+        }
+    }
+
+    @Test
+    void alterTableChangingACachedStatementsResultTypeIsRetriedOnce() {
+        conn.execute("DROP TABLE IF EXISTS reshaped");
+        conn.execute("CREATE TEMP TABLE reshaped (id int4, v int4)");
+        conn.execute("INSERT INTO reshaped VALUES (1, 10)");
+        String sql = "SELECT * FROM reshaped WHERE id = $1";
+        assertEquals(10, conn.query(sql, 1).single().getInt("v"));
+        assertEquals(1, conn.query(sql, 1).single().columns().get(1).format(), "second run binary");
+
+        conn.execute("ALTER TABLE reshaped ALTER COLUMN v TYPE int8, ADD COLUMN note text DEFAULT 'n'");
+        PgRow after = conn.query(sql, 1).single();
+        assertEquals(3, after.size());
+        assertEquals(Oid.INT8, after.columns().get(1).typeOid());
+        assertEquals(10L, after.getLong("v"));
+        assertEquals("n", after.getString("note"));
+        List<String> sent = sentMessages(() -> {
+            PgRow again = conn.query(sql, 1).single();
+            assertEquals(10L, again.get("v"));
+            assertEquals(1, again.columns().get(1).format());
+            assertEquals("n", again.getString(2));
+        });
+        assertFalse(sent.toString().contains("Describe"), sent.toString());
+
+        conn.begin();
+        conn.execute("ALTER TABLE reshaped DROP COLUMN note");
+        var stale = assertThrows(PgServerException.class, () -> conn.query(sql, 1));
+        assertEquals("0A000", stale.sqlState());
+        assertTrue(stale.hint().orElseThrow().contains("prepared again"), stale.getMessage());
+        conn.rollback();
+        assertEquals('I', conn.transactionStatus());
+        assertEquals("n", conn.query(sql, 1).single().getString("note"));
+    }
+
+    @Test
+    void fetchIsDescribedOnEveryRunBecauseItsCursorDecidesTheShape() {
+        for (int run = 0; run < 3; run++) {
+            String cursor = run % 2 == 0 ? "SELECT 1 AS a" : "SELECT 'x'::text AS b, 2::int8 AS c";
+            int width = run % 2 == 0 ? 1 : 2;
+            conn.inTransaction(c -> {
+                c.execute("DECLARE shape_cursor CURSOR FOR " + cursor);
+                PgRow row = c.query("FETCH 1 FROM shape_cursor").single();
+                assertEquals(width, row.size());
+                assertEquals(width == 1 ? (Object) 1 : "x", row.get(0));
+                return null;
+            });
+        }
+    }
+
+    @Test
+    void deallocatedStatementIsPreparedAgain() {
+        String sql = "SELECT $1::int4 + 100 AS deallocate_probe";
+        assertEquals(101, conn.query(sql, 1).single().getInt(0));
+        assertEquals(102, conn.query(sql, 2).single().getInt(0));
+        conn.execute("DEALLOCATE ALL");
+        assertEquals(103, conn.query(sql, 3).single().getInt(0));
+        assertEquals(104, conn.query(sql, 4).single().getInt(0));
+        assertEquals('I', conn.transactionStatus());
+    }
+
     @Test
     void serverErrorsAreTypedAndLeaveTheConnectionUsable() {
         conn.execute("CREATE TEMP TABLE IF NOT EXISTS uniq (id int PRIMARY KEY)");
