@@ -523,11 +523,9 @@ public final class PgConnection implements AutoCloseable {
                 }
             }
         } catch (IOException e) {
-            closeBroken();
-            throw new PgConnectionException("connection to the server was lost: " + e.getMessage(), e);
+            throw broken("connection to the server was lost: " + e.getMessage(), e);
         } catch (ProtocolException e) {
-            closeBroken();
-            throw new PgConnectionException("protocol error: " + e.getMessage() + "; connection closed", e);
+            throw broken("protocol error: " + e.getMessage() + "; connection closed", e);
         }
     }
 
@@ -593,11 +591,9 @@ public final class PgConnection implements AutoCloseable {
             }
             stream.socket().setSoTimeout(0);
         } catch (IOException e) {
-            closeBroken();
-            throw new PgConnectionException("connection to the server was lost: " + e.getMessage(), e);
+            throw broken("connection to the server was lost: " + e.getMessage(), e);
         } catch (ProtocolException e) {
-            closeBroken();
-            throw new PgConnectionException("protocol error: " + e.getMessage() + "; connection closed", e);
+            throw broken("protocol error: " + e.getMessage() + "; connection closed", e);
         }
         return pollNotification();
     }
@@ -658,11 +654,9 @@ public final class PgConnection implements AutoCloseable {
                 }
             }
         } catch (IOException e) {
-            closeBroken();
-            throw new PgConnectionException("connection to the server was lost during COPY: " + e.getMessage(), e);
+            throw broken("connection to the server was lost during COPY: " + e.getMessage(), e);
         } catch (ProtocolException e) {
-            closeBroken();
-            throw new PgConnectionException("protocol error: " + e.getMessage() + "; connection closed", e);
+            throw broken("protocol error: " + e.getMessage() + "; connection closed", e);
         }
     }
 
@@ -741,6 +735,12 @@ public final class PgConnection implements AutoCloseable {
     private void closeBroken() {
         closed = true;
         stream.close();
+    }
+
+    /** Closes the connection after a transport or protocol failure and returns the exception to throw. */
+    private PgConnectionException broken(String message, Exception cause) {
+        closeBroken();
+        return new PgConnectionException(message, cause);
     }
 
     /** Sends Terminate and closes the socket. Idempotent. */
