@@ -21,9 +21,10 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Many callers over one Redis connection with automatic batching: each caller queues its command
- * with a reply slot, and whoever holds the writer lock takes everything queued so far, registers
- * the reply slots in queue order and sends the commands in one socket write (one TLS record and
- * one syscall for a whole burst; a lone caller sends at once, there are no timers). One reader
+ * with a reply slot; if no one is writing it takes the writer lock, takes everything queued so
+ * far, registers the reply slots in queue order and sends the commands in one socket write (one
+ * TLS record and one syscall for a whole burst), until the queue is empty. A lone caller sends at
+ * once; there are no timers and nobody waits for the lock. One reader
  * virtual thread reads replies and fills the slots in FIFO order, which is the order Redis
  * answers in. Only for
  * commands that answer at once (never BLPOP, MULTI, SUBSCRIBE or anything that changes the
@@ -170,7 +171,7 @@ final class RedisMultiplexer implements AutoCloseable {
     private static final class Request {
         final Object[] args;
         final CompletableFuture<RedisReply> reply = new CompletableFuture<>();
-        /** Set by the writer that took this request off the queue: its owner need not take the lock. */
+        /** Set by the writer that took this request off the queue. */
         volatile boolean taken;
 
         Request(Object[] args) {
@@ -206,9 +207,10 @@ final class RedisMultiplexer implements AutoCloseable {
         }
 
         /**
-         * Queues the command, then sends it unless a writer already took it: whoever gets the
-         * writer lock sends everything queued by then, so each caller whose request is still
-         * queued when it gets the lock finds at least its own.
+         * Queues the command and, if no one is writing, becomes the writer: it sends everything
+         * queued, batch after batch, until the queue is empty. A caller that finds a writer at work
+         * only waits for its reply; the writer checks the queue again after letting go of the lock,
+         * so a command queued just before that is never left behind.
          */
         RedisReply call(Object... args) {
             RedisConnectionException f = failure.get();
@@ -217,14 +219,14 @@ final class RedisMultiplexer implements AutoCloseable {
             }
             Request request = new Request(args);
             queued.add(request);
-            if (!request.taken && lockForWriting(request)) {
+            while (!queued.isEmpty() && writeLock.tryLock()) {
                 try {
                     writeQueued();
                 } finally {
                     writeLock.unlock();
                 }
             }
-            return await(request.reply);
+            return await(request);
         }
 
         /**
@@ -287,46 +289,28 @@ final class RedisMultiplexer implements AutoCloseable {
         }
 
         /**
-         * Waits for the writer lock at most the timeout: a write stuck on a full socket must not
-         * hang everyone. False when interrupted after a writer already took the request (the
-         * caller then finds out while awaiting the reply).
+         * Waits at most the timeout for the reply, including the wait for a writer to send the
+         * command: a write stuck on a full socket must not hang everyone, so either wait ending
+         * closes the shared connection (which also unblocks the stuck writer).
          */
-        private boolean lockForWriting(Request request) {
-            try {
-                if (timeout.isZero()) {
-                    writeLock.lockInterruptibly();
-                    return true;
-                }
-                if (writeLock.tryLock(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
-                    return true;
-                }
-            } catch (InterruptedException e) {
-                if (queued.remove(request)) {
-                    Thread.currentThread().interrupt();
-                    throw new RedisConnectionException("interrupted while waiting to write to " + channel.peer(), e);
-                }
-                Thread.currentThread().interrupt();
-                return false;
-            }
-            RedisConnectionException t = new RedisConnectionException("timed out after " + RespChannel.describe(timeout)
-                    + " waiting to write to " + channel.peer() + " (shared connection closed)");
-            fail(t);
-            throw t;
-        }
-
-        private RedisReply await(CompletableFuture<RedisReply> slot) {
+        private RedisReply await(Request request) {
+            CompletableFuture<RedisReply> slot = request.reply;
             try {
                 return timeout.isZero() ? slot.get() : slot.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
             } catch (ExecutionException e) {
                 RedisConnectionException cause = (RedisConnectionException) e.getCause();
                 throw new RedisConnectionException(cause.getMessage(), cause);
             } catch (TimeoutException e) {
+                String what = request.taken ? " waiting for a reply from " : " waiting to write to ";
                 RedisConnectionException t = new RedisConnectionException("timed out after " + RespChannel.describe(timeout)
-                        + " waiting for a reply from " + channel.peer() + " (shared connection closed)", e);
+                        + what + channel.peer() + " (shared connection closed)", e);
                 fail(t);
                 throw t;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                if (queued.remove(request)) {
+                    throw new RedisConnectionException("interrupted while waiting to write to " + channel.peer(), e);
+                }
                 RedisConnectionException i = new RedisConnectionException("interrupted while waiting for a reply from "
                         + channel.peer() + " (shared connection closed: its replies can no longer be matched)", e);
                 fail(i);
@@ -363,8 +347,8 @@ final class RedisMultiplexer implements AutoCloseable {
 
         /**
          * Records the first failure, closes the connection (unblocking a stuck writer) and fails
-         * every caller whose command was sent. Callers still queued fail when they or another
-         * caller get the writer lock: {@link #register} sees the failure.
+         * every caller whose command was sent. Commands still queued fail when the writer, which
+         * empties the queue before it stops, takes them: {@link #register} sees the failure.
          */
         void fail(RedisConnectionException e) {
             if (failure.compareAndSet(null, e)) {
