@@ -9,9 +9,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Plain blocking code on thousands of virtual threads, sharing two small pools: every thread runs
- * a PostgreSQL query and a few Redis commands over TLS and checks its own answers. The pools
- * park the threads that wait for a connection; no callbacks, no reactive types.
+ * Plain blocking code on thousands of virtual threads, sharing one PostgreSQL pool and one
+ * RedisClient: every thread runs a PostgreSQL query and a few Redis commands over TLS and checks
+ * its own answers. The pool parks the threads that wait for a connection; the RedisClient sends
+ * everyone's commands over one shared multiplexed connection (its pool serves only exclusive
+ * operations such as withConnection); no callbacks, no reactive types.
  *
  * <pre>
  * java -cp target/classes:slf4j-api.jar examples/ThousandsOfVirtualThreads.java \

@@ -206,6 +206,19 @@ final class RedisSuite implements AutoCloseable {
         for (String mode : List.of("plain", "TLS")) {
             runner.run(THREADS_1000, mode, List.of(
                     candidate(LOOMWIRE, () -> {
+                        RedisClient client = RedisClient.createPooled(config(mode), poolSettings());
+                        return concurrent(i -> {
+                            String key = "bench:vt:" + i;
+                            return n -> {
+                                if ((n & 1) == 0) {
+                                    client.set(key, "0123456789abcdef");
+                                } else {
+                                    client.get(key);
+                                }
+                            };
+                        }, client::close);
+                    }, "RedisClient.createPooled, pool of " + POOL_SIZE),
+                    candidate(LOOMWIRE + ", multiplexed", () -> {
                         RedisClient client = RedisClient.create(config(mode), poolSettings());
                         return concurrent(i -> {
                             String key = "bench:vt:" + i;
@@ -217,20 +230,7 @@ final class RedisSuite implements AutoCloseable {
                                 }
                             };
                         }, client::close);
-                    }, "RedisClient.create, pool of " + POOL_SIZE),
-                    candidate(LOOMWIRE + ", multiplexed", () -> {
-                        RedisClient client = RedisClient.createMultiplexed(config(mode), poolSettings());
-                        return concurrent(i -> {
-                            String key = "bench:vt:" + i;
-                            return n -> {
-                                if ((n & 1) == 0) {
-                                    client.set(key, "0123456789abcdef");
-                                } else {
-                                    client.get(key);
-                                }
-                            };
-                        }, client::close);
-                    }, "RedisClient.createMultiplexed: one shared connection, replies matched in order"),
+                    }, "RedisClient.create (the default): one shared multiplexed connection, replies matched in order"),
                     candidate(JEDIS, () -> {
                         GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
                         pool.setMaxTotal(POOL_SIZE);

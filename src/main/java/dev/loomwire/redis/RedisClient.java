@@ -23,21 +23,25 @@ import java.util.function.Function;
 
 /**
  * The thread-safe entry point to one Redis server: share one instance between any number of
- * (virtual) threads. Each call borrows a {@link RedisConnection} from a fair
- * {@link ConnectionPool}, runs, and gives it back; a connection broken by a transport failure is
- * discarded and replaced by a fresh one on demand.
+ * (virtual) threads. By default ({@link #create}) the everyday commands of all callers share one
+ * multiplexed connection: callers queue their encoded commands, whoever holds the writer lock
+ * sends everything queued so far in one socket write, and one reader virtual thread matches the
+ * replies in order. A failure or reply timeout on the shared connection fails every caller
+ * waiting on it; the next call opens a new one.
  *
  * <p>Commands that hold a connection in a special state (BLPOP, WATCH/MULTI/EXEC, SUBSCRIBE)
- * belong in {@link #withConnection(Function)}, which lends one connection exclusively for the
- * whole function. Leave it as you found it (same database, no WATCHed keys); a connection still
- * subscribed at the end is closed rather than given back.
+ * belong in {@link #withConnection(Function)}, which lends one connection exclusively from a fair
+ * {@link ConnectionPool} for the whole function; {@link #pipeline}, {@link #transaction} and
+ * {@link #blpop} use it too. Leave it as you found it (same database, no WATCHed keys); a
+ * connection still subscribed at the end is closed rather than given back. {@link #createPooled}
+ * runs every command on a pooled connection instead, a connection broken by a transport failure
+ * being discarded and replaced by a fresh one on demand.
  *
  * <p>Timeouts: {@link RedisConfig#connectTimeout()} bounds TCP connect + TLS handshake + HELLO/AUTH
  * together, {@link RedisConfig#timeout()} bounds each reply, and
- * {@link PoolSettings#acquireTimeout()} bounds the wait for a free connection
+ * {@link PoolSettings#acquireTimeout()} bounds the wait for a free pooled connection
  * ({@link PoolTimeoutException}). After {@link #close()} every call throws
- * {@link PoolClosedException}. {@link #createMultiplexed} shares one connection between all
- * callers for the everyday commands instead.
+ * {@link PoolClosedException}.
  */
 public final class RedisClient implements AutoCloseable {
     private final RedisConfig config;
@@ -52,39 +56,68 @@ public final class RedisClient implements AutoCloseable {
         this.multiplexer = multiplexed ? new RedisMultiplexer(config, named.name()) : null;
     }
 
-    /** A client for a {@code redis://} or {@code rediss://} URI with the default pool settings. */
+    /**
+     * A multiplexed client (see {@link #create(RedisConfig, PoolSettings)}) for a {@code redis://}
+     * or {@code rediss://} URI with the default pool settings.
+     */
     public static RedisClient create(String uri) {
         return create(RedisConfig.fromUri(uri), PoolSettings.DEFAULTS);
     }
 
+    /** A multiplexed client for a URI; the pool serves the exclusive operations. */
     public static RedisClient create(String uri, PoolSettings pool) {
         return create(RedisConfig.fromUri(uri), pool);
     }
 
+    /** A multiplexed client with the default pool settings. */
     public static RedisClient create(RedisConfig config) {
         return create(config, PoolSettings.DEFAULTS);
     }
 
-    /** A client with these connection and pool settings; connections open lazily (or {@code minIdle} in the background). */
+    /**
+     * The default client: everyday commands (everything but {@link #withConnection},
+     * {@link #pipeline}, {@link #transaction} and {@link #blpop}) share one multiplexed
+     * connection, opened on first use; the pool, whose connections open lazily (or
+     * {@code minIdle} in the background), serves the exclusive operations.
+     */
     public static RedisClient create(RedisConfig config, PoolSettings pool) {
-        if (config == null || pool == null) {
-            throw new IllegalArgumentException("config and pool settings must not be null");
-        }
-        return new RedisClient(config, pool, false);
+        return build(config, pool, true);
+    }
+
+    /** The same as {@link #create(RedisConfig, PoolSettings)}: the multiplexed client. */
+    public static RedisClient createMultiplexed(RedisConfig config, PoolSettings pool) {
+        return build(config, pool, true);
+    }
+
+    /** A pooled client (see {@link #createPooled(RedisConfig, PoolSettings)}) with the default pool settings. */
+    public static RedisClient createPooled(String uri) {
+        return createPooled(RedisConfig.fromUri(uri), PoolSettings.DEFAULTS);
+    }
+
+    /** A pooled client for a {@code redis://} or {@code rediss://} URI. */
+    public static RedisClient createPooled(String uri, PoolSettings pool) {
+        return createPooled(RedisConfig.fromUri(uri), pool);
+    }
+
+    /** A pooled client with the default pool settings. */
+    public static RedisClient createPooled(RedisConfig config) {
+        return createPooled(config, PoolSettings.DEFAULTS);
     }
 
     /**
-     * A client whose everyday commands (everything but {@link #withConnection}, {@link #pipeline},
-     * {@link #transaction} and {@link #blpop}) share one multiplexed connection: callers write
-     * under one lock and one reader thread matches replies in order. The pool still serves the
-     * exclusive operations. A failure or reply timeout on the shared connection fails every
-     * caller waiting on it; the next call opens a new one.
+     * A client that runs every command on a connection borrowed from the pool, one round trip per
+     * borrow: no shared connection, so one slow reply or broken connection affects only its own
+     * caller, at the cost of throughput under many concurrent callers.
      */
-    public static RedisClient createMultiplexed(RedisConfig config, PoolSettings pool) {
+    public static RedisClient createPooled(RedisConfig config, PoolSettings pool) {
+        return build(config, pool, false);
+    }
+
+    private static RedisClient build(RedisConfig config, PoolSettings pool, boolean multiplexed) {
         if (config == null || pool == null) {
             throw new IllegalArgumentException("config and pool settings must not be null");
         }
-        return new RedisClient(config, pool, true);
+        return new RedisClient(config, pool, multiplexed);
     }
 
     /** True when everyday commands share one multiplexed connection. */

@@ -2,22 +2,31 @@ package dev.loomwire.redis;
 
 import dev.loomwire.pool.PoolClosedException;
 import dev.loomwire.redis.RedisReply.PushReply;
+import dev.loomwire.redis.resp.RespEncoder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Many callers over one Redis connection: each caller encodes its command and writes it under
- * one writer lock, queueing a reply slot in the same critical section; one reader virtual thread
- * reads replies and fills the slots in FIFO order, which is the order Redis answers in. Only for
+ * Many callers over one Redis connection with automatic batching: each caller queues its command
+ * with a reply slot; if no one is writing it takes the writer lock, takes everything queued so
+ * far, registers the reply slots in queue order and sends the commands in one socket write (one
+ * TLS record and one syscall for a whole burst), until the queue is empty. A lone caller sends at
+ * once; there are no timers and nobody waits for the lock. One reader
+ * virtual thread reads replies and fills the slots in FIFO order, which is the order Redis
+ * answers in. Only for
  * commands that answer at once (never BLPOP, MULTI, SUBSCRIBE or anything that changes the
  * connection's state). A transport failure or a reply timeout fails every waiting caller and
  * closes the connection; the next call opens a new one.
@@ -31,6 +40,8 @@ final class RedisMultiplexer implements AutoCloseable {
     private volatile Pipe current;
     private CompletableFuture<Pipe> opening;
     private volatile boolean closed;
+    private final LongAdder socketWrites = new LongAdder();
+    private final LongAdder commandsSent = new LongAdder();
 
     RedisMultiplexer(RedisConfig config, String name) {
         this.config = config;
@@ -39,7 +50,33 @@ final class RedisMultiplexer implements AutoCloseable {
 
     /** Sends one command and returns its reply; an error reply throws {@link RedisServerException}. */
     RedisReply call(Object... args) {
+        requireEncodable(args);
         return pipe().call(args).throwIfError();
+    }
+
+    /** Socket writes so far, over every shared connection this multiplexer opened. */
+    long socketWrites() {
+        return socketWrites.sum();
+    }
+
+    /** Commands sent so far; more than {@link #socketWrites()} when concurrent callers were batched. */
+    long commandsSent() {
+        return commandsSent.sum();
+    }
+
+    /**
+     * The argument rules of {@link dev.loomwire.redis.resp.RespEncoder#commandOf}, checked by the
+     * caller: the writer encodes a whole batch, and one bad argument must fail only its own call.
+     */
+    private static void requireEncodable(Object[] args) {
+        for (Object a : args) {
+            if (a == null) {
+                throw new IllegalArgumentException("command argument must not be null");
+            }
+            if (!(a instanceof byte[] || a instanceof Number || a instanceof CharSequence)) {
+                throw new IllegalArgumentException("unsupported command argument type " + a.getClass().getName());
+            }
+        }
     }
 
     /**
@@ -77,7 +114,7 @@ final class RedisMultiplexer implements AutoCloseable {
         Pipe p = null;
         RuntimeException failure = null;
         try {
-            p = new Pipe(RedisConnection.connect(config), config.timeout());
+            p = new Pipe(RedisConnection.connect(config), config.timeout(), socketWrites, commandsSent);
         } catch (RuntimeException e) {
             failure = e;
         }
@@ -130,75 +167,150 @@ final class RedisMultiplexer implements AutoCloseable {
         }
     }
 
+    /** One command waiting to be sent and the slot its reply goes to. */
+    private static final class Request {
+        final Object[] args;
+        final CompletableFuture<RedisReply> reply = new CompletableFuture<>();
+        /** Set by the writer that took this request off the queue. */
+        volatile boolean taken;
+
+        Request(Object[] args) {
+            this.args = args;
+        }
+    }
+
     /** One shared connection with its reader thread. */
     private static final class Pipe {
+        /** A writer stops taking requests once its batch is this large; the rest go in the next write. */
+        private static final int MAX_BATCH_BYTES = 1024 * 1024;
+
         private final RedisConnection connection;
         private final RespChannel channel;
         private final Duration timeout;
+        private final LongAdder socketWrites;
+        private final LongAdder commandsSent;
+        private final ConcurrentLinkedQueue<Request> queued = new ConcurrentLinkedQueue<>();
+        /** Held while taking requests off the queue and writing them: the bytes go out in queue order. */
         private final ReentrantLock writeLock = new ReentrantLock();
+        /** Guards {@link #waiting}, briefly: the reader never waits for a write in progress. */
+        private final ReentrantLock slotsLock = new ReentrantLock();
         private final ArrayDeque<CompletableFuture<RedisReply>> waiting = new ArrayDeque<>();
         private final AtomicReference<RedisConnectionException> failure = new AtomicReference<>();
 
-        Pipe(RedisConnection connection, Duration timeout) {
+        Pipe(RedisConnection connection, Duration timeout, LongAdder socketWrites, LongAdder commandsSent) {
             this.connection = connection;
             this.channel = connection.channel();
             this.timeout = timeout;
+            this.socketWrites = socketWrites;
+            this.commandsSent = commandsSent;
             Thread.ofVirtual().name("loomwire-redis-reader-" + channel.peer()).start(this::readLoop);
         }
 
+        /**
+         * Queues the command and, if no one is writing, becomes the writer: it sends everything
+         * queued, batch after batch, until the queue is empty. A caller that finds a writer at work
+         * only waits for its reply; the writer checks the queue again after letting go of the lock,
+         * so a command queued just before that is never left behind.
+         */
         RedisReply call(Object... args) {
-            CompletableFuture<RedisReply> slot = new CompletableFuture<>();
-            lockForWriting();
+            RedisConnectionException f = failure.get();
+            if (f != null) {
+                throw new RedisConnectionException(f.getMessage(), f);
+            }
+            Request request = new Request(args);
+            queued.add(request);
+            while (!queued.isEmpty() && writeLock.tryLock()) {
+                try {
+                    writeQueued();
+                } finally {
+                    writeLock.unlock();
+                }
+            }
+            return await(request);
+        }
+
+        /**
+         * Takes the queued requests (up to {@link #MAX_BATCH_BYTES}), registers their reply slots
+         * in that order and sends them with one socket write. Only with the writer lock held.
+         */
+        private void writeQueued() {
+            List<Request> batch = new ArrayList<>();
+            RespEncoder encoder = channel.encoder();
+            try {
+                Request r;
+                while (encoder.size() < MAX_BATCH_BYTES && (r = queued.poll()) != null) {
+                    r.taken = true;
+                    batch.add(r);
+                    if (failure.get() == null) {
+                        encoder.commandOf(r.args);
+                    }
+                }
+                if (batch.isEmpty()) {
+                    return;
+                }
+                if (!register(batch)) {
+                    encoder.reset();
+                    return;
+                }
+                channel.flush();
+                socketWrites.increment();
+                commandsSent.add(batch.size());
+            } catch (RedisConnectionException e) {
+                failBatch(batch, e);
+            } catch (RuntimeException e) {
+                failBatch(batch, new RedisConnectionException("cannot send to " + channel.peer() + ": " + e.getMessage(), e));
+            }
+        }
+
+        /** Fails the connection and every request of the batch, registered or not: their owners may be awaiting them already. */
+        private void failBatch(List<Request> batch, RedisConnectionException e) {
+            fail(e);
+            for (Request r : batch) {
+                r.reply.completeExceptionally(failure.get());
+            }
+        }
+
+        /** Queues the batch's reply slots before its bytes go out; false (the batch failed) after a failure. */
+        private boolean register(List<Request> batch) {
+            slotsLock.lock();
             try {
                 RedisConnectionException f = failure.get();
-                if (f != null) {
-                    throw new RedisConnectionException(f.getMessage(), f);
+                for (Request r : batch) {
+                    if (f == null) {
+                        waiting.addLast(r.reply);
+                    } else {
+                        r.reply.completeExceptionally(f);
+                    }
                 }
-                channel.encoder().commandOf(args);
-                waiting.addLast(slot);
-                channel.flush();
-            } catch (RedisConnectionException e) {
-                fail(e);
-                throw e;
+                return f == null;
             } finally {
-                writeLock.unlock();
+                slotsLock.unlock();
             }
-            return await(slot);
         }
 
-        /** Waits for the writer lock at most the timeout: a write stuck on a full socket must not hang everyone. */
-        private void lockForWriting() {
-            try {
-                if (timeout.isZero()) {
-                    writeLock.lockInterruptibly();
-                    return;
-                }
-                if (writeLock.tryLock(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
-                    return;
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new RedisConnectionException("interrupted while waiting to write to " + channel.peer(), e);
-            }
-            RedisConnectionException t = new RedisConnectionException("timed out after " + RespChannel.describe(timeout)
-                    + " waiting to write to " + channel.peer() + " (shared connection closed)");
-            fail(t);
-            throw t;
-        }
-
-        private RedisReply await(CompletableFuture<RedisReply> slot) {
+        /**
+         * Waits at most the timeout for the reply, including the wait for a writer to send the
+         * command: a write stuck on a full socket must not hang everyone, so either wait ending
+         * closes the shared connection (which also unblocks the stuck writer).
+         */
+        private RedisReply await(Request request) {
+            CompletableFuture<RedisReply> slot = request.reply;
             try {
                 return timeout.isZero() ? slot.get() : slot.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
             } catch (ExecutionException e) {
                 RedisConnectionException cause = (RedisConnectionException) e.getCause();
                 throw new RedisConnectionException(cause.getMessage(), cause);
             } catch (TimeoutException e) {
+                String what = request.taken ? " waiting for a reply from " : " waiting to write to ";
                 RedisConnectionException t = new RedisConnectionException("timed out after " + RespChannel.describe(timeout)
-                        + " waiting for a reply from " + channel.peer() + " (shared connection closed)", e);
+                        + what + channel.peer() + " (shared connection closed)", e);
                 fail(t);
                 throw t;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                if (queued.remove(request)) {
+                    throw new RedisConnectionException("interrupted while waiting to write to " + channel.peer(), e);
+                }
                 RedisConnectionException i = new RedisConnectionException("interrupted while waiting for a reply from "
                         + channel.peer() + " (shared connection closed: its replies can no longer be matched)", e);
                 fail(i);
@@ -214,11 +326,11 @@ final class RedisMultiplexer implements AutoCloseable {
                         continue;
                     }
                     CompletableFuture<RedisReply> slot;
-                    writeLock.lock();
+                    slotsLock.lock();
                     try {
                         slot = waiting.pollFirst();
                     } finally {
-                        writeLock.unlock();
+                        slotsLock.unlock();
                     }
                     if (slot == null) {
                         fail(new RedisConnectionException("protocol error from " + channel.peer() + ": a reply nobody asked for"));
@@ -233,20 +345,24 @@ final class RedisMultiplexer implements AutoCloseable {
             }
         }
 
-        /** Records the first failure, closes the connection (unblocking a stuck writer) and fails every waiting caller. */
+        /**
+         * Records the first failure, closes the connection (unblocking a stuck writer) and fails
+         * every caller whose command was sent. Commands still queued fail when the writer, which
+         * empties the queue before it stops, takes them: {@link #register} sees the failure.
+         */
         void fail(RedisConnectionException e) {
             if (failure.compareAndSet(null, e)) {
                 log.debug("shared connection to {} failed: {}", channel.peer(), e.getMessage());
             }
             connection.close();
-            writeLock.lock();
+            slotsLock.lock();
             try {
                 CompletableFuture<RedisReply> slot;
                 while ((slot = waiting.pollFirst()) != null) {
                     slot.completeExceptionally(failure.get());
                 }
             } finally {
-                writeLock.unlock();
+                slotsLock.unlock();
             }
         }
     }

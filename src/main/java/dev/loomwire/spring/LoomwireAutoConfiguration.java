@@ -39,7 +39,7 @@ public class LoomwireAutoConfiguration {
         return pool;
     }
 
-    /** The pooled, thread-safe Redis client. */
+    /** The thread-safe Redis client, multiplexed like {@link RedisClient#create}: the pool settings size its pool for exclusive operations. */
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
     @ConditionalOnProperty(prefix = "loomwire.redis", name = "url")

@@ -42,10 +42,10 @@ class NoPinningTest {
         RedisServer redis = TestServers.redis();
         PgServer pg = TestServers.pg18();
         String table = "pin_test_" + UUID.randomUUID().toString().replace("-", "");
-        try (RedisClient client = RedisClient.create(RedisWorkload.tlsUri(redis), PoolSettings.builder().maxSize(32).build());
+        try (RedisClient client = RedisClient.createPooled(RedisWorkload.tlsUri(redis), PoolSettings.builder().maxSize(32).build());
              PgPool pool = PgPool.create(PgWorkload.config(pg, pg.port(), ""),
                      PoolSettings.builder().maxSize(20).acquireTimeout(Duration.ofSeconds(60)).build(), Duration.ofSeconds(30));
-             RedisClient shared = RedisClient.createMultiplexed(RedisConfig.fromUri(RedisWorkload.tlsUri(redis)),
+             RedisClient shared = RedisClient.create(RedisConfig.fromUri(RedisWorkload.tlsUri(redis)),
                      PoolSettings.builder().maxSize(8).acquireTimeout(Duration.ofSeconds(30)).build())) {
             PgWorkload.createTable(pool, table);
             // warm up: class loading and initialization are not what this test is about

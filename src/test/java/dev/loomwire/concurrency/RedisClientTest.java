@@ -24,14 +24,14 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-/** {@link RedisClient} against the shared TLS Redis server (ACL user, full verification). */
+/** {@link RedisClient#createPooled} against the shared TLS Redis server (ACL user, full verification). */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class RedisClientTest {
     private static final RedisServer SERVER = TestServers.redis();
     private final String prefix = "client-test:" + UUID.randomUUID();
 
     private static RedisClient client(PoolSettings.Builder pool) {
-        return RedisClient.create(RedisWorkload.tlsUri(SERVER), pool.build());
+        return RedisClient.createPooled(RedisWorkload.tlsUri(SERVER), pool.build());
     }
 
     @Test

@@ -60,7 +60,7 @@ class RedisFaultTest {
     @Test
     void serverKilledInTheMiddleOfABlockingCommand() throws Exception {
         RedisServer doomed = TestServers.startRedis(RedisServer.Options.defaults());
-        try (RedisClient client = RedisClient.create(RedisWorkload.tlsUri(doomed), PoolSettings.builder().maxSize(2).build())) {
+        try (RedisClient client = RedisClient.createPooled(RedisWorkload.tlsUri(doomed), PoolSettings.builder().maxSize(2).build())) {
             AtomicInteger started = new AtomicInteger();
             ConcurrentLinkedQueue<Throwable> thrown = new ConcurrentLinkedQueue<>();
             Thread blocked = Thread.ofVirtual().start(() -> {
@@ -97,7 +97,7 @@ class RedisFaultTest {
     @Test
     void connectionResetInTheMiddleOfATlsRecord() {
         try (RedisConnection direct = RedisConnection.connect(RedisWorkload.tlsUri(SERVER));
-             RedisClient client = RedisClient.create(viaProxy(Duration.ofSeconds(5), Duration.ofSeconds(5)), PoolSettings.builder().maxSize(1).build())) {
+             RedisClient client = RedisClient.createPooled(viaProxy(Duration.ofSeconds(5), Duration.ofSeconds(5)), PoolSettings.builder().maxSize(1).build())) {
             String big = "x".repeat(200_000);
             direct.set(prefix, big);
             assertEquals("PONG", client.ping());
@@ -116,7 +116,7 @@ class RedisFaultTest {
     @Test
     void stalledTlsHandshakeEndsAtTheConnectTimeout() {
         proxy.stallNewConnections();
-        try (RedisClient client = RedisClient.create(viaProxy(Duration.ofSeconds(5), Duration.ofMillis(700)),
+        try (RedisClient client = RedisClient.createPooled(viaProxy(Duration.ofSeconds(5), Duration.ofMillis(700)),
                 PoolSettings.builder().acquireTimeout(Duration.ofSeconds(5)).build())) {
             long t0 = System.nanoTime();
             RedisConnectionException e = assertThrows(RedisConnectionException.class, client::ping);
@@ -145,7 +145,7 @@ class RedisFaultTest {
 
     @Test
     void peerThatStopsAnsweringEndsAtTheReadTimeout() {
-        try (RedisClient client = RedisClient.create(viaProxy(Duration.ofMillis(500), Duration.ofSeconds(5)),
+        try (RedisClient client = RedisClient.createPooled(viaProxy(Duration.ofMillis(500), Duration.ofSeconds(5)),
                 PoolSettings.builder().maxSize(1).build())) {
             assertEquals("PONG", client.ping());
             proxy.dropAfterServerBytes(10);
@@ -168,7 +168,7 @@ class RedisFaultTest {
         ConcurrentLinkedQueue<Throwable> unexpected = new ConcurrentLinkedQueue<>();
         AtomicInteger connectionFailures = new AtomicInteger();
         AtomicBoolean stop = new AtomicBoolean();
-        try (RedisClient client = RedisClient.create(viaProxy(Duration.ofSeconds(5), Duration.ofSeconds(5)),
+        try (RedisClient client = RedisClient.createPooled(viaProxy(Duration.ofSeconds(5), Duration.ofSeconds(5)),
                 PoolSettings.builder().maxSize(16).acquireTimeout(Duration.ofSeconds(30)).build())) {
             List<Thread> all = new ArrayList<>();
             for (int i = 0; i < threads; i++) {

@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-/** {@link RedisClient#createMultiplexed}: many callers over one TLS connection, replies matched in order. */
+/** {@link RedisClient#create} (multiplexed by default): many callers over one TLS connection, replies matched in order. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class RedisMultiplexedClientTest {
     private static final Logger log = LoggerFactory.getLogger(RedisMultiplexedClientTest.class);
@@ -34,7 +34,7 @@ class RedisMultiplexedClientTest {
     private final String prefix = "mux-test:" + UUID.randomUUID();
 
     private static RedisClient multiplexed(RedisConfig config) {
-        return RedisClient.createMultiplexed(config, PoolSettings.builder().maxSize(8).acquireTimeout(Duration.ofSeconds(30)).build());
+        return RedisClient.create(config, PoolSettings.builder().maxSize(8).acquireTimeout(Duration.ofSeconds(30)).build());
     }
 
     private static RedisConfig config() {
@@ -173,7 +173,7 @@ class RedisMultiplexedClientTest {
         int gets = 20;
         long pooled;
         long shared;
-        try (RedisClient client = RedisClient.create(config(), PoolSettings.builder().maxSize(32).acquireTimeout(Duration.ofSeconds(30)).build())) {
+        try (RedisClient client = RedisClient.createPooled(config(), PoolSettings.builder().maxSize(32).acquireTimeout(Duration.ofSeconds(30)).build())) {
             getLoop(client, threads, gets); // warm: opens the pool's connections
             pooled = getLoop(client, threads, gets);
         }

@@ -69,6 +69,7 @@ class LoomwireAutoConfigurationTest {
 
                     RedisClient client = context.getBean(RedisClient.class);
                     assertThat(client.poolSettings().maxSize()).isEqualTo(2);
+                    assertThat(client.isMultiplexed()).as("the auto-configured client follows RedisClient.create").isTrue();
                     client.set("loomwire:spring:greeting", "hello from Spring");
                     assertThat(client.get("loomwire:spring:greeting")).isEqualTo("hello from Spring");
                     String redisTls = client.withConnection(c -> c.tls().orElseThrow().protocol());
