@@ -239,7 +239,7 @@ public final class RedisClient implements AutoCloseable {
         args.addAll(options.arguments());
         return !send(args.toArray()).isNull();
     }
-    public List<String> mget(String... keys) { return strings(send(prepend("MGET", (Object[]) keys))); }
+    public List<String> mget(String... keys) { return strings(send(CommandArgs.prepend("MGET", (Object[]) keys))); }
     public void mset(Map<String, String> keyValues) {
         List<Object> args = new ArrayList<>(keyValues.size() * 2 + 1);
         args.add("MSET");
@@ -250,8 +250,8 @@ public final class RedisClient implements AutoCloseable {
     public long incrBy(String key, long delta) { return send("INCRBY", key, delta).asLong(); }
     public long decr(String key) { return send("DECR", key).asLong(); }
     public long append(String key, String value) { return send("APPEND", key, value).asLong(); }
-    public long del(String... keys) { return send(prepend("DEL", (Object[]) keys)).asLong(); }
-    public long exists(String... keys) { return send(prepend("EXISTS", (Object[]) keys)).asLong(); }
+    public long del(String... keys) { return send(CommandArgs.prepend("DEL", (Object[]) keys)).asLong(); }
+    public long exists(String... keys) { return send(CommandArgs.prepend("EXISTS", (Object[]) keys)).asLong(); }
     public boolean expire(String key, Duration ttl) { return send("PEXPIRE", key, ttl.toMillis()).asLong() == 1; }
     public long ttl(String key) { return send("TTL", key).asLong(); }
     public boolean hset(String key, String field, String value) { return send("HSET", key, field, value).asLong() == 1; }
@@ -269,18 +269,18 @@ public final class RedisClient implements AutoCloseable {
         send("HGETALL", key).asMap().forEach((k, v) -> out.put(k, v.asString()));
         return out;
     }
-    public long hdel(String key, String... fields) { return send(prepend("HDEL", key, (Object[]) fields)).asLong(); }
+    public long hdel(String key, String... fields) { return send(CommandArgs.prepend("HDEL", key, (Object[]) fields)).asLong(); }
     public long hincrBy(String key, String field, long delta) { return send("HINCRBY", key, field, delta).asLong(); }
-    public long lpush(String key, String... values) { return send(prepend("LPUSH", key, (Object[]) values)).asLong(); }
-    public long rpush(String key, String... values) { return send(prepend("RPUSH", key, (Object[]) values)).asLong(); }
+    public long lpush(String key, String... values) { return send(CommandArgs.prepend("LPUSH", key, (Object[]) values)).asLong(); }
+    public long rpush(String key, String... values) { return send(CommandArgs.prepend("RPUSH", key, (Object[]) values)).asLong(); }
     public String lpop(String key) { return send("LPOP", key).asString(); }
     public String rpop(String key) { return send("RPOP", key).asString(); }
     public List<String> lrange(String key, long start, long stop) { return strings(send("LRANGE", key, start, stop)); }
     public long llen(String key) { return send("LLEN", key).asLong(); }
     /** BLPOP: always on a pooled connection of its own while it blocks; see {@link RedisConnection#blpop}. */
     public Optional<Map.Entry<String, String>> blpop(Duration timeout, String... keys) { return withConnection(c -> c.blpop(timeout, keys)); }
-    public long sadd(String key, String... members) { return send(prepend("SADD", key, (Object[]) members)).asLong(); }
-    public long srem(String key, String... members) { return send(prepend("SREM", key, (Object[]) members)).asLong(); }
+    public long sadd(String key, String... members) { return send(CommandArgs.prepend("SADD", key, (Object[]) members)).asLong(); }
+    public long srem(String key, String... members) { return send(CommandArgs.prepend("SREM", key, (Object[]) members)).asLong(); }
     public Set<String> smembers(String key) { return new LinkedHashSet<>(strings(send("SMEMBERS", key))); }
     public boolean sismember(String key, String member) { return send("SISMEMBER", key, member).asBoolean(); }
     public boolean zadd(String key, double score, String member) { return send("ZADD", key, RedisConnection.number(score), member).asLong() == 1; }
@@ -304,21 +304,6 @@ public final class RedisClient implements AutoCloseable {
     /** One command that answers at once: over the shared multiplexed connection if there is one, else a pooled one. */
     private RedisReply send(Object... args) {
         return multiplexer != null ? multiplexer.call(args) : withConnection(c -> c.call(args));
-    }
-
-    private static Object[] prepend(String command, Object... rest) {
-        Object[] all = new Object[rest.length + 1];
-        all[0] = command;
-        System.arraycopy(rest, 0, all, 1, rest.length);
-        return all;
-    }
-
-    private static Object[] prepend(String command, Object key, Object... rest) {
-        Object[] all = new Object[rest.length + 2];
-        all[0] = command;
-        all[1] = key;
-        System.arraycopy(rest, 0, all, 2, rest.length);
-        return all;
     }
 
     private static List<String> strings(RedisReply reply) {

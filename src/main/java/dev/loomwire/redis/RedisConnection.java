@@ -145,7 +145,7 @@ public final class RedisConnection implements AutoCloseable {
 
     /** {@code WATCH keys}: a following {@link RedisTransaction#exec()} aborts if they change. */
     public void watch(String... keys) {
-        call(prepend("WATCH", (Object[]) keys));
+        call(CommandArgs.prepend("WATCH", (Object[]) keys));
     }
 
     /** {@code UNWATCH}. */
@@ -182,11 +182,11 @@ public final class RedisConnection implements AutoCloseable {
 
     /** MGET: values in key order, null for missing keys. */
     public List<String> mget(String... keys) {
-        return strings(call(prepend("MGET", (Object[]) keys)));
+        return strings(call(CommandArgs.prepend("MGET", (Object[]) keys)));
     }
 
     public List<byte[]> mget(byte[]... keys) {
-        return map(call(prepend("MGET", (Object[]) keys)), RedisReply::asBytes);
+        return map(call(CommandArgs.prepend("MGET", (Object[]) keys)), RedisReply::asBytes);
     }
 
     public void mset(Map<String, String> keyValues) {
@@ -225,16 +225,16 @@ public final class RedisConnection implements AutoCloseable {
 
     /** DEL; returns how many keys were removed. */
     public long del(String... keys) {
-        return call(prepend("DEL", (Object[]) keys)).asLong();
+        return call(CommandArgs.prepend("DEL", (Object[]) keys)).asLong();
     }
 
     public long del(byte[]... keys) {
-        return call(prepend("DEL", (Object[]) keys)).asLong();
+        return call(CommandArgs.prepend("DEL", (Object[]) keys)).asLong();
     }
 
     /** EXISTS; returns how many of the keys exist. */
     public long exists(String... keys) {
-        return call(prepend("EXISTS", (Object[]) keys)).asLong();
+        return call(CommandArgs.prepend("EXISTS", (Object[]) keys)).asLong();
     }
 
     /** EXPIRE (whole seconds) or PEXPIRE; false if the key does not exist. */
@@ -302,7 +302,7 @@ public final class RedisConnection implements AutoCloseable {
     }
 
     public List<String> hmget(String key, String... fields) {
-        return strings(call(prepend("HMGET", key, (Object[]) fields)));
+        return strings(call(CommandArgs.prepend("HMGET", key, (Object[]) fields)));
     }
 
     /** HGETALL as an insertion-ordered map (works for the RESP3 map and the RESP2 flat array). */
@@ -313,7 +313,7 @@ public final class RedisConnection implements AutoCloseable {
     }
 
     public long hdel(String key, String... fields) {
-        return call(prepend("HDEL", key, (Object[]) fields)).asLong();
+        return call(CommandArgs.prepend("HDEL", key, (Object[]) fields)).asLong();
     }
 
     public boolean hexists(String key, String field) {
@@ -340,20 +340,20 @@ public final class RedisConnection implements AutoCloseable {
 
     /** LPUSH; returns the new length. */
     public long lpush(String key, String... values) {
-        return call(prepend("LPUSH", key, (Object[]) values)).asLong();
+        return call(CommandArgs.prepend("LPUSH", key, (Object[]) values)).asLong();
     }
 
     public long lpush(byte[] key, byte[]... values) {
-        return call(prepend("LPUSH", key, (Object[]) values)).asLong();
+        return call(CommandArgs.prepend("LPUSH", key, (Object[]) values)).asLong();
     }
 
     /** RPUSH; returns the new length. */
     public long rpush(String key, String... values) {
-        return call(prepend("RPUSH", key, (Object[]) values)).asLong();
+        return call(CommandArgs.prepend("RPUSH", key, (Object[]) values)).asLong();
     }
 
     public long rpush(byte[] key, byte[]... values) {
-        return call(prepend("RPUSH", key, (Object[]) values)).asLong();
+        return call(CommandArgs.prepend("RPUSH", key, (Object[]) values)).asLong();
     }
 
     /** LPOP; null when the list is empty. */
@@ -419,11 +419,11 @@ public final class RedisConnection implements AutoCloseable {
     // ---------------------------------------------------------------- sets
 
     public long sadd(String key, String... members) {
-        return call(prepend("SADD", key, (Object[]) members)).asLong();
+        return call(CommandArgs.prepend("SADD", key, (Object[]) members)).asLong();
     }
 
     public long srem(String key, String... members) {
-        return call(prepend("SREM", key, (Object[]) members)).asLong();
+        return call(CommandArgs.prepend("SREM", key, (Object[]) members)).asLong();
     }
 
     /** SMEMBERS in the server's order (a RESP3 set or a RESP2 array). */
@@ -486,7 +486,7 @@ public final class RedisConnection implements AutoCloseable {
     }
 
     public long zrem(String key, String... members) {
-        return call(prepend("ZREM", key, (Object[]) members)).asLong();
+        return call(CommandArgs.prepend("ZREM", key, (Object[]) members)).asLong();
     }
 
     public long zcard(String key) {
@@ -639,21 +639,6 @@ public final class RedisConnection implements AutoCloseable {
         if (subscription != null) {
             throw new IllegalStateException("this connection is serving a pub/sub subscription: close the subscription first");
         }
-    }
-
-    private static Object[] prepend(String command, Object... rest) {
-        Object[] all = new Object[rest.length + 1];
-        all[0] = command;
-        System.arraycopy(rest, 0, all, 1, rest.length);
-        return all;
-    }
-
-    private static Object[] prepend(String command, Object key, Object... rest) {
-        Object[] all = new Object[rest.length + 2];
-        all[0] = command;
-        all[1] = key;
-        System.arraycopy(rest, 0, all, 2, rest.length);
-        return all;
     }
 
     private static Object[] concat(List<Object> head, List<Object> tail) {
