@@ -207,29 +207,11 @@ final class RedisSuite implements AutoCloseable {
             runner.run(THREADS_1000, mode, List.of(
                     candidate(LOOMWIRE, () -> {
                         RedisClient client = RedisClient.createPooled(config(mode), poolSettings());
-                        return concurrent(i -> {
-                            String key = "bench:vt:" + i;
-                            return n -> {
-                                if ((n & 1) == 0) {
-                                    client.set(key, "0123456789abcdef");
-                                } else {
-                                    client.get(key);
-                                }
-                            };
-                        }, client::close);
+                        return setGetWorkload(client);
                     }, "RedisClient.createPooled, pool of " + POOL_SIZE),
                     candidate(LOOMWIRE + ", multiplexed", () -> {
                         RedisClient client = RedisClient.create(config(mode), poolSettings());
-                        return concurrent(i -> {
-                            String key = "bench:vt:" + i;
-                            return n -> {
-                                if ((n & 1) == 0) {
-                                    client.set(key, "0123456789abcdef");
-                                } else {
-                                    client.get(key);
-                                }
-                            };
-                        }, client::close);
+                        return setGetWorkload(client);
                     }, "RedisClient.create (the default): one shared multiplexed connection, replies matched in order"),
                     candidate(JEDIS, () -> {
                         GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
@@ -600,5 +582,19 @@ final class RedisSuite implements AutoCloseable {
             }
         }
         lettuceResources.shutdown(0, 2, TimeUnit.SECONDS);
+    }
+
+    /** Each virtual thread alternates SET and GET on its own key through the shared client. */
+    private static Subject setGetWorkload(RedisClient client) throws Exception {
+        return concurrent(i -> {
+            String key = "bench:vt:" + i;
+            return n -> {
+                if ((n & 1) == 0) {
+                    client.set(key, "0123456789abcdef");
+                } else {
+                    client.get(key);
+                }
+            };
+        }, client::close);
     }
 }

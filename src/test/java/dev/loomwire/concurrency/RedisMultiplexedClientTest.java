@@ -90,21 +90,8 @@ class RedisMultiplexedClientTest {
              RedisClient client = multiplexed(config().toBuilder().port(proxy.port()).timeout(Duration.ofMillis(500)).build())) {
             assertEquals("PONG", client.ping());
             proxy.dropAfterServerBytes(0);
-            ConcurrentLinkedQueue<Throwable> thrown = new ConcurrentLinkedQueue<>();
             long t0 = System.nanoTime();
-            List<Thread> threads = new ArrayList<>();
-            for (int i = 0; i < 50; i++) {
-                threads.add(Thread.ofVirtual().start(() -> {
-                    try {
-                        client.ping();
-                    } catch (Throwable t) {
-                        thrown.add(t);
-                    }
-                }));
-            }
-            for (Thread t : threads) {
-                t.join(5_000);
-            }
+            ConcurrentLinkedQueue<Throwable> thrown = pingFromThreads(client, 50, 5_000);
             long ms = (System.nanoTime() - t0) / 1_000_000;
             assertEquals(50, thrown.size());
             assertTrue(ms < 3_000, "took " + ms + " ms");
@@ -121,21 +108,8 @@ class RedisMultiplexedClientTest {
     void aBurstOfCallersDuringAnOutageSharesOneConnectAttempt() throws Exception {
         try (FaultProxy proxy = new FaultProxy(SERVER.host(), SERVER.tlsPort()).stallNewConnections();
              RedisClient client = multiplexed(config().toBuilder().port(proxy.port()).connectTimeout(Duration.ofMillis(700)).build())) {
-            ConcurrentLinkedQueue<Throwable> thrown = new ConcurrentLinkedQueue<>();
             long t0 = System.nanoTime();
-            List<Thread> threads = new ArrayList<>();
-            for (int i = 0; i < 200; i++) {
-                threads.add(Thread.ofVirtual().start(() -> {
-                    try {
-                        client.ping();
-                    } catch (Throwable t) {
-                        thrown.add(t);
-                    }
-                }));
-            }
-            for (Thread t : threads) {
-                t.join(10_000);
-            }
+            ConcurrentLinkedQueue<Throwable> thrown = pingFromThreads(client, 200, 10_000);
             long ms = (System.nanoTime() - t0) / 1_000_000;
             assertEquals(200, thrown.size());
             assertTrue(ms < 3_000, "200 callers failed after " + ms + " ms: one connect_timeout, not 200 in a row");
@@ -205,5 +179,25 @@ class RedisMultiplexedClientTest {
         }
         assertTrue(wrong.isEmpty());
         return (System.nanoTime() - t0) / 1_000_000;
+    }
+
+    /** {@code callers} virtual threads each PING once; returns what they threw (joined within {@code joinMillis} each). */
+    private static ConcurrentLinkedQueue<Throwable> pingFromThreads(RedisClient client, int callers, long joinMillis)
+            throws InterruptedException {
+        ConcurrentLinkedQueue<Throwable> thrown = new ConcurrentLinkedQueue<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < callers; i++) {
+            threads.add(Thread.ofVirtual().start(() -> {
+                try {
+                    client.ping();
+                } catch (Throwable t) {
+                    thrown.add(t);
+                }
+            }));
+        }
+        for (Thread t : threads) {
+            t.join(joinMillis);
+        }
+        return thrown;
     }
 }
