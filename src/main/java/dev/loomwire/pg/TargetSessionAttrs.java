@@ -35,7 +35,7 @@ public enum TargetSessionAttrs {
     }
 
     /** Whether a server in this state qualifies (on the first pass for prefer-standby). */
-    boolean accepts(boolean inHotStandby, boolean readOnly) {
+    public boolean accepts(boolean inHotStandby, boolean readOnly) {
         return switch (this) {
             case ANY -> true;
             case READ_WRITE -> !inHotStandby && !readOnly;

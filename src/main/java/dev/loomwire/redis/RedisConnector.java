@@ -4,12 +4,15 @@ import dev.loomwire.redis.RedisReply.ErrorReply;
 import dev.loomwire.tls.TlsConfig;
 import dev.loomwire.tls.TlsException;
 import dev.loomwire.tls.TlsSession;
-import dev.loomwire.tls.TlsSockets;
+import dev.loomwire.net.ConnectListener;
+import dev.loomwire.net.ConnectPhase;
+import dev.loomwire.net.Dialer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -30,16 +33,21 @@ final class RedisConnector {
     private RedisConnector() {}
 
     static RedisConnection connect(RedisConfig config) {
+        return connect(config, ConnectListener.none());
+    }
+
+    /** Connects, reporting each phase (dns, tcp, tls, auth, ready) to {@code listener}. */
+    static RedisConnection connect(RedisConfig config, ConnectListener<RedisReply> listener) {
         String peer = (config.host().indexOf(':') >= 0 ? "[" + config.host() + "]" : config.host()) + ":" + config.port();
         long start = System.nanoTime();
         long deadline = start + config.connectTimeout().toNanos();
-        Socket socket = openSocket(config, peer);
+        Socket socket = openSocket(config, peer, Dialer.Deadline.after(config.connectTimeout()), listener);
         long tcpNanos = System.nanoTime() - start;
         TlsSession tls = null;
         Socket stream = socket;
         try {
             if (config.isTls()) {
-                tls = handshake(socket, config, peer, deadline);
+                tls = handshake(socket, config, peer, deadline, listener);
                 stream = tls.socket();
             }
             RespChannel channel = new RespChannel(stream, peer, config.maxBulkLength());
@@ -56,13 +64,17 @@ final class RedisConnector {
                     setup = config.timeout();
                 }
                 setupStart = System.nanoTime();
+                listener.phaseStarted(ConnectPhase.AUTH, peer);
                 int protocol = config.protocol() == 3 ? helloOrFallback(config, channel, connection, setup)
                         : resp2Start(config, channel, setup);
                 connection.started(protocol);
+                listener.phaseSucceeded(ConnectPhase.AUTH, peer, Dialer.since(setupStart), "RESP" + protocol);
             } catch (RuntimeException e) {
+                listener.phaseFailed(ConnectPhase.AUTH, peer, Duration.ZERO, e);
                 channel.close();
                 throw e;
             }
+            listener.phaseSucceeded(ConnectPhase.READY, peer, Dialer.since(start), "connected");
             if (log.isDebugEnabled()) {
                 long now = System.nanoTime();
                 log.debug("connected to {} in {}: TCP {}, {}, {} {} (RESP{}{})", peer, millis(now - start),
@@ -101,32 +113,36 @@ final class RedisConnector {
         return String.format(java.util.Locale.ROOT, "%.1f ms", nanos / 1e6);
     }
 
-    private static Socket openSocket(RedisConfig config, String peer) {
-        Socket socket = new Socket();
+    /** Resolves the host and connects to its addresses in order (the shared {@link Dialer}), within connect_timeout. */
+    private static Socket openSocket(RedisConfig config, String peer, Dialer.Deadline deadline,
+                                     ConnectListener<RedisReply> listener) {
+        List<InetAddress> addresses;
         try {
-            socket.setTcpNoDelay(true);
-            socket.setKeepAlive(true);
-            socket.connect(new InetSocketAddress(config.host(), config.port()),
-                    (int) Math.min(Integer.MAX_VALUE, Math.max(1, config.connectTimeout().toMillis())));
-            return socket;
+            addresses = Dialer.resolve(config.host(), peer, listener);
         } catch (UnknownHostException e) {
-            closeQuietly(socket);
             throw new RedisConnectionException("cannot connect to " + peer + ": unknown host \"" + config.host() + "\"", e);
-        } catch (SocketTimeoutException e) {
-            closeQuietly(socket);
-            throw new RedisConnectionException("cannot connect to " + peer + ": timed out after "
-                    + RespChannel.describe(config.connectTimeout()) + " (connect_timeout)", e);
-        } catch (ConnectException e) {
-            closeQuietly(socket);
-            throw new RedisConnectionException("cannot connect to " + peer + ": " + e.getMessage()
-                    + " (is Redis listening on port " + config.port() + "?)", e);
-        } catch (IOException e) {
-            closeQuietly(socket);
-            throw new RedisConnectionException("cannot connect to " + peer + ": " + e.getMessage(), e);
         }
+        IOException last = null;
+        for (InetAddress address : addresses) {
+            try {
+                return Dialer.connect(new InetSocketAddress(address, config.port()), peer, Dialer.TcpOptions.DEFAULTS,
+                        deadline, listener);
+            } catch (SocketTimeoutException e) {
+                throw new RedisConnectionException("cannot connect to " + peer + ": timed out after "
+                        + RespChannel.describe(config.connectTimeout()) + " (connect_timeout)", e);
+            } catch (IOException e) {
+                last = e;
+            }
+        }
+        if (last instanceof ConnectException) {
+            throw new RedisConnectionException("cannot connect to " + peer + ": " + last.getMessage()
+                    + " (is Redis listening on port " + config.port() + "?)", last);
+        }
+        throw new RedisConnectionException("cannot connect to " + peer + ": " + last.getMessage(), last);
     }
 
-    private static TlsSession handshake(Socket socket, RedisConfig config, String peer, long deadline) {
+    private static TlsSession handshake(Socket socket, RedisConfig config, String peer, long deadline,
+                                        ConnectListener<RedisReply> listener) {
         TlsConfig tlsConfig = config.tls().orElseThrow();
         long remaining = deadline - System.nanoTime();
         if (remaining <= 0) {
@@ -135,7 +151,8 @@ final class RedisConnector {
                     + RespChannel.describe(config.connectTimeout()) + " used up before the TLS handshake");
         }
         try {
-            return TlsSockets.layer(socket, config.host(), config.port(), tlsConfig, Duration.ofNanos(remaining));
+            return Dialer.layerTls(socket, config.host(), config.port(), tlsConfig, new Dialer.Deadline(deadline), peer,
+                    listener);
         } catch (TlsException e) {
             closeQuietly(socket);
             String hint = switch (e.kind()) {

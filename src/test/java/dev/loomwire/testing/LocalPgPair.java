@@ -35,7 +35,7 @@ final class LocalPgPair implements PgPair {
     static LocalPgPair start(String name, int major, Path binDir, Path dir) {
         long t0 = System.nanoTime();
         LocalPgServer primary = LocalPgServer.start(name + "-primary", major, binDir, dir.resolve("primary"),
-                List.of("loomwire"));
+                List.of("loomwire", "trustdb"));
         try {
             Path standbyData = dir.resolve("standby").resolve("data");
             Files.createDirectories(standbyData.getParent());

@@ -3,7 +3,7 @@ package dev.loomwire.testing;
 /**
  * A PostgreSQL primary with one streaming standby (hot standby, replication over TLS with
  * {@code sslmode=verify-full}), both configured like every {@link PgServer} (same roles,
- * certificates, pg_hba.conf; of the databases only {@code loomwire}), on their own ports of 127.0.0.1. Made by
+ * certificates, pg_hba.conf; of the databases only {@code loomwire} and {@code trustdb}), on their own ports of 127.0.0.1. Made by
  * {@link TestServers#pgPair(int)} (shared, do not break it) or {@link TestServers#newPgPair(int)}
  * (yours: promote, stop, freeze, then close it).
  */
