@@ -143,26 +143,40 @@ class PgFailoverTest {
         }
     }
 
+    /**
+     * Runs 200 callers through {@code pool}, applies {@code fault} (which ends with the standby
+     * promoted), and returns how long after the fault every caller had been served again; prints
+     * the numbers and checks that no caller got a wrong result.
+     */
+    private static Duration throughFault(PgPool pool, String name, Runnable fault) throws InterruptedException {
+        Callers callers = new Callers();
+        callers.start(pool);
+        callers.awaitAllServedAfter(0, Duration.ofSeconds(30));
+        long start = System.nanoTime();
+        fault.run();
+        long promoted = System.nanoTime();
+        Duration allServed = callers.awaitAllServedAfter(promoted, Duration.ofSeconds(30));
+        callers.stop();
+        System.out.printf("%s: every caller served again %d ms after the promotion, %d ms after the fault began;"
+                        + " longest outage of one caller %d ms; %d failed calls%n", name, allServed.toMillis(),
+                (System.nanoTime() - start) / 1_000_000, callers.longestOutageNanos.get() / 1_000_000,
+                callers.failures.get());
+        assertEquals(List.of(), List.copyOf(callers.wrong));
+        return allServed;
+    }
+
     @Test
     void primaryStoppedAndStandbyPromotedUnder200VirtualThreads() throws Exception {
         PgPair pair = pair(forStop);
         try (PgPool pool = PgPool.create(readWrite(pair, "connect_timeout=2"),
                      PoolSettings.builder().maxSize(20).acquireTimeout(Duration.ofSeconds(5)).build(), Duration.ofSeconds(5))) {
-            Callers callers = new Callers();
-            callers.start(pool);
-            callers.awaitAllServedAfter(0, Duration.ofSeconds(30));
-            long failover = System.nanoTime();
-            pair.stopPrimary();
-            pair.promoteStandby();
-            Duration allServed = callers.awaitAllServedAfter(System.nanoTime(), Duration.ofSeconds(30));
-            callers.stop();
-            System.out.printf("failover (stop + promote): every caller served again %d ms after the promotion, %d ms after"
-                            + " the primary stopped; longest outage of one caller %d ms; %d failed calls%n",
-                    allServed.toMillis(), (System.nanoTime() - failover) / 1_000_000,
-                    callers.longestOutageNanos.get() / 1_000_000, callers.failures.get());
-            assertEquals(List.of(), List.copyOf(callers.wrong));
+            Duration allServed = throughFault(pool, "failover (stop + promote)", () -> {
+                pair.stopPrimary();
+                pair.promoteStandby();
+            });
             assertTrue(allServed.compareTo(Duration.ofSeconds(15)) < 0, "every caller served again within 15 s: " + allServed);
-            assertEquals(pair.standby().port(), (int) pool.<Integer>withConnection(c -> c.host().port()), "new connections reach the new primary");
+            assertEquals(pair.standby().port(), (int) pool.<Integer>withConnection(c -> c.host().port()),
+                    "new connections reach the new primary");
         }
     }
 
@@ -172,20 +186,10 @@ class PgFailoverTest {
         try (PgPool pool = PgPool.create(readWrite(pair, "connect_timeout=2 keepalives_idle=1 keepalives_interval=1"
                              + " keepalives_count=2 tcp_user_timeout=2000"),
                      PoolSettings.builder().maxSize(20).acquireTimeout(Duration.ofSeconds(10)).build(), Duration.ofSeconds(2))) {
-            Callers callers = new Callers();
-            callers.start(pool);
-            callers.awaitAllServedAfter(0, Duration.ofSeconds(30));
-            long frozen = System.nanoTime();
-            pair.freezePrimary();
-            pair.promoteStandby();
-            long promoted = System.nanoTime();
-            Duration allServed = callers.awaitAllServedAfter(promoted, Duration.ofSeconds(30));
-            callers.stop();
-            System.out.printf("frozen primary (SIGSTOP) + promote: every caller served again %d ms after the promotion,"
-                            + " %d ms after the freeze; longest outage of one caller %d ms; %d failed calls%n",
-                    allServed.toMillis(), (System.nanoTime() - frozen) / 1_000_000,
-                    callers.longestOutageNanos.get() / 1_000_000, callers.failures.get());
-            assertEquals(List.of(), List.copyOf(callers.wrong));
+            Duration allServed = throughFault(pool, "frozen primary (SIGSTOP) + promote", () -> {
+                pair.freezePrimary();
+                pair.promoteStandby();
+            });
             assertTrue(allServed.compareTo(Duration.ofSeconds(20)) < 0, "no caller hangs: all served within 20 s: " + allServed);
             Set<Integer> ports = new HashSet<>();
             for (int i = 0; i < 5; i++) {

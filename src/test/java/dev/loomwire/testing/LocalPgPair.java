@@ -132,7 +132,7 @@ final class LocalPgPair implements PgPair {
                 throw new IllegalStateException(standby + " is not streaming from " + primary + " after 60 s; last lines"
                         + " of its log:\n" + ServerProcess.tail(standby.logFile(), 0, 30));
             }
-            sleep(20);
+            ServerProcess.sleep(20);
         }
     }
 
@@ -154,7 +154,7 @@ final class LocalPgPair implements PgPair {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException(standby + " still in recovery 30 s after pg_promote()");
             }
-            sleep(20);
+            ServerProcess.sleep(20);
         }
     }
 
@@ -202,15 +202,6 @@ final class LocalPgPair implements PgPair {
             a.join(Duration.ofSeconds(30));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
         }
     }
 
