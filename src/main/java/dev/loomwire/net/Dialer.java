@@ -115,12 +115,32 @@ public final class Dialer {
         }
         try {
             TlsSession session = TlsSockets.layer(connected, verifyHost, port, config, timeout);
-            listener.phaseSucceeded(ConnectPhase.TLS, target, since(t0), session.protocol() + " " + session.cipherSuite());
+            listener.phaseSucceeded(ConnectPhase.TLS, target, since(t0), describe(session, config));
             return session;
         } catch (TlsException e) {
             listener.phaseFailed(ConnectPhase.TLS, target, since(t0), e);
             throw e;
         }
+    }
+
+    /**
+     * A TLS session in one line for logs: protocol, cipher suite, handshake time, verification,
+     * SNI, ALPN, resumption, whether a client certificate was sent, and the server certificate.
+     */
+    public static String describe(TlsSession session, TlsConfig config) {
+        StringBuilder sb = new StringBuilder().append(session.protocol()).append(' ').append(session.cipherSuite())
+                .append(' ').append(ConnectLog.millis(session.handshakeTime())).append(" (verification ")
+                .append(config.verification()).append(", SNI ").append(session.sniSent()).append(", ALPN ")
+                .append(session.alpn()).append(", resumed ").append(session.resumed());
+        if (session.socket().getSession().getLocalCertificates() != null) {
+            sb.append(", client certificate sent");
+        }
+        if (!session.peerChain().isEmpty()) {
+            java.security.cert.X509Certificate leaf = session.peerChain().get(0);
+            sb.append(", server certificate ").append(leaf.getSubjectX500Principal().getName())
+                    .append(" issued by ").append(leaf.getIssuerX500Principal().getName());
+        }
+        return sb.append(')').toString();
     }
 
     public static Duration since(long startNanos) {

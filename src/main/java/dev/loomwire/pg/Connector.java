@@ -12,6 +12,7 @@ import dev.loomwire.tls.TlsConfig;
 import dev.loomwire.tls.TlsException;
 import dev.loomwire.tls.TlsSession;
 import dev.loomwire.net.ConnectListener;
+import dev.loomwire.net.ConnectLog;
 import dev.loomwire.net.ConnectPhase;
 import dev.loomwire.net.Dialer;
 import java.io.IOException;
@@ -80,9 +81,8 @@ final class Connector {
     private final Dialer.Deadline deadline;
     private final ConnectListener<BackendMessage> listener;
     private final InetAddress address;
-    /** What the last attempt's authentication used and how long it took, for the DEBUG connect log. */
+    /** What the attempt's authentication used, for the DEBUG connect log. */
     private String authMethod = "none";
-    private long authNanos;
 
     private Connector(PgConfig cfg, TlsConfig tlsConfig, Consumer<PgNotice> notices, Dialer.Deadline deadline,
                       InetAddress address, ConnectListener<BackendMessage> listener) {
@@ -129,6 +129,10 @@ final class Connector {
             Collections.shuffle(order, ThreadLocalRandom.current());
         }
         TargetSessionAttrs target = cfg.targetSessionAttrs();
+        ConnectLog<BackendMessage> log = LOG.isDebugEnabled() ? new ConnectLog<>() : null;
+        if (log != null) {
+            listener = ConnectListener.both(listener, log);
+        }
         List<PgNoSuitableHostException.Failure> failures = new ArrayList<>();
         for (int pass = 1; pass <= (target == TargetSessionAttrs.PREFER_STANDBY ? 2 : 1); pass++) {
             boolean anyServer = pass == 2;
@@ -136,6 +140,10 @@ final class Connector {
                 PgConfig hostCfg = cfg.forHost(host);
                 Established e = connectHost(host, hostCfg, tlsConfig, notices, listener, random, anyServer, failures);
                 if (e != null) {
+                    if (log != null) {
+                        LOG.debug("connected to {}, database \"{}\" as \"{}\" in {}: {}", where(hostCfg), hostCfg.database(),
+                                hostCfg.user(), ConnectLog.millis(log.attemptTime()), log.line());
+                    }
                     return e;
                 }
             }
@@ -341,6 +349,10 @@ final class Connector {
     }
 
     private String where() {
+        return where(cfg);
+    }
+
+    private static String where(PgConfig cfg) {
         String h = cfg.host() != null ? cfg.host() : cfg.hostaddr();
         return "server \"" + h + "\"" + (cfg.hostaddr() != null && cfg.host() != null
                 ? " (" + cfg.hostaddr() + ")" : "") + ", port " + cfg.port();
@@ -358,10 +370,7 @@ final class Connector {
     }
 
     Established attempt(Encryption encryption, String target) {
-        long start = System.nanoTime();
         Socket socket = openSocket(target);
-        long tcpNanos = System.nanoTime() - start;
-        long sslRequestNanos = -1;
         PgStream stream = null;
         TlsSession session = null;
         try {
@@ -380,7 +389,6 @@ final class Connector {
                         listener.phaseFailed(ConnectPhase.SSL_REQUEST, target, Dialer.since(asked), e);
                         throw e;
                     }
-                    sslRequestNanos = System.nanoTime() - asked;
                     listener.phaseSucceeded(ConnectPhase.SSL_REQUEST, target, Dialer.since(asked),
                             accepted ? "server said S" : "server said N");
                     if (accepted) {
@@ -404,10 +412,7 @@ final class Connector {
                 listener.phaseFailed(ConnectPhase.AUTH, target, Dialer.since(authStart), e);
                 throw e;
             }
-            listener.phaseSucceeded(ConnectPhase.AUTH, target, Dialer.since(authStart), authMethod);
-            if (LOG.isDebugEnabled()) {
-                logConnected(session, direct, tcpNanos, sslRequestNanos, System.nanoTime() - start);
-            }
+            listener.phaseSucceeded(ConnectPhase.AUTH, target, Dialer.since(authStart), "auth " + authMethod);
             return established;
         } catch (PgServerException e) {
             close(socket, stream);
@@ -429,32 +434,6 @@ final class Connector {
             close(socket, stream);
             throw e;
         }
-    }
-
-    private void logConnected(TlsSession session, boolean direct, long tcpNanos, long sslRequestNanos, long totalNanos) {
-        StringBuilder tls = new StringBuilder();
-        if (session == null) {
-            tls.append(sslRequestNanos >= 0 ? "SSLRequest " + millis(sslRequestNanos) + " (server said N), no TLS"
-                    : "no TLS (sslmode=" + cfg.sslMode().keyword() + ")");
-        } else {
-            tls.append(direct ? "direct SSL" : "SSLRequest " + millis(sslRequestNanos)).append(", TLS ")
-                    .append(session.protocol()).append(' ').append(session.cipherSuite()).append(' ')
-                    .append(millis(session.handshakeTime().toNanos())).append(" (verification ")
-                    .append(tlsConfig.verification()).append(", SNI ").append(session.sniSent()).append(", ALPN ")
-                    .append(session.alpn()).append(", resumed ").append(session.resumed());
-            if (!session.peerChain().isEmpty()) {
-                X509Certificate leaf = session.peerChain().get(0);
-                tls.append(", server certificate ").append(leaf.getSubjectX500Principal().getName())
-                        .append(" issued by ").append(leaf.getIssuerX500Principal().getName());
-            }
-            tls.append(')');
-        }
-        LOG.debug("connected to {}, database \"{}\" as \"{}\" in {}: TCP {}, {}, auth {} {}", where(),
-                cfg.database(), cfg.user(), millis(totalNanos), millis(tcpNanos), tls, authMethod, millis(authNanos));
-    }
-
-    private static String millis(long nanos) {
-        return String.format(java.util.Locale.ROOT, "%.1f ms", nanos / 1e6);
     }
 
     /** Sends SSLRequest and reads exactly one byte from the raw socket. True = go on with TLS. */
@@ -533,10 +512,8 @@ final class Connector {
         stream.socket().setSoTimeout(remainingMillis());
         stream.write(out);
 
-        long authStart = System.nanoTime();
         authMethod = "none";
         boolean channelBound = new Authenticator(stream, session).run();
-        authNanos = System.nanoTime() - authStart;
 
         int pid = 0;
         byte[] key = null;

@@ -5,6 +5,7 @@ import dev.loomwire.tls.TlsConfig;
 import dev.loomwire.tls.TlsException;
 import dev.loomwire.tls.TlsSession;
 import dev.loomwire.net.ConnectListener;
+import dev.loomwire.net.ConnectLog;
 import dev.loomwire.net.ConnectPhase;
 import dev.loomwire.net.Dialer;
 import org.slf4j.Logger;
@@ -38,11 +39,14 @@ final class RedisConnector {
 
     /** Connects, reporting each phase (dns, tcp, tls, auth, ready) to {@code listener}. */
     static RedisConnection connect(RedisConfig config, ConnectListener<RedisReply> listener) {
+        ConnectLog<RedisReply> connectLog = log.isDebugEnabled() ? new ConnectLog<>() : null;
+        if (connectLog != null) {
+            listener = ConnectListener.both(listener, connectLog);
+        }
         String peer = (config.host().indexOf(':') >= 0 ? "[" + config.host() + "]" : config.host()) + ":" + config.port();
         long start = System.nanoTime();
         long deadline = start + config.connectTimeout().toNanos();
         Socket socket = openSocket(config, peer, Dialer.Deadline.after(config.connectTimeout()), listener);
-        long tcpNanos = System.nanoTime() - start;
         TlsSession tls = null;
         Socket stream = socket;
         try {
@@ -68,49 +72,25 @@ final class RedisConnector {
                 int protocol = config.protocol() == 3 ? helloOrFallback(config, channel, connection, setup)
                         : resp2Start(config, channel, setup);
                 connection.started(protocol);
-                listener.phaseSucceeded(ConnectPhase.AUTH, peer, Dialer.since(setupStart), "RESP" + protocol);
+                listener.phaseSucceeded(ConnectPhase.AUTH, peer, Dialer.since(setupStart),
+                        (config.user() == null && config.password() == null ? "setup without AUTH"
+                                : "AUTH as " + (config.user() == null ? "default" : config.user()))
+                        + " (RESP" + protocol + (connection.serverVersion() == null ? "" : ", server "
+                                + connection.serverVersion()) + ")");
             } catch (RuntimeException e) {
                 listener.phaseFailed(ConnectPhase.AUTH, peer, Duration.ZERO, e);
                 channel.close();
                 throw e;
             }
             listener.phaseSucceeded(ConnectPhase.READY, peer, Dialer.since(start), "connected");
-            if (log.isDebugEnabled()) {
-                long now = System.nanoTime();
-                log.debug("connected to {} in {}: TCP {}, {}, {} {} (RESP{}{})", peer, millis(now - start),
-                        millis(tcpNanos), describeTls(tls, config), config.user() == null && config.password() == null
-                                ? "setup without AUTH" : "AUTH as " + (config.user() == null ? "default" : config.user()),
-                        millis(now - setupStart), connection.protocol(),
-                        connection.serverVersion() == null ? "" : ", server " + connection.serverVersion());
+            if (connectLog != null) {
+                log.debug("connected to {} in {}: {}", peer, ConnectLog.millis(Dialer.since(start)), connectLog.line());
             }
             return connection;
         } catch (IOException e) {
             closeQuietly(stream);
             throw new RedisConnectionException("cannot set up the connection to " + peer + ": " + e.getMessage(), e);
         }
-    }
-
-    private static String describeTls(TlsSession tls, RedisConfig config) {
-        if (tls == null) {
-            return "no TLS";
-        }
-        StringBuilder sb = new StringBuilder("TLS ").append(tls.protocol()).append(' ').append(tls.cipherSuite())
-                .append(' ').append(millis(tls.handshakeTime().toNanos())).append(" (verification ")
-                .append(config.tls().orElseThrow().verification()).append(", SNI ").append(tls.sniSent())
-                .append(", resumed ").append(tls.resumed());
-        if (tls.socket().getSession().getLocalCertificates() != null) {
-            sb.append(", client certificate sent");
-        }
-        if (!tls.peerChain().isEmpty()) {
-            java.security.cert.X509Certificate leaf = tls.peerChain().get(0);
-            sb.append(", server certificate ").append(leaf.getSubjectX500Principal().getName())
-                    .append(" issued by ").append(leaf.getIssuerX500Principal().getName());
-        }
-        return sb.append(')').toString();
-    }
-
-    private static String millis(long nanos) {
-        return String.format(java.util.Locale.ROOT, "%.1f ms", nanos / 1e6);
     }
 
     /** Resolves the host and connects to its addresses in order (the shared {@link Dialer}), within connect_timeout. */
