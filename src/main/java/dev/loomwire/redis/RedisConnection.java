@@ -17,7 +17,8 @@ import java.util.function.Consumer;
  * One blocking connection to a Redis server, plaintext ({@code redis://}) or TLS from the first
  * byte ({@code rediss://}). Not thread-safe: use one per (virtual) thread. Every request is
  * encoded into one buffer and sent with one socket write; {@link #pipeline()} sends many
- * commands in one write.
+ * commands in one write. The typed commands come from {@link RedisCommands}, built by
+ * {@link RedisCommandFactory} and sent by {@link #execute}.
  *
  * <p>An error reply throws {@link RedisServerException} and leaves the connection usable; a
  * transport, TLS, timeout or protocol failure throws {@link RedisConnectionException} and closes
