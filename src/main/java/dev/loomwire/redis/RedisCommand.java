@@ -24,7 +24,7 @@ import java.util.function.Function;
  *
  * @param <T> the decoded reply
  */
-public final class RedisCommand<T> {
+public sealed class RedisCommand<T> permits RedisCommand.Blocking {
 
     /** What a front end must know about a command before sending it. */
     public enum Flag {
@@ -46,18 +46,16 @@ public final class RedisCommand<T> {
     /** Flags that keep a command off a connection shared by many callers. */
     static final int EXCLUSIVE = Flag.BLOCKING.bit | Flag.CONNECTION_STATE.bit;
 
+    // kept to 32 bytes per object: one is made per call on the multiplexed GET path
     private final Object[] args;
     private final Function<RedisReply, ? extends T> decoder;
-    private final int flags;
+    /** The flag bits, and the step between keys above them. */
+    private final int flagsAndStep;
     /** First key index; 0 when the command has no keys, -1 when unknown. */
     private final int firstKey;
     private final int keyCount;
-    private final int keyStep;
-    /** How long a BLOCKING command may wait on the server (ZERO: forever); null when not known. */
-    private final Duration blockTimeout;
 
-    RedisCommand(Object[] args, Function<RedisReply, ? extends T> decoder, int flags, int firstKey, int keyCount,
-                 int keyStep, Duration blockTimeout) {
+    RedisCommand(Object[] args, Function<RedisReply, ? extends T> decoder, int flags, int firstKey, int keyCount, int keyStep) {
         if (args.length == 0) {
             throw new IllegalArgumentException("a command needs at least its name");
         }
@@ -71,11 +69,32 @@ public final class RedisCommand<T> {
         }
         this.args = args;
         this.decoder = decoder;
-        this.flags = flags;
+        this.flagsAndStep = flags | keyStep << 8;
         this.firstKey = firstKey;
         this.keyCount = keyCount;
-        this.keyStep = keyStep;
-        this.blockTimeout = blockTimeout;
+    }
+
+    /** Builds a command; a BLOCKING one with a known block time keeps it. */
+    static <T> RedisCommand<T> of(Object[] args, Function<RedisReply, ? extends T> decoder, int flags, int firstKey,
+                                  int keyCount, int keyStep, Duration blockTimeout) {
+        return blockTimeout == null ? new RedisCommand<>(args, decoder, flags, firstKey, keyCount, keyStep)
+                : new Blocking<>(args, decoder, flags, firstKey, keyCount, keyStep, blockTimeout);
+    }
+
+    /** A BLOCKING command that knows how long it may wait on the server. */
+    static final class Blocking<T> extends RedisCommand<T> {
+        private final Duration blockTimeout;
+
+        private Blocking(Object[] args, Function<RedisReply, ? extends T> decoder, int flags, int firstKey, int keyCount,
+                         int keyStep, Duration blockTimeout) {
+            super(args, decoder, flags, firstKey, keyCount, keyStep);
+            this.blockTimeout = blockTimeout;
+        }
+
+        @Override
+        public Duration blockTimeout() {
+            return blockTimeout;
+        }
     }
 
     /** The command name as sent, e.g. {@code GET} (the first argument). */
@@ -111,14 +130,18 @@ public final class RedisCommand<T> {
         if (i < 0 || i >= keyCount) {
             throw new IndexOutOfBoundsException("key " + i + " of " + keyCount + " in " + name());
         }
-        return firstKey + i * keyStep;
+        return firstKey + i * keyStep();
+    }
+
+    private int keyStep() {
+        return flagsAndStep >>> 8;
     }
 
     /** Every key's argument index, in order. */
     public int[] keyPositions() {
         int[] p = new int[keyCount];
         for (int i = 0; i < keyCount; i++) {
-            p[i] = firstKey + i * keyStep;
+            p[i] = firstKey + i * keyStep();
         }
         return p;
     }
@@ -130,7 +153,7 @@ public final class RedisCommand<T> {
 
     /** True when the command carries {@code flag}. */
     public boolean has(Flag flag) {
-        return (flags & flag.bit) != 0;
+        return (flagsAndStep & flag.bit) != 0;
     }
 
     /** The command's flags. */
@@ -146,7 +169,7 @@ public final class RedisCommand<T> {
 
     /** True when the command may not run on a connection shared by many callers (BLOCKING or CONNECTION_STATE). */
     public boolean needsOwnConnection() {
-        return (flags & EXCLUSIVE) != 0;
+        return (flagsAndStep & EXCLUSIVE) != 0;
     }
 
     /**
@@ -154,7 +177,7 @@ public final class RedisCommand<T> {
      * which the reply timeout is extended by; null when unknown (a raw blocking command).
      */
     public Duration blockTimeout() {
-        return blockTimeout;
+        return null;
     }
 
     /** Turns the command's (non-error) reply into its result. */

@@ -79,7 +79,7 @@ public final class RedisCommandFactory {
             if (blockWord != null && indexOfWord(args, blockWord) > 0) {
                 f |= BLOCKING;
             }
-            return new RedisCommand<>(args, decoder, f, first, count, step, blockTimeout);
+            return RedisCommand.of(args, decoder, f, first, count, step, blockTimeout);
         }
     }
 
@@ -248,7 +248,7 @@ public final class RedisCommandFactory {
     public static RedisCommand<RedisReply> raw(Object... args) {
         Spec spec = args.length == 0 ? null : specOf(args);
         if (spec == null) {
-            return new RedisCommand<>(args, REPLY, 0, -1, 0, 1, null);
+            return new RedisCommand<>(args, REPLY, 0, -1, 0, 1);
         }
         return spec.command(REPLY, null, args);
     }
