@@ -133,7 +133,7 @@ class RedisTlsTest {
         try (RedisConnection c = RedisConnection.connect(tlsUri("127.0.0.1", TestServers.redis(), ""))) {
             assertNull(c.tls().orElseThrow().sniSent(), "no SNI for an IP literal");
         }
-        try (RedisConnection c = RedisConnection.connect(tlsUri("127.0.0.1", TestServers.redis(), "sslverify=ca&sslsni=cache.internal"))) {
+        try (RedisConnection c = RedisConnection.connect(tlsUri("127.0.0.1", TestServers.redis(), "sslverify=ca&sslservername=cache.internal"))) {
             assertEquals("cache.internal", c.tls().orElseThrow().sniSent());
         }
     }
