@@ -21,6 +21,7 @@ import dev.loomwire.tls.TlsConfig;
 import dev.loomwire.tls.ClientIdentity;
 import dev.loomwire.tls.TlsConnection;
 import dev.loomwire.tls.TlsSession;
+import dev.loomwire.tls.TrustSource;
 import dev.loomwire.tls.TlsVerification;
 import java.io.EOFException;
 import java.io.IOException;
@@ -173,8 +174,8 @@ final class PgProbe {
         t.put("dbname", cfg.database());
         t.put("sslmode", sslmode + (given("sslmode", "PGSSLMODE") ? "" : " (default)"));
         t.put("sslnegotiation", direct ? "direct" : "postgres");
-        t.put("sslrootcert", cfg.sslRootCert().map(r -> r + (given("sslrootcert", "PGSSLROOTCERT") ? "" : " (libpq default file)"))
-                .orElse("none"));
+        t.put("sslrootcert", cfg.sslRootCert().map(r -> r.equals("system") ? "system: " + new TrustSource.OperatingSystem().location()
+                : r + (given("sslrootcert", "PGSSLROOTCERT") ? "" : " (libpq default file)")).orElse("none"));
         cfg.sslCert().ifPresent(c -> {
             t.put("sslcert", c.toString());
             t.put("sslkey", cfg.sslKey().map(Object::toString).orElse("none"));

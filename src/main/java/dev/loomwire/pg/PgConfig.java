@@ -139,11 +139,7 @@ public final class PgConfig {
             crl = pgDir.resolve("root.crl");
         }
         sslCrl = crl;
-        sslSni = switch (v.getOrDefault("sslsni", "1")) {
-            case "1" -> true;
-            case "0" -> false;
-            default -> throw new PgConfigException("sslsni must be 0 or 1, got \"" + v.get("sslsni") + "\"");
-        };
+        sslSni = !"0".equals(v.getOrDefault("sslsni", "1")); // the parser accepts only 0 and 1
         try {
             socketOptions = SocketOptions.fromLibpq(v);
         } catch (IllegalArgumentException e) {

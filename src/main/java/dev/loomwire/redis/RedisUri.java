@@ -237,27 +237,16 @@ final class RedisUri {
         }
         LibpqTls.apply(p, t);
         if (p.containsKey("sslkeystore")) {
-            t.clientKeyStore(path("sslkeystore", p.get("sslkeystore")), chars(p.get("sslkeystorepassword")));
+            t.clientKeyStore(LibpqTls.path("sslkeystore", p.get("sslkeystore")), chars(p.get("sslkeystorepassword")));
         } else if (p.containsKey("sslkeystorepassword")) {
             throw new IllegalArgumentException("sslkeystorepassword is only used with sslkeystore");
         }
         if (p.containsKey("ssltruststore")) {
-            t.trustStore(path("ssltruststore", p.get("ssltruststore")), chars(p.get("ssltruststorepassword")));
+            t.trustStore(LibpqTls.path("ssltruststore", p.get("ssltruststore")), chars(p.get("ssltruststorepassword")));
         } else if (p.containsKey("ssltruststorepassword")) {
             throw new IllegalArgumentException("ssltruststorepassword is only used with ssltruststore");
         }
         return t.build();
-    }
-
-    private static Path path(String name, String value) {
-        if (value.isEmpty()) {
-            throw new IllegalArgumentException(name + " is empty: expected a file path");
-        }
-        try {
-            return Path.of(value);
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException(name + " \"" + value + "\" is not a valid path: " + e.getMessage());
-        }
     }
 
     private static char[] chars(String s) {

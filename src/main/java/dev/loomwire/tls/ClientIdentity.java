@@ -3,7 +3,6 @@ package dev.loomwire.tls;
 import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -26,64 +25,19 @@ public sealed interface ClientIdentity {
      * A certificate (PEM or DER; a PEM file may hold the chain, leaf first) and its private key
      * (any format {@link PemFiles#readPrivateKey} reads): libpq {@code sslcert}/{@code sslkey}/{@code sslpassword}.
      */
-    record CertificateAndKeyFiles(Path certificate, Path key, char[] password) implements ClientIdentity {
-        /** Checks the paths and copies the password. */
+    record CertificateAndKeyFiles(Path certificate, Path key, Password password) implements ClientIdentity {
+        /** Checks the paths; the password may be {@code null}. */
         public CertificateAndKeyFiles {
             Objects.requireNonNull(certificate, "certificate");
             Objects.requireNonNull(key, "key");
-            password = password == null ? null : password.clone();
-        }
-
-        /** A copy of the key's password, or {@code null}. */
-        @Override
-        public char[] password() {
-            return password == null ? null : password.clone();
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof CertificateAndKeyFiles f && certificate.equals(f.certificate) && key.equals(f.key)
-                    && Arrays.equals(password, f.password);
-        }
-
-        @Override
-        public int hashCode() {
-            return Objects.hash(certificate, key) * 31 + Arrays.hashCode(password);
-        }
-
-        @Override
-        public String toString() {
-            return "clientCert=" + certificate + ", clientKey=" + key + (password == null ? "" : " (password set)");
         }
     }
 
     /** The first key entry, with its chain, of a PKCS#12 or JKS store. */
-    record KeyStoreFile(Path path, char[] password) implements ClientIdentity {
-        /** Checks the path and copies the password. */
+    record KeyStoreFile(Path path, Password password) implements ClientIdentity {
+        /** Checks the path; the password may be {@code null}. */
         public KeyStoreFile {
             Objects.requireNonNull(path, "path");
-            password = password == null ? null : password.clone();
-        }
-
-        /** A copy of the store password, or {@code null}. */
-        @Override
-        public char[] password() {
-            return password == null ? null : password.clone();
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof KeyStoreFile k && path.equals(k.path) && Arrays.equals(password, k.password);
-        }
-
-        @Override
-        public int hashCode() {
-            return 31 * path.hashCode() + Arrays.hashCode(password);
-        }
-
-        @Override
-        public String toString() {
-            return "clientKeyStore=" + path + (password == null ? "" : " (password set)");
         }
     }
 

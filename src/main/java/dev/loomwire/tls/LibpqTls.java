@@ -94,7 +94,8 @@ public final class LibpqTls {
         return b;
     }
 
-    private static Path path(String name, String value) {
+    /** The path a file parameter names; fails naming the parameter when it is empty or not a valid path. */
+    public static Path path(String name, String value) {
         if (value.isEmpty()) {
             throw new IllegalArgumentException(name + " is empty: expected a file path");
         }

@@ -160,7 +160,7 @@ final class SslContexts {
             }
             case TrustSource.KeyStoreFile k -> {
                 source = "trust store " + k.path();
-                KeyStore ks = PemFiles.loadKeyStore(k.path(), k.password(), "trust store");
+                KeyStore ks = PemFiles.loadKeyStore(k.path(), Password.charsOf(k.password()), "trust store");
                 trusted.addAll(certificatesIn(ks));
                 if (trusted.isEmpty()) {
                     throw SourceFiles.config("trust store " + k.path() + " holds no certificates");
@@ -291,11 +291,11 @@ final class SslContexts {
             case ClientIdentity.InMemory m -> new FixedKeyManager(m.key(), m.chain().toArray(X509Certificate[]::new));
             case ClientIdentity.CertificateAndKeyFiles f -> {
                 List<X509Certificate> chain = PemFiles.readCertificates(f.certificate(), "client certificate");
-                PrivateKey key = PemFiles.readPrivateKey(f.key(), f.password(), PemFiles.KeyLabel.CLIENT);
+                PrivateKey key = PemFiles.readPrivateKey(f.key(), Password.charsOf(f.password()), PemFiles.KeyLabel.CLIENT);
                 PemFiles.checkKeyMatchesCertificate(key, chain.get(0), f.key(), f.certificate());
                 yield new FixedKeyManager(key, chain.toArray(X509Certificate[]::new));
             }
-            case ClientIdentity.KeyStoreFile k -> keyStoreKeyManager(k.path(), k.password());
+            case ClientIdentity.KeyStoreFile k -> keyStoreKeyManager(k.path(), Password.charsOf(k.password()));
         };
     }
 

@@ -23,8 +23,7 @@ public enum TlsAlert {
     CERTIFICATE_EXPIRED(45, "the client certificate has expired, as the server sees it"),
     CERTIFICATE_UNKNOWN(46, "the server could not accept the client certificate"),
     ILLEGAL_PARAMETER(47, "a handshake field from the client was out of range or inconsistent"),
-    UNKNOWN_CA(48, "the server does not trust the client certificate's issuer (its CA file does not hold the"
-            + " issuing CA, or the server requires a CRL it does not have)"),
+    UNKNOWN_CA(48, "the server does not trust the client certificate's issuer"),
     ACCESS_DENIED(49, "the server refused access after checking the client certificate"),
     DECODE_ERROR(50, "the server could not decode a handshake message"),
     DECRYPT_ERROR(51, "a handshake signature did not verify (e.g. the client key does not belong to the certificate)"),

@@ -44,8 +44,8 @@ public final class TlsConfig {
     private TlsConfig(Builder b) {
         verification = b.verification;
         rules = b.rules;
-        trust = b.trust;
-        identity = b.identity;
+        trust = b.trust.value;
+        identity = b.identity.value;
         crls = List.copyOf(b.crls);
         sni = b.sni;
         sniName = b.sniName;
@@ -64,8 +64,8 @@ public final class TlsConfig {
         Builder b = new Builder();
         b.verification = verification;
         b.rules = rules;
-        b.trust = trust;
-        b.identity = identity;
+        b.trust.replace(trust);
+        b.identity.replace(identity);
         b.crls.addAll(crls);
         b.sni = sni;
         b.sniName = sniName;
@@ -172,6 +172,35 @@ public final class TlsConfig {
         return sb.append(']').toString();
     }
 
+    /** One of several alternatives, remembering which named setters chose it (two different ones conflict). */
+    private static final class Choice<T> {
+        private final T none;
+        private final java.util.Set<String> setters = new java.util.LinkedHashSet<>();
+        private T value;
+
+        Choice(T none) {
+            this.none = none;
+            this.value = none;
+        }
+
+        void choose(String setter, T v) {
+            if (v == null) {
+                setters.remove(setter);
+                if (setters.isEmpty()) {
+                    value = none;
+                }
+            } else {
+                setters.add(setter);
+                value = v;
+            }
+        }
+
+        void replace(T v) {
+            setters.clear();
+            value = v == null ? none : v;
+        }
+    }
+
     /**
      * Collects settings for a {@link TlsConfig}; {@link #build()} validates them. Not thread-safe.
      * Passing {@code null} to a path setting clears it.
@@ -179,10 +208,8 @@ public final class TlsConfig {
     public static final class Builder {
         private TlsVerification verification = TlsVerification.FULL;
         private VerificationRules rules = VerificationRules.JDK;
-        private TrustSource trust = new TrustSource.JdkDefault();
-        private ClientIdentity identity = new ClientIdentity.None();
-        private final java.util.Set<String> trustChoices = new java.util.LinkedHashSet<>();
-        private final java.util.Set<String> identityChoices = new java.util.LinkedHashSet<>();
+        private final Choice<TrustSource> trust = new Choice<>(new TrustSource.JdkDefault());
+        private final Choice<ClientIdentity> identity = new Choice<>(new ClientIdentity.None());
         private RuntimeException invalid;
         private final List<Path> crls = new ArrayList<>();
         private boolean sni = true;
@@ -207,13 +234,13 @@ public final class TlsConfig {
 
         /** Trust this source; replaces an earlier {@code trust(...)}, conflicts with the named trust setters. */
         public Builder trust(TrustSource source) {
-            trust = source == null ? new TrustSource.JdkDefault() : source;
+            trust.replace(source);
             return this;
         }
 
         /** Present this client certificate; replaces an earlier {@code clientIdentity(...)}. */
         public Builder clientIdentity(ClientIdentity id) {
-            identity = id == null ? new ClientIdentity.None() : id;
+            identity.replace(id);
             return this;
         }
 
@@ -229,7 +256,7 @@ public final class TlsConfig {
 
         /** Trust the certificate entries of a PKCS#12 or JKS store (type detected from content). */
         public Builder trustStore(Path p12OrJks, char[] passwordOrNull) {
-            return chooseTrust("trustStore", p12OrJks == null ? null : new TrustSource.KeyStoreFile(p12OrJks, passwordOrNull));
+            return chooseTrust("trustStore", p12OrJks == null ? null : new TrustSource.KeyStoreFile(p12OrJks, Password.of(passwordOrNull)));
         }
 
         /**
@@ -245,15 +272,7 @@ public final class TlsConfig {
         }
 
         private Builder chooseTrust(String setter, TrustSource source) {
-            if (source == null) {
-                trustChoices.remove(setter);
-                if (trustChoices.isEmpty()) {
-                    trust = new TrustSource.JdkDefault();
-                }
-            } else {
-                trustChoices.add(setter);
-                trust = source;
-            }
+            trust.choose(setter, source);
             return this;
         }
 
@@ -269,12 +288,12 @@ public final class TlsConfig {
                 return this;
             }
             return chooseIdentity("clientCertificate", certPemOrDer == null ? null
-                    : new ClientIdentity.CertificateAndKeyFiles(certPemOrDer, keyFile, keyPasswordOrNull));
+                    : new ClientIdentity.CertificateAndKeyFiles(certPemOrDer, keyFile, Password.of(keyPasswordOrNull)));
         }
 
         /** Present the first key entry (with its chain) of this PKCS#12 or JKS store. */
         public Builder clientKeyStore(Path p12OrJks, char[] passwordOrNull) {
-            return chooseIdentity("clientKeyStore", p12OrJks == null ? null : new ClientIdentity.KeyStoreFile(p12OrJks, passwordOrNull));
+            return chooseIdentity("clientKeyStore", p12OrJks == null ? null : new ClientIdentity.KeyStoreFile(p12OrJks, Password.of(passwordOrNull)));
         }
 
         /**
@@ -291,15 +310,7 @@ public final class TlsConfig {
         }
 
         private Builder chooseIdentity(String setter, ClientIdentity id) {
-            if (id == null) {
-                identityChoices.remove(setter);
-                if (identityChoices.isEmpty()) {
-                    identity = new ClientIdentity.None();
-                }
-            } else {
-                identityChoices.add(setter);
-                identity = id;
-            }
+            identity.choose(setter, id);
             return this;
         }
 
@@ -375,11 +386,11 @@ public final class TlsConfig {
             if (rules == null) {
                 throw new IllegalArgumentException("rules must not be null (JDK or LIBPQ)");
             }
-            if (trustChoices.size() > 1) {
-                throw new IllegalArgumentException("choose one trust source, not " + String.join(" and ", trustChoices));
+            if (trust.setters.size() > 1) {
+                throw new IllegalArgumentException("choose one trust source, not " + String.join(" and ", trust.setters));
             }
-            if (identityChoices.size() > 1) {
-                throw new IllegalArgumentException("choose " + String.join(" or ", identityChoices) + ", not both");
+            if (identity.setters.size() > 1) {
+                throw new IllegalArgumentException("choose " + String.join(" or ", identity.setters) + ", not both");
             }
             minProtocol = protocol("minProtocol", minProtocol == null ? "TLSv1.2" : minProtocol);
             if (maxProtocol != null) {

@@ -2,7 +2,6 @@ package dev.loomwire.tls;
 
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -38,32 +37,10 @@ public sealed interface TrustSource {
     }
 
     /** The certificate entries of a PKCS#12 or JKS store (type detected from content). */
-    record KeyStoreFile(Path path, char[] password) implements TrustSource {
-        /** Copies the password. */
+    record KeyStoreFile(Path path, Password password) implements TrustSource {
+        /** Checks the path; the password may be {@code null}. */
         public KeyStoreFile {
             Objects.requireNonNull(path, "path");
-            password = password == null ? null : password.clone();
-        }
-
-        /** A copy of the password, or {@code null}. */
-        @Override
-        public char[] password() {
-            return password == null ? null : password.clone();
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof KeyStoreFile k && path.equals(k.path) && Arrays.equals(password, k.password);
-        }
-
-        @Override
-        public int hashCode() {
-            return 31 * path.hashCode() + Arrays.hashCode(password);
-        }
-
-        @Override
-        public String toString() {
-            return "KeyStoreFile[" + path + (password == null ? "" : " (password set)") + "]";
         }
     }
 

@@ -83,9 +83,9 @@ class TlsConfigTest {
         TlsConfig c = TlsConfig.builder().clientKeyStore(Path.of("/client.p12"), pw).build();
         pw[0] = 'X';
         ClientIdentity.KeyStoreFile store = (ClientIdentity.KeyStoreFile) c.clientIdentity();
-        assertEquals("s3cret-pw", new String(store.password()));
-        store.password()[0] = 'Y';
-        assertEquals("s3cret-pw", new String(store.password()));
+        assertEquals("s3cret-pw", new String(store.password().chars()));
+        store.password().chars()[0] = 'Y';
+        assertEquals("s3cret-pw", new String(store.password().chars()));
         assertFalse(c.toString().contains("s3cret"), c.toString());
         assertTrue(c.toString().contains("(password set)"), c.toString());
     }
