@@ -13,7 +13,7 @@ DAYS=30
 command -v openssl >/dev/null || { echo "generate.sh: openssl is not installed (apt-get install -y openssl)" >&2; exit 1; }
 
 rm -f ./*.crt ./*.key ./*.der ./*.p12 ./*.jks ./*.crl ./*.csr ./*.srl ./*.ext ./*.cnf ./*.pem
-rm -rf ca-db
+rm -rf ca-db crls
 
 ext() { # ext NAME CONTENT: writes an extensions file
   printf '%s\n' "$2" > "$1.ext"
@@ -154,6 +154,7 @@ default_crl_days = $DAYS
 CNF
 openssl ca -config int.cnf -gencrl -out intermediate.crl 2>/dev/null
 cat ca.crl intermediate.crl > crl-chain.crl
+mkdir -p crls && cp ca.crl intermediate.crl crls/
 
 # --- client certificates (CN = the database / ACL user name "loomwire")
 rsa_key client.key                                   # PKCS#8 PEM (BEGIN PRIVATE KEY)
