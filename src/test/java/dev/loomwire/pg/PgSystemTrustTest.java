@@ -10,10 +10,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -32,33 +34,42 @@ class PgSystemTrustTest {
         return TestServers.allPg();
     }
 
+    /** libpq (psql, libpq 18) on both servers: SSL_CERT_FILE decides what sslrootcert=system trusts. */
     @ParameterizedTest(name = "PostgreSQL {0}")
     @MethodSource("servers")
-    void systemMeansOpenSslsStoreForLoomwireAndLibpqAlike(PgServer pg) throws Exception {
+    void libpqTrustsWhatOpenSslsEnvironmentNames(PgServer pg) throws IOException {
         Path emptyDir = Files.createDirectories(tmp.resolve("no-certs"));
-        Path hashedDir = Files.createDirectories(tmp.resolve("certs"));
-        Files.copy(TestCerts.file("ca.crt"), hashedDir.resolve("loomwire-test-root.pem"),
-                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        String conninfo = "host=localhost hostaddr=" + pg.host() + " port=" + pg.port() + " user=" + PgServer.USER
-                + " password=" + PgServer.PASSWORD + " dbname=loomwire connect_timeout=20 sslrootcert=system";
+        assertTrue(Libpq.connect(conninfo(pg), env(TestCerts.file("ca.crt").toString(), emptyDir.toString())).connected(),
+                "psql with SSL_CERT_FILE=ca.crt");
+        assertFalse(Libpq.connect(conninfo(pg), env(TestCerts.file("other-ca.crt").toString(), emptyDir.toString())).connected(),
+                "psql with SSL_CERT_FILE=other-ca.crt");
+    }
 
-        Map<String, String> trustsCa = env(TestCerts.file("ca.crt").toString(), emptyDir.toString());
-        assertTrue(Libpq.connect(conninfo, trustsCa).connected(), "psql with SSL_CERT_FILE=ca.crt");
-        Run ok = probe(conninfo, trustsCa);
+    /** loomwire in a fresh JVM each (the environment is the process's), through probe, which names the store. */
+    @Test
+    void loomwireTrustsTheSameAndSaysWhichStore() throws Exception {
+        PgServer pg = TestServers.pg18();
+        Path emptyDir = Files.createDirectories(tmp.resolve("no-certs"));
+        Path certDir = Files.createDirectories(tmp.resolve("certs"));
+        Files.copy(TestCerts.file("ca.crt"), certDir.resolve("loomwire-test-root.pem"), StandardCopyOption.REPLACE_EXISTING);
+
+        Run ok = probe(conninfo(pg), env(TestCerts.file("ca.crt").toString(), emptyDir.toString()));
         assertEquals(0, ok.exitCode(), ok.output());
         assertTrue(ok.output().contains("SSL_CERT_FILE=" + TestCerts.file("ca.crt")), ok.output());
 
-        Map<String, String> trustsOther = env(TestCerts.file("other-ca.crt").toString(), emptyDir.toString());
-        assertFalse(Libpq.connect(conninfo, trustsOther).connected(), "psql with SSL_CERT_FILE=other-ca.crt");
-        Run refused = probe(conninfo, trustsOther);
+        Run refused = probe(conninfo(pg), env(TestCerts.file("other-ca.crt").toString(), emptyDir.toString()));
         assertEquals(1, refused.exitCode(), refused.output());
         assertTrue(refused.output().contains("the operating system's trust store as OpenSSL sees it (SSL_CERT_FILE="
                 + TestCerts.file("other-ca.crt")), refused.output());
 
-        Map<String, String> directoryOnly = env(tmp.resolve("missing.pem").toString(), hashedDir.toString());
-        Run fromDir = probe(conninfo, directoryOnly);
+        Run fromDir = probe(conninfo(pg), env(tmp.resolve("missing.pem").toString(), certDir.toString()));
         assertEquals(0, fromDir.exitCode(), fromDir.output());
-        assertTrue(fromDir.output().contains("SSL_CERT_DIR=" + hashedDir), fromDir.output());
+        assertTrue(fromDir.output().contains("SSL_CERT_DIR=" + certDir), fromDir.output());
+    }
+
+    private static String conninfo(PgServer pg) {
+        return "host=localhost hostaddr=" + pg.host() + " port=" + pg.port() + " user=" + PgServer.USER
+                + " password=" + PgServer.PASSWORD + " dbname=loomwire connect_timeout=20 sslrootcert=system";
     }
 
     private static Map<String, String> env(String file, String dir) {
