@@ -1,6 +1,8 @@
 package dev.loomwire.net;
 
+import dev.loomwire.tls.SocketOptions;
 import dev.loomwire.tls.TlsConfig;
+import dev.loomwire.tls.TlsConnection;
 import dev.loomwire.tls.TlsException;
 import dev.loomwire.tls.TlsSession;
 import dev.loomwire.tls.TlsSockets;
@@ -56,16 +58,6 @@ public final class Dialer {
         }
     }
 
-    /** TCP options applied to every socket before connecting. */
-    public record TcpOptions(boolean noDelay, boolean keepAlive) {
-        public static final TcpOptions DEFAULTS = new TcpOptions(true, true);
-
-        void apply(Socket s) throws IOException {
-            s.setTcpNoDelay(noDelay);
-            s.setKeepAlive(keepAlive);
-        }
-    }
-
     /** The addresses of {@code host}, in the resolver's order; an IP literal is returned as is, without a lookup. */
     public static List<InetAddress> resolve(String host, String target, ConnectListener<?> listener)
             throws UnknownHostException {
@@ -81,14 +73,18 @@ public final class Dialer {
         }
     }
 
-    /** A socket connected to {@code address} within the deadline; closed again on failure. */
-    public static Socket connect(InetSocketAddress address, String target, TcpOptions options, Deadline deadline,
+    /**
+     * A socket with the connection's options (keepalives, tcp_user_timeout) and TCP_NODELAY,
+     * connected to {@code address} within the deadline; closed again on failure.
+     */
+    public static Socket connect(InetSocketAddress address, String target, SocketOptions options, Deadline deadline,
                                  ConnectListener<?> listener) throws IOException {
         long t0 = System.nanoTime();
         listener.phaseStarted(ConnectPhase.TCP, target);
-        Socket s = new Socket();
+        Socket s = null;
         try {
-            options.apply(s);
+            s = options.newSocket();
+            s.setTcpNoDelay(true);
             s.connect(address, deadline.remainingMillis());
             listener.phaseSucceeded(ConnectPhase.TCP, target, since(t0), "local port " + s.getLocalPort());
             return s;
@@ -100,8 +96,9 @@ public final class Dialer {
     }
 
     /** Layers TLS over a connected socket within what is left of the deadline (see {@link TlsSockets#layer}). */
-    public static TlsSession layerTls(Socket connected, String verifyHost, int port, TlsConfig config, Deadline deadline,
-                                      String target, ConnectListener<?> listener) throws TlsException {
+    public static TlsConnection layerTls(Socket connected, String verifyHost, int port, TlsConfig config,
+                                         Deadline deadline, String target, ConnectListener<?> listener)
+            throws TlsException {
         long t0 = System.nanoTime();
         listener.phaseStarted(ConnectPhase.TLS, target);
         Duration timeout;
@@ -114,9 +111,9 @@ public final class Dialer {
             throw te;
         }
         try {
-            TlsSession session = TlsSockets.layer(connected, verifyHost, port, config, timeout);
-            listener.phaseSucceeded(ConnectPhase.TLS, target, since(t0), describe(session, config));
-            return session;
+            TlsConnection connection = TlsSockets.layer(connected, verifyHost, port, config, timeout);
+            listener.phaseSucceeded(ConnectPhase.TLS, target, since(t0), describe(connection.session(), config));
+            return connection;
         } catch (TlsException e) {
             listener.phaseFailed(ConnectPhase.TLS, target, since(t0), e);
             throw e;
@@ -130,9 +127,12 @@ public final class Dialer {
     public static String describe(TlsSession session, TlsConfig config) {
         StringBuilder sb = new StringBuilder().append(session.protocol()).append(' ').append(session.cipherSuite())
                 .append(' ').append(ConnectLog.millis(session.handshakeTime())).append(" (verification ")
-                .append(config.verification()).append(", SNI ").append(session.sniSent()).append(", ALPN ")
-                .append(session.alpn()).append(", resumed ").append(session.resumed());
-        if (session.socket().getSession().getLocalCertificates() != null) {
+                .append(config.verification()).append(", SNI ").append(session.sniSent());
+        if (session.alpn() != null) {
+            sb.append(", ALPN ").append(session.alpn());
+        }
+        sb.append(", resumed ").append(session.resumed());
+        if (session.clientCertificateSent()) {
             sb.append(", client certificate sent");
         }
         if (!session.peerChain().isEmpty()) {

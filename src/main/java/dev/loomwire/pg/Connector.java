@@ -10,6 +10,7 @@ import dev.loomwire.pg.protocol.ProtocolException;
 import dev.loomwire.pg.protocol.ScramClient;
 import dev.loomwire.tls.TlsConfig;
 import dev.loomwire.tls.TlsException;
+import dev.loomwire.tls.TlsConnection;
 import dev.loomwire.tls.TlsSession;
 import dev.loomwire.net.ConnectListener;
 import dev.loomwire.net.ConnectLog;
@@ -360,7 +361,7 @@ final class Connector {
 
     private Socket openSocket(String target) {
         try {
-            return Dialer.connect(new InetSocketAddress(address, cfg.port()), target, Dialer.TcpOptions.DEFAULTS,
+            return Dialer.connect(new InetSocketAddress(address, cfg.port()), target, cfg.socketOptions(),
                     deadline, listener);
         } catch (SocketTimeoutException e) {
             throw timeout();
@@ -372,12 +373,13 @@ final class Connector {
     Established attempt(Encryption encryption, String target) {
         Socket socket = openSocket(target);
         PgStream stream = null;
+        TlsConnection tls = null;
         TlsSession session = null;
         try {
             boolean direct = false;
             if (encryption != Encryption.NONE) {
                 if (cfg.sslNegotiation() == SslNegotiation.DIRECT) {
-                    session = handshake(socket, encryption, target);
+                    tls = handshake(socket, encryption, target);
                     direct = true;
                 } else {
                     long asked = System.nanoTime();
@@ -392,17 +394,17 @@ final class Connector {
                     listener.phaseSucceeded(ConnectPhase.SSL_REQUEST, target, Dialer.since(asked),
                             accepted ? "server said S" : "server said N");
                     if (accepted) {
-                        session = handshake(socket, encryption, target);
+                        tls = handshake(socket, encryption, target);
                     }
                 }
             }
-            if (session != null && cfg.sslCertMode() == SslCertMode.REQUIRE
-                    && session.socket().getSession().getLocalCertificates() == null) {
-                throw new PgConnectionException(cfg.sslCert().isEmpty()
+            session = tls == null ? null : tls.session();
+            if (session != null && cfg.sslCertMode() == SslCertMode.REQUIRE && !session.clientCertificateSent()) {
+                throw new PgConnectionException(!tlsConfig.clientIdentity().present()
                         ? "sslcertmode=require, but no client certificate is configured (sslcert, ~/.postgresql/postgresql.crt)"
                         : "sslcertmode=require: server did not request an SSL certificate");
             }
-            stream = new PgStream(session != null ? session.socket() : socket, listener);
+            stream = new PgStream(tls != null ? tls.socket() : socket, listener);
             long authStart = System.nanoTime();
             listener.phaseStarted(ConnectPhase.AUTH, target);
             Established established;
@@ -425,7 +427,12 @@ final class Connector {
             close(socket, stream);
             throw timeout();
         } catch (IOException e) {
+            // TLS 1.3: the server's verdict on the client certificate arrives after the handshake
+            TlsException rejected = tls == null ? null : tls.serverRejection(e).orElse(null);
             close(socket, stream);
+            if (rejected != null) { // the server's TLS alert: a TLS failure, not an unreachable host
+                throw new PgConnectionException("SSL connection to " + where() + " failed: " + rejected.getMessage(), rejected);
+            }
             throw new Unreachable("connection to " + where() + " failed: " + e.getMessage(), e);
         } catch (ProtocolException e) {
             close(socket, stream);
@@ -479,7 +486,7 @@ final class Connector {
         }
     }
 
-    private TlsSession handshake(Socket socket, Encryption encryption, String target) {
+    private TlsConnection handshake(Socket socket, Encryption encryption, String target) {
         try {
             return Dialer.layerTls(socket, cfg.tlsHost(), cfg.port(), tlsConfig, deadline, target, listener);
         } catch (TlsException e) {

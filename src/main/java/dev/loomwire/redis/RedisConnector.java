@@ -3,6 +3,7 @@ package dev.loomwire.redis;
 import dev.loomwire.redis.RedisReply.ErrorReply;
 import dev.loomwire.tls.TlsConfig;
 import dev.loomwire.tls.TlsException;
+import dev.loomwire.tls.TlsConnection;
 import dev.loomwire.tls.TlsSession;
 import dev.loomwire.net.ConnectListener;
 import dev.loomwire.net.ConnectLog;
@@ -50,15 +51,18 @@ final class RedisConnector {
         TlsSession tls = null;
         Socket stream = socket;
         try {
+            RespChannel channel;
             if (config.isTls()) {
-                tls = handshake(socket, config, peer, deadline, listener);
-                stream = tls.socket();
+                TlsConnection connection = handshake(socket, config, peer, deadline, listener);
+                tls = connection.session();
+                stream = connection.socket();
+                channel = new RespChannel(stream, peer, config.maxBulkLength());
+                channel.tls(connection);
+                channel.closeHint("the server closed the TLS connection before answering, without a TLS alert");
+            } else {
+                channel = new RespChannel(stream, peer, config.maxBulkLength());
+                channel.closeHint("is port " + config.port() + " a TLS port? use rediss://");
             }
-            RespChannel channel = new RespChannel(stream, peer, config.maxBulkLength());
-            channel.closeHint(config.isTls()
-                    ? "the server closed the TLS connection before answering: it may have rejected the client"
-                            + " certificate, which TLS 1.3 reports only after the handshake"
-                    : "is port " + config.port() + " a TLS port? use rediss://");
             RedisConnection connection = new RedisConnection(config, channel, tls);
             long setupStart;
             try {
@@ -105,7 +109,7 @@ final class RedisConnector {
         IOException last = null;
         for (InetAddress address : addresses) {
             try {
-                return Dialer.connect(new InetSocketAddress(address, config.port()), peer, Dialer.TcpOptions.DEFAULTS,
+                return Dialer.connect(new InetSocketAddress(address, config.port()), peer, config.socketOptions(),
                         deadline, listener);
             } catch (SocketTimeoutException e) {
                 throw new RedisConnectionException("cannot connect to " + peer + ": timed out after "
@@ -121,8 +125,8 @@ final class RedisConnector {
         throw new RedisConnectionException("cannot connect to " + peer + ": " + last.getMessage(), last);
     }
 
-    private static TlsSession handshake(Socket socket, RedisConfig config, String peer, long deadline,
-                                        ConnectListener<RedisReply> listener) {
+    private static TlsConnection handshake(Socket socket, RedisConfig config, String peer, long deadline,
+                                           ConnectListener<RedisReply> listener) {
         TlsConfig tlsConfig = config.tls().orElseThrow();
         long remaining = deadline - System.nanoTime();
         if (remaining <= 0) {
@@ -139,8 +143,7 @@ final class RedisConnector {
                 case NOT_TLS -> " (for a plaintext Redis port use redis://)";
                 case TIMEOUT -> " (a plaintext Redis port never answers a TLS handshake: is port " + config.port()
                         + " a plaintext port? then use redis://)";
-                case CLOSED_BY_PEER -> " (the server may have rejected the client certificate, or port "
-                        + config.port() + " is not a TLS port)";
+                case CLOSED_BY_PEER -> " (is port " + config.port() + " a Redis TLS port?)";
                 default -> "";
             };
             throw new RedisConnectionException("TLS to " + peer + " failed: " + e.getMessage() + hint, e);
@@ -237,6 +240,9 @@ final class RedisConnector {
     }
 
     private static void closeQuietly(Socket s) {
+        if (s == null) {
+            return;
+        }
         try {
             s.close();
         } catch (IOException ignored) {
