@@ -18,7 +18,8 @@ class PgPairTest {
         assertEquals(List.of("t"), pair.primary().psql("postgres",
                 "SELECT ssl FROM pg_stat_ssl JOIN pg_stat_replication USING (pid) WHERE application_name = 'standby'"));
         String table = "pair_check_" + System.nanoTime();
-        pair.primary().psql("loomwire", "CREATE TABLE " + table + " (v int); INSERT INTO " + table + " VALUES (42)");
+        pair.primary().psql("loomwire", "BEGIN; CREATE TABLE " + table + " (v int); INSERT INTO " + table
+                + " VALUES (42); COMMIT");
         long deadline = System.nanoTime() + 10_000_000_000L;
         List<String> seen;
         do {

@@ -146,9 +146,11 @@ public final class TestServers {
                 () -> register(LocalRedisServer.start("redis-mtls",
                         RedisServer.Options.defaults().withTlsAuthClients("yes").withPlainPort(false),
                         runDir.resolve("redis-mtls"), true))), executor);
-        CompletableFuture<PgPair> pair15 = CompletableFuture.supplyAsync(() -> timed("pair15", () -> register(
+        // the pairs start once the single servers are up, so they do not slow down the servers every test needs
+        CompletableFuture<Void> singlesUp = CompletableFuture.allOf(pg15, pg18).exceptionally(e -> null);
+        CompletableFuture<PgPair> pair15 = singlesUp.thenApplyAsync(v -> timed("pair15", () -> register(
                 LocalPgPair.start("pair15", 15, PgBinaries.pg15(), runDir.resolve("pair15")))), executor);
-        CompletableFuture<PgPair> pair18 = CompletableFuture.supplyAsync(() -> timed("pair18", () -> register(
+        CompletableFuture<PgPair> pair18 = singlesUp.thenApplyAsync(v -> timed("pair18", () -> register(
                 LocalPgPair.start("pair18", 18, PgBinaries.pg18(workRoot), runDir.resolve("pair18")))), executor);
         return new Started(workRoot, runDir, executor, pg15, pg18, redis, redisMtls, pair15, pair18);
     }
