@@ -742,8 +742,8 @@ final class Connector {
             }
             LOG.debug("cancel connection closed: {}", e.getMessage());
         } finally {
-            closeQuietly(active);
-            closeQuietly(socket);
+            Dialer.closeQuietly(active);
+            Dialer.closeQuietly(socket);
         }
     }
 
@@ -751,14 +751,6 @@ final class Connector {
         if (stream != null) {
             stream.close();
         }
-        closeQuietly(socket);
-    }
-
-    static void closeQuietly(Socket s) {
-        try {
-            s.close();
-        } catch (IOException ignored) {
-            // nothing to do
-        }
+        Dialer.closeQuietly(socket);
     }
 }

@@ -92,7 +92,7 @@ final class RedisConnector {
             }
             return connection;
         } catch (IOException e) {
-            closeQuietly(stream);
+            Dialer.closeQuietly(stream);
             throw new RedisConnectionException("cannot set up the connection to " + peer + ": " + e.getMessage(), e);
         }
     }
@@ -130,7 +130,7 @@ final class RedisConnector {
         TlsConfig tlsConfig = config.tls().orElseThrow();
         long remaining = deadline - System.nanoTime();
         if (remaining <= 0) {
-            closeQuietly(socket);
+            Dialer.closeQuietly(socket);
             throw new RedisConnectionException("cannot connect to " + peer + ": connect_timeout of "
                     + RespChannel.describe(config.connectTimeout()) + " used up before the TLS handshake");
         }
@@ -138,7 +138,7 @@ final class RedisConnector {
             return Dialer.layerTls(socket, config.host(), config.port(), tlsConfig, new Dialer.Deadline(deadline), peer,
                     listener);
         } catch (TlsException e) {
-            closeQuietly(socket);
+            Dialer.closeQuietly(socket);
             String hint = switch (e.kind()) {
                 case NOT_TLS -> " (for a plaintext Redis port use redis://)";
                 case TIMEOUT -> " (a plaintext Redis port never answers a TLS handshake: is port " + config.port()
@@ -148,7 +148,7 @@ final class RedisConnector {
             };
             throw new RedisConnectionException("TLS to " + peer + " failed: " + e.getMessage() + hint, e);
         } catch (RuntimeException e) {
-            closeQuietly(socket);
+            Dialer.closeQuietly(socket);
             throw new RedisConnectionException("TLS to " + peer + " failed: " + e, e);
         }
     }
@@ -237,16 +237,5 @@ final class RedisConnector {
         byte[] bytes = new byte[encoded.remaining()];
         encoded.get(bytes);
         return bytes;
-    }
-
-    private static void closeQuietly(Socket s) {
-        if (s == null) {
-            return;
-        }
-        try {
-            s.close();
-        } catch (IOException ignored) {
-            // closing anyway
-        }
     }
 }
