@@ -67,7 +67,8 @@ class PgLibpqParityTest {
                 new Case("IPv6 host against IP SAN ::1 over an IPv4 socket", "host=::1", null)));
         List<String> mismatches = new ArrayList<>();
         for (Map.Entry<String, List<Case>> e : byCertificate.entrySet()) {
-            try (var served = PgServerTls.serve(pg, e.getKey() + ".crt", e.getKey() + ".key")) {
+            boolean served = !e.getKey().equals("server"); // server.crt is what the test servers serve anyway
+            try (var swap = served ? PgServerTls.serve(pg, e.getKey() + ".crt", e.getKey() + ".key") : null) {
                 for (Case c : e.getValue()) {
                     check(pg, e.getKey(), c, "sslmode=verify-full sslrootcert=" + cert("ca.crt"), mismatches);
                 }

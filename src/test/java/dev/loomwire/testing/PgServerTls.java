@@ -42,18 +42,19 @@ public final class PgServerTls implements AutoCloseable {
      * ssl_crl_file) are {@link TestCerts} file names, copied into the data directory for the server's user.
      */
     public static PgServerTls set(PgServer server, Map<String, String> settings) {
-        Map<String, String> before = new LinkedHashMap<>();
+        List<String> names = List.copyOf(settings.keySet());
         Map<String, String> after = new LinkedHashMap<>();
-        StringBuilder sql = new StringBuilder();
-        List<String> shown = show(server, List.copyOf(settings.keySet()));
-        int i = 0;
+        StringBuilder sql = new StringBuilder(showAll(names)); // the values before, in the same psql run
         for (Map.Entry<String, String> e : settings.entrySet()) {
-            before.put(e.getKey(), shown.get(i++));
             String value = FILE_SETTINGS.contains(e.getKey()) ? copy(server, e.getValue()).toString() : e.getValue();
             after.put(e.getKey(), value);
             sql.append("ALTER SYSTEM SET ").append(e.getKey()).append(" = '").append(value).append("';\n");
         }
-        server.psql("postgres", sql.append("SELECT pg_reload_conf();").toString());
+        List<String> out = server.psql("postgres", sql.append("SELECT pg_reload_conf();").toString());
+        Map<String, String> before = new LinkedHashMap<>();
+        for (int i = 0; i < names.size(); i++) {
+            before.put(names.get(i), out.get(i).trim());
+        }
         awaitReload(server, after);
         return new PgServerTls(server, before);
     }
@@ -69,13 +70,17 @@ public final class PgServerTls implements AutoCloseable {
         awaitReload(server, before);
     }
 
-    /** The current values, one psql run for all. */
-    private static List<String> show(PgServer server, List<String> names) {
+    private static String showAll(List<String> names) {
         StringBuilder sql = new StringBuilder();
         for (String n : names) {
             sql.append("SHOW ").append(n).append(";\n");
         }
-        return server.psql("postgres", sql.toString()).stream().map(String::trim).toList();
+        return sql.toString();
+    }
+
+    /** The current values, one psql run for all. */
+    private static List<String> show(PgServer server, List<String> names) {
+        return server.psql("postgres", showAll(names)).stream().map(String::trim).toList();
     }
 
     /**
