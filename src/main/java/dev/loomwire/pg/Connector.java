@@ -138,6 +138,10 @@ final class Connector {
         for (int pass = 1; pass <= (target == TargetSessionAttrs.PREFER_STANDBY ? 2 : 1); pass++) {
             boolean anyServer = pass == 2;
             for (PgHost host : order) {
+                if (anyServer && failures.stream().anyMatch(f -> f.host().equals(host)
+                        && f.reason() != PgNoSuitableHostException.Reason.WRONG_SERVER_TYPE)) {
+                    continue; // the second pass is for servers of the wrong type; one that failed already is not retried
+                }
                 PgConfig hostCfg = cfg.forHost(host);
                 Established e = connectHost(host, hostCfg, tlsConfig, notices, listener, random, anyServer, failures);
                 if (e != null) {

@@ -119,6 +119,15 @@ class PgHighAvailabilityTest {
     }
 
     @Test
+    void preferStandbysSecondPassDoesNotRetryHostsThatFailed() throws IOException {
+        int a = deadPort();
+        int b = deadPort();
+        PgNoSuitableHostException e = assertThrows(PgNoSuitableHostException.class, () -> PgConnection.connect(
+                PgTests.config(conninfo("host=127.0.0.1,127.0.0.1 port=" + a + "," + b, "target_session_attrs=prefer-standby"))));
+        assertEquals(List.of(a, b), e.failures().stream().map(f -> f.host().port()).toList());
+    }
+
+    @Test
     void aDownHostIsSkippedAndTheNextOneServes() throws IOException {
         PgServer primary = TestServers.pgPair(18).primary();
         String hosts = "host=127.0.0.1,127.0.0.1 port=" + deadPort() + "," + primary.port();
