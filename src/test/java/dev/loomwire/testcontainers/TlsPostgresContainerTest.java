@@ -133,9 +133,8 @@ class TlsPostgresContainerTest {
 
     @Test
     void anImageWithoutPostgresIsTheWrongImage() {
-        DockerImageName redisImage = Containers.image("loomwire.test.redis-image", "loomwire-test/redis:7", "redis")
-                .asCompatibleSubstituteFor("postgres");
-        try (TlsPostgresContainer c = new TlsPostgresContainer(redisImage).withImagePullPolicy(name -> false)) {
+        DockerImageName redisImage = DockerImageName.parse(TlsRedisContainer.DEFAULT_IMAGE).asCompatibleSubstituteFor("postgres");
+        try (TlsPostgresContainer c = new TlsPostgresContainer(redisImage).withImagePullPolicy(Containers::pullUnlessLocal)) {
             TlsContainerException e = assertThrows(TlsContainerException.class, c::start);
             assertEquals(TlsContainerException.Kind.WRONG_IMAGE, e.kind(), e.getMessage());
             assertTrue(e.logTail().contains("no postgres on PATH"), e.logTail());

@@ -96,9 +96,8 @@ class TlsRedisContainerTest {
 
     @Test
     void anImageWithoutRedisIsTheWrongImage() {
-        DockerImageName postgresImage = Containers.image("loomwire.test.postgres-image", "loomwire-test/postgres:15", "postgres")
-                .asCompatibleSubstituteFor("redis");
-        try (TlsRedisContainer c = new TlsRedisContainer(postgresImage).withImagePullPolicy(name -> false)) {
+        DockerImageName postgresImage = DockerImageName.parse(TlsPostgresContainer.DEFAULT_IMAGE).asCompatibleSubstituteFor("redis");
+        try (TlsRedisContainer c = new TlsRedisContainer(postgresImage).withImagePullPolicy(Containers::pullUnlessLocal)) {
             TlsContainerException e = assertThrows(TlsContainerException.class, c::start);
             assertEquals(TlsContainerException.Kind.WRONG_IMAGE, e.kind(), e.getMessage());
             assertTrue(e.logTail().contains("no redis-server on PATH"), e.logTail());

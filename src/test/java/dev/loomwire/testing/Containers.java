@@ -4,35 +4,33 @@ import dev.loomwire.testcontainers.TlsContainer;
 import dev.loomwire.testcontainers.TlsContainerException;
 import dev.loomwire.testcontainers.TlsPostgresContainer;
 import dev.loomwire.testcontainers.TlsRedisContainer;
+import java.util.Arrays;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import org.testcontainers.images.PullPolicy;
 import org.testcontainers.utility.DockerImageName;
 
 /**
- * The images the container tests use and how they start them. By default the local images
- * {@code loomwire-test/postgres:15} and {@code loomwire-test/redis:7} that {@code .ci/docker-setup}
- * builds from Debian packages (never pulled); {@code -Dloomwire.test.postgres-image=postgres:18}
- * and {@code -Dloomwire.test.redis-image=redis:7} run the same tests on the official images.
- * Without a Docker engine or the images, {@link #start} fails saying how to get them.
+ * How the container tests get their containers: the official image names, which {@link TestImages}
+ * turns into the local images {@code .ci/docker-setup} builds (never pulled). Without a Docker
+ * engine or the images, {@link #start} fails saying how to get them.
  */
 public final class Containers {
-    private static final String LOCAL_PREFIX = "loomwire-test/";
-
     private Containers() {}
 
     /** A TLS PostgreSQL container on the test image, not yet started. */
     public static TlsPostgresContainer postgres() {
-        DockerImageName image = image("loomwire.test.postgres-image", "loomwire-test/postgres:15", "postgres");
-        return withPullPolicy(new TlsPostgresContainer(image), image);
+        return new TlsPostgresContainer().withImagePullPolicy(Containers::pullUnlessLocal);
     }
 
     /** A TLS Redis container on the test image, not yet started. */
     public static TlsRedisContainer redis() {
-        DockerImageName image = image("loomwire.test.redis-image", "loomwire-test/redis:7", "redis");
-        return withPullPolicy(new TlsRedisContainer(image), image);
+        return new TlsRedisContainer().withImagePullPolicy(Containers::pullUnlessLocal);
     }
 
-    /** The test image name for {@code official} ("postgres" or "redis"), as a compatible substitute. */
-    public static DockerImageName image(String property, String fallback, String official) {
-        return DockerImageName.parse(System.getProperty(property, fallback)).asCompatibleSubstituteFor(official);
+    /** The default pull policy, except that local images ({@value TestImages#LOCAL_PREFIX}*) are never pulled. */
+    public static boolean pullUnlessLocal(DockerImageName image) {
+        return !image.getRepository().startsWith(TestImages.LOCAL_PREFIX) && PullPolicy.defaultPolicy().shouldPull(image);
     }
 
     /** Starts {@code container}; a missing engine or image fails with the command that provides them. */
@@ -53,12 +51,12 @@ public final class Containers {
     /** Starts all of them at once (each on its own virtual thread); the first failure is thrown, the others suppressed. */
     public static void startAll(TlsContainer<?>... containers) {
         RuntimeException failure = null;
-        try (var executor = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
-            var futures = java.util.Arrays.stream(containers).map(c -> executor.submit(() -> start(c))).toList();
+        try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            var futures = Arrays.stream(containers).map(c -> executor.submit(() -> start(c))).toList();
             for (var f : futures) {
                 try {
                     f.get();
-                } catch (java.util.concurrent.ExecutionException e) {
+                } catch (ExecutionException e) {
                     RuntimeException cause = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
                     if (failure == null) {
                         failure = cause;
@@ -76,10 +74,4 @@ public final class Containers {
         }
     }
 
-    private static <C extends TlsContainer<C>> C withPullPolicy(C container, DockerImageName image) {
-        if (image.getRepository().startsWith(LOCAL_PREFIX)) {
-            container.withImagePullPolicy(name -> false); // built locally, never on a registry
-        }
-        return container;
-    }
 }
