@@ -42,11 +42,7 @@ class TlsPostgresContainerTest {
 
     @AfterAll
     static void stopContainers() {
-        for (TlsPostgresContainer c : new TlsPostgresContainer[] {pg, hostSsl, clientCert}) {
-            if (c != null) {
-                c.stop();
-            }
-        }
+        Containers.stopAll(pg, hostSsl, clientCert);
     }
 
     @Test

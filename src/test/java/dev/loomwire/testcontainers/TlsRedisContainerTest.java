@@ -36,11 +36,7 @@ class TlsRedisContainerTest {
 
     @AfterAll
     static void stopContainers() {
-        for (TlsRedisContainer c : new TlsRedisContainer[] {mutual, optional, serverOnly}) {
-            if (c != null) {
-                c.stop();
-            }
-        }
+        Containers.stopAll(mutual, optional, serverOnly);
     }
 
     @Test

@@ -48,6 +48,15 @@ public final class Containers {
         }
     }
 
+    /** Stops (removes) each container that was created; nulls are skipped. */
+    public static void stopAll(TlsContainer<?>... containers) {
+        for (TlsContainer<?> c : containers) {
+            if (c != null) {
+                c.stop();
+            }
+        }
+    }
+
     /** Starts all of them at once (each on its own virtual thread); the first failure is thrown, the others suppressed. */
     public static void startAll(TlsContainer<?>... containers) {
         RuntimeException failure = null;
