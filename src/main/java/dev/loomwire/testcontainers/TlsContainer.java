@@ -50,6 +50,8 @@ public abstract sealed class TlsContainer<SELF extends TlsContainer<SELF>> exten
     public static final String KEY_STORE_PASSWORD = TlsMaterial.KEY_STORE_PASSWORD;
     /** Exit code of the entrypoint wrapper when the image lacks what the container needs. */
     static final int WRONG_IMAGE_EXIT = 64;
+    /** How long {@link #start()} waits for a verified TLS connection unless {@link #withStartupTimeout} says otherwise. */
+    public static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofMinutes(2);
     static final String TLS_DIR = "/loomwire-tls";
     private static final int LOG_TAIL_LINES = 40;
 
@@ -72,7 +74,7 @@ public abstract sealed class TlsContainer<SELF extends TlsContainer<SELF>> exten
         withCopyToContainer(Transferable.of(entrypoint.getBytes(StandardCharsets.UTF_8), 0755), TLS_DIR + "/entrypoint.sh");
         withCreateContainerCmdModifier(cmd -> cmd.withEntrypoint("/bin/sh", TLS_DIR + "/entrypoint.sh"));
         waitingFor(new VerifiedTlsConnection());
-        withStartupTimeout(Duration.ofSeconds(60));
+        withStartupTimeout(DEFAULT_STARTUP_TIMEOUT);
     }
 
     private static DockerImageName compatible(DockerImageName image, String officialImage, String server) {
