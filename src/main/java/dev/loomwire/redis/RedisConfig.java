@@ -1,6 +1,7 @@
 package dev.loomwire.redis;
 
 import dev.loomwire.redis.resp.RespDecoder;
+import dev.loomwire.tls.SocketOptions;
 import dev.loomwire.tls.TlsConfig;
 
 import java.time.Duration;
@@ -33,6 +34,7 @@ public final class RedisConfig {
     private final Duration connectTimeout;
     private final String clientName;
     private final long maxBulkLength;
+    private final SocketOptions socketOptions;
 
     private RedisConfig(Builder b) {
         this.host = b.host;
@@ -46,6 +48,7 @@ public final class RedisConfig {
         this.connectTimeout = b.connectTimeout;
         this.clientName = b.clientName;
         this.maxBulkLength = b.maxBulkLength;
+        this.socketOptions = b.socketOptions;
     }
 
     /** A builder with the defaults: localhost:6379, plaintext, RESP3, database 0, 10 s read and 5 s connect timeout. */
@@ -82,11 +85,14 @@ public final class RedisConfig {
     public String clientName() { return clientName; }
     /** Largest bulk string accepted in a reply; a longer declared length breaks the connection. */
     public long maxBulkLength() { return maxBulkLength; }
+    /** TCP keepalive and user-timeout settings (libpq names in the URI: keepalives, keepalives_idle, ...). */
+    public SocketOptions socketOptions() { return socketOptions; }
 
     /** A builder holding this configuration's values, to derive a variant. */
     public Builder toBuilder() {
         Builder b = new Builder().host(host).port(port).tls(tls).user(user).database(database)
-                .protocol(protocol).timeout(timeout).connectTimeout(connectTimeout).clientName(clientName).maxBulkLength(maxBulkLength);
+                .protocol(protocol).timeout(timeout).connectTimeout(connectTimeout).clientName(clientName).maxBulkLength(maxBulkLength)
+                .socketOptions(socketOptions);
         b.password = password == null ? null : password.clone();
         return b;
     }
@@ -114,7 +120,8 @@ public final class RedisConfig {
         return o instanceof RedisConfig c && host.equals(c.host) && port == c.port && Objects.equals(tls, c.tls)
                 && Objects.equals(user, c.user) && Arrays.equals(password, c.password) && database == c.database
                 && protocol == c.protocol && timeout.equals(c.timeout) && connectTimeout.equals(c.connectTimeout)
-                && Objects.equals(clientName, c.clientName) && maxBulkLength == c.maxBulkLength;
+                && Objects.equals(clientName, c.clientName) && maxBulkLength == c.maxBulkLength
+                && socketOptions.equals(c.socketOptions);
     }
 
     @Override
@@ -135,6 +142,7 @@ public final class RedisConfig {
         private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
         private String clientName;
         private long maxBulkLength = RespDecoder.DEFAULT_MAX_BULK_LENGTH;
+        private SocketOptions socketOptions = SocketOptions.DEFAULTS;
 
         private Builder() {}
 
@@ -229,6 +237,15 @@ public final class RedisConfig {
                 throw new IllegalArgumentException("maxBulkLength must be between 1 and " + (Integer.MAX_VALUE - 8));
             }
             this.maxBulkLength = bytes;
+            return this;
+        }
+
+        /** TCP keepalive and user-timeout settings; default {@link SocketOptions#DEFAULTS}. */
+        public Builder socketOptions(SocketOptions options) {
+            if (options == null) {
+                throw new IllegalArgumentException("socketOptions must not be null (use SocketOptions.DEFAULTS)");
+            }
+            this.socketOptions = options;
             return this;
         }
 
