@@ -82,11 +82,11 @@ extendedKeyUsage=serverAuth
 subjectKeyIdentifier=hash
 authorityKeyIdentifier=keyid"
 }
-rsa_key server-cn-only.key;    nosan_ext server-cn-only;                         sign server-cn-only localhost ca
-rsa_key server-cn-ip.key;      nosan_ext server-cn-ip;                           sign server-cn-ip 127.0.0.1 ca
-rsa_key server-dns-cn-ip.key;  server_ext server-dns-cn-ip "DNS:localhost";      sign server-dns-cn-ip 127.0.0.1 ca
-rsa_key server-dns-ip.key;     server_ext server-dns-ip "DNS:127.0.0.1";         sign server-dns-ip "ip spelled as dNSName" ca
-rsa_key server-wildcard.key;   server_ext server-wildcard "DNS:*.loomwire.test,DNS:db*.partial.test"; sign server-wildcard "wildcard" ca
+ec_key server-cn-only.key;     nosan_ext server-cn-only;                         sign server-cn-only localhost ca
+ec_key server-cn-ip.key;       nosan_ext server-cn-ip;                           sign server-cn-ip 127.0.0.1 ca
+ec_key server-dns-cn-ip.key;  server_ext server-dns-cn-ip "DNS:localhost";      sign server-dns-cn-ip 127.0.0.1 ca
+ec_key server-dns-ip.key;     server_ext server-dns-ip "DNS:127.0.0.1";         sign server-dns-ip "ip spelled as dNSName" ca
+ec_key server-wildcard.key;   server_ext server-wildcard "DNS:*.loomwire.test,DNS:db*.partial.test"; sign server-wildcard "wildcard" ca
 
 # expired: issued and expired in the past, signed by the root CA (needs 'openssl ca' for dates)
 rsa_key server-expired.key
@@ -128,7 +128,7 @@ openssl ca -config ca.cnf -revoke server-revoked.crt 2>/dev/null
 # client certificates signed through the CA database: revoked, expired, not yet valid
 ext client "$client_ext"
 for c in client-revoked client-expired client-future; do
-  rsa_key "$c.key"
+  ec_key "$c.key"
   openssl req -new -key "$c.key" -subj "/O=loomwire tests/CN=loomwire" -out "$c.csr"
 done
 openssl ca -batch -config ca.cnf -notext -days $DAYS -extfile client.ext -in client-revoked.csr -out client-revoked.crt 2>/dev/null
