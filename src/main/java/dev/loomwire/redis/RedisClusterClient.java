@@ -175,7 +175,9 @@ public final class RedisClusterClient implements AutoCloseable {
     public void set(byte[] key, byte[] value) { keyed(false, "SET", key, value); }
     public long incr(String key) { return keyed(false, "INCR", key).asLong(); }
     /** MGET across slots: split per slot (not atomic across slots), values in key order. */
-    public List<String> mget(String... keys) { return strings(dispatch(CommandArgs.prepend("MGET", (Object[]) keys))); }
+    public List<String> mget(String... keys) {
+        return dispatch(CommandArgs.prepend("MGET", (Object[]) keys)).asList().stream().map(RedisReply::asString).toList();
+    }
     /** MSET across slots: split per slot, <b>not atomic</b> across slots. */
     public void mset(Map<String, String> keyValues) {
         List<Object> args = new ArrayList<>(keyValues.size() * 2 + 1);
@@ -245,10 +247,10 @@ public final class RedisClusterClient implements AutoCloseable {
      * the commands were queued, errors as {@link ErrorReply} in their slot; a command answered
      * with MOVED, ASK, TRYAGAIN or CLUSTERDOWN is followed up on its own.
      */
-    public List<RedisReply> pipeline(Consumer<RedisClusterPipeline> commands) {
-        RedisClusterPipeline p = new RedisClusterPipeline();
-        commands.accept(p);
-        return runPipeline(p.commands());
+    public List<RedisReply> pipeline(Consumer<RedisClusterBatch> commands) {
+        RedisClusterBatch batch = new RedisClusterBatch();
+        commands.accept(batch);
+        return runPipeline(batch.commands());
     }
 
     /**
@@ -258,8 +260,8 @@ public final class RedisClusterClient implements AutoCloseable {
      * {@link RedisTransaction#exec()}. A MOVED slot (the transaction was refused, nothing ran) is
      * followed.
      */
-    public Optional<List<RedisReply>> transaction(Consumer<RedisClusterTransaction> commands) {
-        RedisClusterTransaction t = new RedisClusterTransaction();
+    public Optional<List<RedisReply>> transaction(Consumer<RedisClusterBatch> commands) {
+        RedisClusterBatch t = new RedisClusterBatch();
         commands.accept(t);
         List<Object[]> queued = t.commands();
         int slot = -1;
@@ -685,8 +687,7 @@ public final class RedisClusterClient implements AutoCloseable {
         }
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof ConnectException || t instanceof UnknownHostException || t instanceof NoRouteToHostException
-                    || t instanceof TlsException || String.valueOf(t.getMessage()).contains("(connect_timeout)")
-                    || String.valueOf(t.getMessage()).contains("the RedisClient was closed")) {
+                    || t instanceof TlsException || String.valueOf(t.getMessage()).contains("(connect_timeout)")) {
                 return true;
             }
         }
@@ -985,15 +986,6 @@ public final class RedisClusterClient implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new RedisException("interrupted while waiting to retry", e);
         }
-    }
-
-    private static List<String> strings(RedisReply reply) {
-        List<RedisReply> items = reply.asList();
-        List<String> out = new ArrayList<>(items.size());
-        for (RedisReply r : items) {
-            out.add(r.asString());
-        }
-        return out;
     }
 
     // ---------------------------------------------------------------- types

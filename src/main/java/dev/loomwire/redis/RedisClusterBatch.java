@@ -3,23 +3,27 @@ package dev.loomwire.redis;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Commands queued for {@link RedisClusterClient#pipeline}: grouped by node at the end, one write per node, replies in queue order. */
-public final class RedisClusterPipeline {
+/**
+ * Commands queued for {@link RedisClusterClient#pipeline} (grouped by node at the end, one write
+ * per node, replies in queue order) or {@link RedisClusterClient#transaction} (all keys in one
+ * slot; MULTI, the commands and EXEC in one write to that slot's primary).
+ */
+public final class RedisClusterBatch {
     private final List<Object[]> commands = new ArrayList<>();
 
-    RedisClusterPipeline() {}
+    RedisClusterBatch() {}
 
     /** Queues a command with UTF-8 arguments. */
-    public RedisClusterPipeline command(String... args) {
+    public RedisClusterBatch command(String... args) {
         return queue(args);
     }
 
     /** Queues a command with binary arguments. */
-    public RedisClusterPipeline command(byte[]... args) {
+    public RedisClusterBatch command(byte[]... args) {
         return queue(args);
     }
 
-    private RedisClusterPipeline queue(Object[] args) {
+    private RedisClusterBatch queue(Object[] args) {
         if (args.length == 0) {
             throw new IllegalArgumentException("empty command");
         }
