@@ -306,6 +306,11 @@ public final class RedisClient implements AutoCloseable {
         return multiplexer != null ? multiplexer.call(args) : withConnection(c -> c.call(args));
     }
 
+    /** ASKING and the command adjacent in one write on the shared connection (a cluster's ASK redirect); multiplexed clients only. */
+    RedisReply sendAsking(Object... args) {
+        return multiplexer.callAsking(args);
+    }
+
     private static List<String> strings(RedisReply reply) {
         List<RedisReply> items = reply.asList();
         List<String> out = new ArrayList<>(items.size());

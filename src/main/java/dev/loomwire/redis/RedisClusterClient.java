@@ -1008,11 +1008,9 @@ public final class RedisClusterClient implements AutoCloseable {
             return client.send(args);
         }
 
-        /** ASKING and the command in one write on a pooled connection. */
+        /** ASKING and the command adjacent in one write on the shared connection. */
         RedisReply asking(Object[] args) {
-            List<RedisReply> replies = client.withConnection(c -> c.pipeline().command("ASKING")
-                    .command(ClusterCommandKeys.asBytes(args)).execute());
-            return replies.get(1).throwIfError();
+            return client.sendAsking(args);
         }
 
         @Override

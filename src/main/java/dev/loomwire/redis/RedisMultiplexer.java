@@ -51,7 +51,16 @@ final class RedisMultiplexer implements AutoCloseable {
     /** Sends one command and returns its reply; an error reply throws {@link RedisServerException}. */
     RedisReply call(Object... args) {
         requireEncodable(args);
-        return pipe().call(args).throwIfError();
+        return pipe().call(new Request(args, false)).throwIfError();
+    }
+
+    /**
+     * {@code ASKING} and the command, adjacent in one write (a cluster's ASK redirect: the flag
+     * holds for the next command on the connection only); the command's reply, errors thrown.
+     */
+    RedisReply callAsking(Object... args) {
+        requireEncodable(args);
+        return pipe().call(new Request(args, true)).throwIfError();
     }
 
     /** Socket writes so far, over every shared connection this multiplexer opened. */
@@ -170,12 +179,15 @@ final class RedisMultiplexer implements AutoCloseable {
     /** One command waiting to be sent and the slot its reply goes to. */
     private static final class Request {
         final Object[] args;
+        /** Preceded by ASKING, whose reply goes nowhere. */
+        final boolean asking;
         final CompletableFuture<RedisReply> reply = new CompletableFuture<>();
         /** Set by the writer that took this request off the queue. */
         volatile boolean taken;
 
-        Request(Object[] args) {
+        Request(Object[] args, boolean asking) {
             this.args = args;
+            this.asking = asking;
         }
     }
 
@@ -212,12 +224,11 @@ final class RedisMultiplexer implements AutoCloseable {
          * only waits for its reply; the writer checks the queue again after letting go of the lock,
          * so a command queued just before that is never left behind.
          */
-        RedisReply call(Object... args) {
+        RedisReply call(Request request) {
             RedisConnectionException f = failure.get();
             if (f != null) {
                 throw new RedisConnectionException(f.getMessage(), f);
             }
-            Request request = new Request(args);
             queued.add(request);
             while (!queued.isEmpty() && writeLock.tryLock()) {
                 try {
@@ -242,6 +253,9 @@ final class RedisMultiplexer implements AutoCloseable {
                     r.taken = true;
                     batch.add(r);
                     if (failure.get() == null) {
+                        if (r.asking) {
+                            encoder.command("ASKING");
+                        }
                         encoder.commandOf(r.args);
                     }
                 }
@@ -277,6 +291,9 @@ final class RedisMultiplexer implements AutoCloseable {
                 RedisConnectionException f = failure.get();
                 for (Request r : batch) {
                     if (f == null) {
+                        if (r.asking) {
+                            waiting.addLast(new CompletableFuture<>()); // ASKING's +OK
+                        }
                         waiting.addLast(r.reply);
                     } else {
                         r.reply.completeExceptionally(f);
