@@ -447,9 +447,11 @@ public final class RedisClusterClient implements AutoCloseable {
         List<HostAndPort> tried = new ArrayList<>(2);
         Node target = null;
         boolean asking = false;
+        boolean replicaFailed = false;
         while (true) {
             if (target == null) {
-                target = slot < 0 ? anyPrimary() : pick(slot, readOnly, deadline);
+                boolean replica = readOnly && !(replicaFailed && settings.readFrom() == ReadFrom.REPLICA_PREFERRED);
+                target = slot < 0 ? anyPrimary() : pick(slot, replica, deadline);
             }
             if (tried.isEmpty() || !tried.get(tried.size() - 1).equals(target.announced)) {
                 tried.add(target.announced);
@@ -499,6 +501,7 @@ public final class RedisClusterClient implements AutoCloseable {
                 if (!safe || System.nanoTime() + backoff > deadline) {
                     throw failure;
                 }
+                replicaFailed |= !routes.isPrimary(target);
                 sleep(backoff);
                 backoff = Math.min(backoff * 2, MAX_BACKOFF_NANOS);
                 target = null;
@@ -507,10 +510,13 @@ public final class RedisClusterClient implements AutoCloseable {
         }
     }
 
-    /** The node for a slot: its primary, or a replica for a read under readFrom=replica[Preferred]. */
-    private Node pick(int slot, boolean readOnly, long deadline) {
+    /**
+     * The node for a slot: its primary, or with {@code replica} (a read) under
+     * readFrom=replica[Preferred] one of its healthy replicas, round robin.
+     */
+    private Node pick(int slot, boolean replica, long deadline) {
         Routes r = routes;
-        if (readOnly && settings.readFrom() != ReadFrom.PRIMARY) {
+        if (replica && settings.readFrom() != ReadFrom.PRIMARY) {
             Node[] replicas = r.replicasBySlot[slot];
             if (replicas != null && replicas.length > 0) {
                 return replicas[Math.floorMod(roundRobin.getAndIncrement(), replicas.length)];
@@ -1047,6 +1053,15 @@ public final class RedisClusterClient implements AutoCloseable {
                 }
             }
             primaries = ps.toArray(Node[]::new);
+        }
+
+        boolean isPrimary(Node n) {
+            for (Node p : primaries) {
+                if (p == n) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 

@@ -216,6 +216,27 @@ class RedisClusterClientTest {
     }
 
     @Test
+    void periodicRefreshPicksUpASlotMovedBehindTheClientsBack() throws Exception {
+        try (RedisClusterClient client = RedisClusterClient.create(cluster.uri("cluster_refresh_period=300ms"))) {
+            String key = prefix + "moved";
+            int slot = ClusterSlots.slot(key);
+            RedisCluster.Node owner = cluster.ownerOf(slot);
+            RedisCluster.Node other = cluster.shards().stream().map(RedisCluster.Shard::primary).filter(p -> p != owner)
+                    .findFirst().orElseThrow();
+            try {
+                cluster.migrateSlot(slot, other);
+                long deadline = System.nanoTime() + 5_000_000_000L;
+                while (!client.topology().shardOf(slot).orElseThrow().primary().id().equals(other.id())) {
+                    assertTrue(System.nanoTime() < deadline, "the periodic refresh did not see slot " + slot + " move");
+                    Thread.sleep(50);
+                }
+            } finally {
+                cluster.reset();
+            }
+        }
+    }
+
+    @Test
     void closeClosesEveryNode() {
         RedisClusterClient client = RedisClusterClient.create(cluster.uri(""));
         client.set(prefix + "c", "v");
