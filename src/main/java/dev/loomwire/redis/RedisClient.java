@@ -214,7 +214,7 @@ public final class RedisClient implements AutoCloseable {
             "AUTH", "RESET", "QUIT", "READONLY", "READWRITE", "SYNC", "PSYNC");
     private static final Set<String> CLIENT_STATE = Set.of("TRACKING", "REPLY", "SETNAME", "CACHING", "NO-EVICT", "NO-TOUCH", "PAUSE");
 
-    private static void requireAnsweredAtOnce(String... args) {
+    static void requireAnsweredAtOnce(String... args) {
         String name = args.length == 0 ? "" : args[0].toUpperCase(Locale.ROOT);
         String sub = args.length < 2 ? "" : args[1].toUpperCase(Locale.ROOT);
         boolean blockingRead = (name.equals("XREAD") || name.equals("XREADGROUP"))
@@ -302,7 +302,7 @@ public final class RedisClient implements AutoCloseable {
     public long publish(String channel, String message) { return send("PUBLISH", channel, message).asLong(); }
 
     /** One command that answers at once: over the shared multiplexed connection if there is one, else a pooled one. */
-    private RedisReply send(Object... args) {
+    RedisReply send(Object... args) {
         return multiplexer != null ? multiplexer.call(args) : withConnection(c -> c.call(args));
     }
 

@@ -570,6 +570,11 @@ public final class RedisConnection implements AutoCloseable {
         return startSubscription().psubscribe(patterns);
     }
 
+    /** SSUBSCRIBE to shard channels (Redis 7+); the connection serves only the returned subscription until it is closed. */
+    public RedisSubscription ssubscribe(String... shardChannels) {
+        return startSubscription().ssubscribe(shardChannels);
+    }
+
     private RedisSubscription startSubscription() {
         ensureNotSubscribed();
         subscription = new RedisSubscription(this);

@@ -30,7 +30,8 @@ final class RedisConnector {
     private RedisConnector() {}
 
     static RedisConnection connect(RedisConfig config) {
-        String peer = (config.host().indexOf(':') >= 0 ? "[" + config.host() + "]" : config.host()) + ":" + config.port();
+        String peer = (config.host().indexOf(':') >= 0 ? "[" + config.host() + "]" : config.host()) + ":" + config.port()
+                + (config.dialAddress().equals(new HostAndPort(config.host(), config.port())) ? "" : " (dialed at " + config.dialAddress() + ")");
         long start = System.nanoTime();
         long deadline = start + config.connectTimeout().toNanos();
         Socket socket = openSocket(config, peer);
@@ -106,12 +107,13 @@ final class RedisConnector {
         try {
             socket.setTcpNoDelay(true);
             socket.setKeepAlive(true);
-            socket.connect(new InetSocketAddress(config.host(), config.port()),
+            HostAndPort dial = config.dialAddress();
+            socket.connect(new InetSocketAddress(dial.host(), dial.port()),
                     (int) Math.min(Integer.MAX_VALUE, Math.max(1, config.connectTimeout().toMillis())));
             return socket;
         } catch (UnknownHostException e) {
             closeQuietly(socket);
-            throw new RedisConnectionException("cannot connect to " + peer + ": unknown host \"" + config.host() + "\"", e);
+            throw new RedisConnectionException("cannot connect to " + peer + ": unknown host \"" + config.dialAddress().host() + "\"", e);
         } catch (SocketTimeoutException e) {
             closeQuietly(socket);
             throw new RedisConnectionException("cannot connect to " + peer + ": timed out after "
@@ -172,9 +174,13 @@ final class RedisConnector {
         if (select) {
             channel.encoder().command("SELECT", Integer.toString(config.database()));
         }
+        if (config.readOnly()) {
+            channel.encoder().command("READONLY");
+        }
         channel.flush();
         RedisReply reply = channel.read(timeout);
         RedisReply selected = select ? channel.read(timeout) : null;
+        RedisReply readOnly = config.readOnly() ? channel.read(timeout) : null;
         if (reply instanceof ErrorReply e) {
             if (e.code().equals("NOPROTO") || (e.code().equals("ERR") && e.message().contains("unknown command"))) {
                 log.debug("server {} has no RESP3 HELLO ({}); using AUTH and RESP2", channel.peer(), e.message());
@@ -185,6 +191,9 @@ final class RedisConnector {
         connection.serverInfo(reply);
         if (selected instanceof ErrorReply e) {
             throw new RedisServerException(e.code(), e.message(), "SELECT " + config.database() + " failed");
+        }
+        if (readOnly instanceof ErrorReply e) {
+            throw new RedisServerException(e.code(), e.message(), "READONLY (for reads from cluster replicas) failed");
         }
         return 3;
     }
@@ -206,6 +215,10 @@ final class RedisConnector {
         }
         if (config.database() != 0) {
             channel.encoder().command("SELECT", Integer.toString(config.database()));
+            replies++;
+        }
+        if (config.readOnly()) {
+            channel.encoder().command("READONLY");
             replies++;
         }
         if (replies == 0) {

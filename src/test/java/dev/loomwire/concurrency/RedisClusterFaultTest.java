@@ -1,0 +1,121 @@
+package dev.loomwire.concurrency;
+
+import dev.loomwire.redis.ClusterSlots;
+import dev.loomwire.redis.RedisClusterClient;
+import dev.loomwire.testing.RedisCluster;
+import dev.loomwire.testing.TestServers;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The cluster client under load while the real TLS cluster changes underneath it: a slot
+ * migration in progress (ASK, TRYAGAIN) under 1,000 virtual threads, a coordinated
+ * {@code CLUSTER FAILOVER}, a primary killed with SIGKILL (its replica promoted) and a node
+ * restarted. In every case: no reply reaches the wrong caller, no call outlasts its bound, and
+ * every caller succeeds again once the cluster has healed; the time to recover is logged.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class RedisClusterFaultTest {
+    private static final Logger log = LoggerFactory.getLogger(RedisClusterFaultTest.class);
+    /** The client's reply timeout: also the bound on retries inside one call. */
+    private static final String QUERY = "timeout=3&connect_timeout=2";
+    /** No call may take longer: the retry budget (timeout) plus one connect and one reply wait. */
+    private static final Duration CALL_BOUND = Duration.ofSeconds(9);
+    private final RedisCluster cluster = TestServers.redisCluster();
+    private final String prefix = "fault:" + UUID.randomUUID();
+
+    @AfterEach
+    void heal() {
+        cluster.reset();
+    }
+
+    @Test
+    void slotMigrationInProgressUnder1000VirtualThreads() throws Exception {
+        try (RedisClusterClient client = RedisClusterClient.create(cluster.uri(QUERY));
+             ClusterLoad load = new ClusterLoad(client, "{" + prefix + "}", 1000)) {
+            load.awaitWarm();
+            int slot = ClusterSlots.slot(prefix);
+            RedisCluster.Node source = cluster.ownerOf(slot);
+            RedisCluster.Node target = cluster.shards().stream().map(RedisCluster.Shard::primary)
+                    .filter(p -> p != source).findFirst().orElseThrow();
+            long fault = System.nanoTime();
+            RedisCluster.SlotMigration migration = cluster.startMigration(slot, target);
+            Thread.sleep(300); // keys move one batch at a time while the slot is MIGRATING/IMPORTING: ASK redirects
+            while (migration.migrateKeys(200) > 0) {
+                Thread.sleep(50);
+            }
+            Thread.sleep(300);
+            migration.finish();
+            Duration recovered = load.awaitEveryCallerSucceeds(System.nanoTime(), Duration.ofSeconds(15));
+            load.stop(CALL_BOUND);
+            log.info("{}; every caller succeeded {} ms after the migration finished", load.summary("slot migration", fault),
+                    recovered.toMillis());
+            assertEquals(0, load.wrong.get(), () -> "replies to the wrong caller: " + load.wrongReplies());
+            assertEquals(0, load.stale.get(), "a migration loses no write");
+            assertEquals(0, load.failed.get(), () -> "ASK and MOVED are followed, no caller sees them: " + load.failures);
+            assertTrue(load.slowestCallNanos.get() < CALL_BOUND.toNanos());
+            assertEquals(target.id(), cluster.ownerOf(slot).id());
+        }
+    }
+
+    @Test
+    void clusterFailoverUnderLoad() throws Exception {
+        runFault("CLUSTER FAILOVER", () -> {
+            RedisCluster.Node replica = cluster.node(4);
+            cluster.failover(replica);
+        }, true);
+    }
+
+    @Test
+    void primaryKilledUnderLoadReplicaPromoted() throws Exception {
+        runFault("SIGKILL of a primary", () -> {
+            cluster.node(2).kill();
+            cluster.awaitHealthy();
+        }, false);
+        assertEquals("master", cluster.node(5).role(), "node2's replica took over");
+    }
+
+    @Test
+    void nodeRestartedUnderLoad() throws Exception {
+        runFault("restart of a primary", () -> {
+            cluster.node(3).restart();
+            cluster.awaitHealthy();
+        }, false);
+    }
+
+    private void runFault(String name, ThrowingRunnable fault, boolean noWriteLost) throws Exception {
+        try (RedisClusterClient client = RedisClusterClient.create(cluster.uri(QUERY));
+             ClusterLoad load = new ClusterLoad(client, prefix, 200)) {
+            load.awaitWarm();
+            long start = System.nanoTime();
+            fault.run();
+            long healed = System.nanoTime();
+            Duration recovered = load.awaitEveryCallerSucceeds(healed, Duration.ofSeconds(15));
+            load.stop(CALL_BOUND);
+            log.info("{}; cluster healthy again {} ms after the fault, every caller succeeded {} ms after that",
+                    load.summary(name, start), (healed - start) / 1_000_000, recovered.toMillis());
+            assertEquals(0, load.wrong.get(), () -> "replies to the wrong caller: " + load.wrongReplies());
+            if (noWriteLost) {
+                assertEquals(0, load.stale.get(), "a coordinated failover loses no acknowledged write");
+            }
+            assertTrue(load.slowestCallNanos.get() < CALL_BOUND.toNanos(),
+                    "slowest call " + load.slowestCallNanos.get() / 1_000_000 + " ms: a call outlasted its bound");
+            assertTrue(load.ok.get() > 0);
+        }
+    }
+
+    @FunctionalInterface
+    interface ThrowingRunnable {
+        void run() throws Exception;
+    }
+}
