@@ -1,5 +1,6 @@
 package dev.loomwire.bench;
 
+import dev.loomwire.redis.RedisClusterClient;
 import dev.loomwire.testing.RedisCluster;
 import dev.loomwire.testing.TestCerts;
 import dev.loomwire.testing.TestServers;
@@ -49,6 +50,16 @@ final class ClusterSuite implements AutoCloseable {
 
     void runAll(Runner runner) {
         runner.run(THREADS_1000, "TLS", List.of(
+                candidate(RedisSuite.LOOMWIRE, () -> {
+                    RedisClusterClient client = RedisClusterClient.create(cluster.uri(""));
+                    return setGet((key, n) -> {
+                        if ((n & 1) == 0) {
+                            client.set(key, "0123456789abcdef");
+                        } else {
+                            client.get(key);
+                        }
+                    }, client::close);
+                }, "RedisClusterClient.create(rediss://seeds): one shared multiplexed connection per node, sslverify=full"),
                 candidate(LETTUCE_CLUSTER, () -> {
                     StatefulRedisClusterConnection<String, String> c = lettuce().connect();
                     RedisAdvancedClusterCommands<String, String> sync = c.sync();
