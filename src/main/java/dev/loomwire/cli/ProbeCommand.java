@@ -41,10 +41,6 @@ final class ProbeCommand {
             Exit code: 0 the requested mode would succeed, 1 it would fail, 2 usage error.
             """;
 
-    /** A Redis URI for a cluster: several seeds in the authority, or a cluster parameter. */
-    private static final Pattern CLUSTER_URI = Pattern.compile("^rediss?://[^/?]*,|[?&](cluster_tls_name|readFrom|cluster_refresh_period)=",
-            Pattern.CASE_INSENSITIVE);
-
     /** Per-phase limit when neither --timeout nor the driver gives one (connect_timeout=0 means "forever" to the driver). */
     private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
 
@@ -114,7 +110,7 @@ final class ProbeCommand {
     static Report probe(String target, Duration timeout) throws UsageException {
         String lower = target.toLowerCase(Locale.ROOT);
         if (lower.startsWith("redis://") || lower.startsWith("rediss://")) {
-            boolean clusterUri = CLUSTER_URI.matcher(target).find();
+            boolean clusterUri = RedisClusterUri.isClusterUri(target);
             RedisClusterUri cluster;
             try {
                 if (clusterUri) {

@@ -1,6 +1,7 @@
 package dev.loomwire.redis;
 
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * What a cluster URI means to {@link RedisClusterClient}: the seed node's settings (TLS, user,
@@ -15,6 +16,14 @@ import java.util.List;
 public record RedisClusterUri(RedisConfig seedConfig, List<HostAndPort> seeds, RedisClusterSettings settings) {
     public RedisClusterUri {
         seeds = List.copyOf(seeds);
+    }
+
+    private static final Pattern CLUSTER_URI = Pattern.compile("^rediss?://[^/?]*,|[?&](cluster_tls_name|readFrom|cluster_refresh_period)=",
+            Pattern.CASE_INSENSITIVE);
+
+    /** Whether {@code uri} asks for a cluster: several seeds in its authority, or a cluster parameter. */
+    public static boolean isClusterUri(String uri) {
+        return uri != null && CLUSTER_URI.matcher(uri).find();
     }
 
     /** Parses {@code rediss://[user:password@]host1[:port][,host2[:port]...][/0][?params]} (see {@link RedisClusterClient#create(String)}). */
