@@ -114,8 +114,8 @@ public final class RedisClusterClient implements RedisCommands, AutoCloseable {
 
     /** As {@link #create(String)}, with {@code settings} (the URI's cluster parameters win over them). */
     public static RedisClusterClient create(String uri, RedisClusterSettings settings) {
-        RedisUri.ClusterUri parsed = RedisUri.parseCluster(uri);
-        return start(parsed.config(), parsed.seeds(), settings.withParameters(parsed.clusterParameters()));
+        RedisClusterUri parsed = RedisClusterUri.parse(uri, settings);
+        return start(parsed.seedConfig(), parsed.seeds(), parsed.settings());
     }
 
     /** A client whose seeds are {@code config}'s host and {@link RedisClusterSettings#seeds()}. */
@@ -980,18 +980,7 @@ public final class RedisClusterClient implements RedisCommands, AutoCloseable {
 
     /** How to reach and verify a node: TLS checks the cluster_tls_name choice, the socket goes to the mapped address. */
     private RedisConfig nodeConfig(HostAndPort announced) {
-        String name = !seedConfig.isTls() ? announced.host() : switch (settings.tlsName()) {
-            case TlsName.Announced a -> announced.host();
-            case TlsName.Seed s -> seeds.get(0).host();
-            case TlsName.Explicit e -> e.name();
-        };
-        HostAndPort dial = settings.addressMapper().apply(announced);
-        RedisConfig.Builder b = seedConfig.toBuilder().host(name).port(announced.port())
-                .readOnly(settings.readFrom() != ReadFrom.PRIMARY);
-        if (!dial.equals(new HostAndPort(name, announced.port()))) {
-            b.dial(dial);
-        }
-        return b.build();
+        return new RedisClusterUri(seedConfig, seeds, settings).nodeConfig(announced);
     }
 
     private long deadline() {
