@@ -47,7 +47,10 @@ import java.util.function.Function;
  * the slot map from the seeds ({@code CLUSTER SHARDS}, falling back to {@code CLUSTER SLOTS}),
  * routes each command to the node owning the hash slot of its key ({@code {hash tag}} aware), and
  * keeps one {@link RedisClient} per node: its multiplexed shared connection for everyday commands,
- * its pool for {@link #withConnection}, {@link #pipeline} and {@link #transaction}.
+ * its pool for {@link #withConnection}, {@link #pipeline}, {@link #transaction} and blocking
+ * commands. Every typed command of {@link RedisCommands} works here, routed by the key positions
+ * and flags {@link RedisCommandFactory} defines ({@code READ_ONLY} commands may go to replicas
+ * under {@code readFrom}, {@code ALL_NODES} ones run on every primary).
  *
  * <p>Redirects: {@code MOVED} updates the slot map, asks for a topology refresh and retries on the
  * new owner; {@code ASK} sends {@code ASKING} and the command in one write to the importing node,
@@ -168,7 +171,7 @@ public final class RedisClusterClient implements RedisCommands, AutoCloseable {
             return command.decode(onAllPrimaries(command));
         }
         Route route = route(command);
-        String name = command.name().toUpperCase(Locale.ROOT);
+        String name = route.keys.length > 1 ? command.name().toUpperCase(Locale.ROOT) : "";
         if (route.keys.length > 1 && SPLIT.contains(name)) {
             for (int i = 1; i < route.keys.length; i++) {
                 if (ClusterSlots.slot(command.argument(route.keys[i])) != route.slot) {
