@@ -48,10 +48,20 @@ final class RedisMultiplexer implements AutoCloseable {
         this.name = name;
     }
 
-    /** Sends one command and returns its reply; an error reply throws {@link RedisServerException}. */
-    RedisReply call(Object... args) {
-        requireEncodable(args);
-        return pipe().call(args).throwIfError();
+    /**
+     * Sends one command that answers at once (never flagged BLOCKING or CONNECTION_STATE: the
+     * caller checks) and returns its decoded reply; an error reply throws {@link RedisServerException}.
+     */
+    <T> T execute(RedisCommand<T> command) {
+        return command.decode(pipe().call(new Request(command)).throwIfError());
+    }
+
+    /**
+     * {@code ASKING} and the command, adjacent in one write (a cluster's ASK redirect: the flag
+     * holds for the next command on the connection only); the command's decoded reply.
+     */
+    <T> T executeAsking(RedisCommand<T> command) {
+        return command.decode(pipe().call(new AskingRequest(command)).throwIfError());
     }
 
     /** Socket writes so far, over every shared connection this multiplexer opened. */
@@ -62,21 +72,6 @@ final class RedisMultiplexer implements AutoCloseable {
     /** Commands sent so far; more than {@link #socketWrites()} when concurrent callers were batched. */
     long commandsSent() {
         return commandsSent.sum();
-    }
-
-    /**
-     * The argument rules of {@link dev.loomwire.redis.resp.RespEncoder#commandOf}, checked by the
-     * caller: the writer encodes a whole batch, and one bad argument must fail only its own call.
-     */
-    private static void requireEncodable(Object[] args) {
-        for (Object a : args) {
-            if (a == null) {
-                throw new IllegalArgumentException("command argument must not be null");
-            }
-            if (!(a instanceof byte[] || a instanceof Number || a instanceof CharSequence)) {
-                throw new IllegalArgumentException("unsupported command argument type " + a.getClass().getName());
-            }
-        }
     }
 
     /**
@@ -167,15 +162,21 @@ final class RedisMultiplexer implements AutoCloseable {
         }
     }
 
-    /** One command waiting to be sent and the slot its reply goes to. */
-    private static final class Request {
-        final Object[] args;
-        final CompletableFuture<RedisReply> reply = new CompletableFuture<>();
+    /** One command waiting to be sent, and the slot its reply goes to (itself). */
+    private static class Request extends CompletableFuture<RedisReply> {
+        final RedisCommand<?> command;
         /** Set by the writer that took this request off the queue. */
         volatile boolean taken;
 
-        Request(Object[] args) {
-            this.args = args;
+        Request(RedisCommand<?> command) {
+            this.command = command;
+        }
+    }
+
+    /** A command preceded by ASKING, whose +OK goes nowhere. */
+    private static final class AskingRequest extends Request {
+        AskingRequest(RedisCommand<?> command) {
+            super(command);
         }
     }
 
@@ -212,12 +213,11 @@ final class RedisMultiplexer implements AutoCloseable {
          * only waits for its reply; the writer checks the queue again after letting go of the lock,
          * so a command queued just before that is never left behind.
          */
-        RedisReply call(Object... args) {
+        RedisReply call(Request request) {
             RedisConnectionException f = failure.get();
             if (f != null) {
                 throw new RedisConnectionException(f.getMessage(), f);
             }
-            Request request = new Request(args);
             queued.add(request);
             while (!queued.isEmpty() && writeLock.tryLock()) {
                 try {
@@ -242,7 +242,10 @@ final class RedisMultiplexer implements AutoCloseable {
                     r.taken = true;
                     batch.add(r);
                     if (failure.get() == null) {
-                        encoder.commandOf(r.args);
+                        if (r instanceof AskingRequest) {
+                            encoder.command("ASKING");
+                        }
+                        r.command.encodeTo(encoder);
                     }
                 }
                 if (batch.isEmpty()) {
@@ -266,7 +269,7 @@ final class RedisMultiplexer implements AutoCloseable {
         private void failBatch(List<Request> batch, RedisConnectionException e) {
             fail(e);
             for (Request r : batch) {
-                r.reply.completeExceptionally(failure.get());
+                r.completeExceptionally(failure.get());
             }
         }
 
@@ -277,9 +280,12 @@ final class RedisMultiplexer implements AutoCloseable {
                 RedisConnectionException f = failure.get();
                 for (Request r : batch) {
                     if (f == null) {
-                        waiting.addLast(r.reply);
+                        if (r instanceof AskingRequest) {
+                            waiting.addLast(new CompletableFuture<>()); // ASKING's +OK
+                        }
+                        waiting.addLast(r);
                     } else {
-                        r.reply.completeExceptionally(f);
+                        r.completeExceptionally(f);
                     }
                 }
                 return f == null;
@@ -294,7 +300,7 @@ final class RedisMultiplexer implements AutoCloseable {
          * closes the shared connection (which also unblocks the stuck writer).
          */
         private RedisReply await(Request request) {
-            CompletableFuture<RedisReply> slot = request.reply;
+            CompletableFuture<RedisReply> slot = request;
             try {
                 return timeout.isZero() ? slot.get() : slot.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
             } catch (ExecutionException e) {

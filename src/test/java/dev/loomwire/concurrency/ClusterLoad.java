@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * Virtual threads that each SET and GET their own keys through a {@link RedisClusterClient} and
+ * Virtual threads that each SET and GET their own keys (every tenth thread MSET and MGET two keys)
+ * through a {@link RedisClusterClient} and
  * check every reply: a GET must return a value this thread wrote to this key (never another
  * caller's), and no call may outlast the bound. Counts successes, failures by message, wrong
  * replies, stale reads (an older own value: writes a crash lost), and when each thread last
@@ -61,9 +62,16 @@ final class ClusterLoad implements AutoCloseable {
             long start = System.nanoTime();
             try {
                 written[k] = i;
-                client.set(key, value);
-                String got = client.get(key);
-                check(id, k, key, value, got, written[k]);
+                if (id % 10 == 9) {
+                    // two keys of one slot: TRYAGAIN while a migration has moved one and not the other
+                    client.mset(java.util.Map.of(key + ":a", value, key + ":b", value));
+                    java.util.List<String> got = client.mget(key + ":a", key + ":b");
+                    check(id, k, key + ":a", value, got.get(0), written[k]);
+                    check(id, k, key + ":b", value, got.get(1), written[k]);
+                } else {
+                    client.set(key, value);
+                    check(id, k, key, value, client.get(key), written[k]);
+                }
                 ok.incrementAndGet();
                 lastSuccess.set(id, System.nanoTime());
             } catch (RuntimeException e) {

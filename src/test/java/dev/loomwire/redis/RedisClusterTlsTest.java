@@ -55,6 +55,25 @@ class RedisClusterTlsTest {
     }
 
     @Test
+    void sslverifyCaStaysCaForEveryDiscoveredNode() {
+        RedisCluster ips = TestServers.redisClusterByIp();
+        String uri = "rediss://" + ips.seeds("localhost") + "/?sslrootcert=" + ips.caFile() + "&sslverify=ca";
+        try (RedisClusterClient client = RedisClusterClient.create(uri)) {
+            client.set(prefix + "ca", "v");
+            assertEquals("v", client.get(prefix + "ca"));
+            for (ClusterNode n : client.topology().nodes()) {
+                NodeTls.Connected tls = assertInstanceOf(NodeTls.Connected.class, n.tls(), n.toString());
+                assertEquals("ca", tls.verification(), "the seed's level, neither raised nor lowered");
+            }
+        }
+        String wrongCa = "rediss://" + ips.seeds("localhost") + "/?sslrootcert=" + dev.loomwire.testing.TestCerts.file("other-ca.crt")
+                + "&sslverify=ca";
+        RedisClusterException e = assertThrows(RedisClusterException.class, () -> RedisClusterClient.create(wrongCa));
+        assertEquals(RedisClusterException.Kind.NO_SEED_REACHABLE, e.kind(), "the chain is still checked under ca");
+        assertTrue(e.getMessage().contains("not trusted"), e.getMessage());
+    }
+
+    @Test
     void seedModeDoesNotPassNodesWhoseCertificateLacksTheSeedsName() {
         RedisCluster cluster = TestServers.redisCluster();
         RedisClusterException e = assertThrows(RedisClusterException.class, () -> {
