@@ -54,24 +54,12 @@ final class ClusterSuite implements AutoCloseable {
         runner.run(THREADS_1000, "TLS", List.of(
                 candidate(RedisSuite.LOOMWIRE, () -> {
                     RedisClusterClient client = RedisClusterClient.create(cluster.uri(""));
-                    return setGet((key, n) -> {
-                        if ((n & 1) == 0) {
-                            client.set(key, "0123456789abcdef");
-                        } else {
-                            client.get(key);
-                        }
-                    }, client::close);
+                    return setGet(key -> client.set(key, RedisSuite.VALUE_16), client::get, client::close);
                 }, "RedisClusterClient.create(rediss://seeds): one shared multiplexed connection per node, sslverify=full"),
                 candidate(LETTUCE_CLUSTER, () -> {
                     StatefulRedisClusterConnection<String, String> c = lettuce().connect();
                     RedisAdvancedClusterCommands<String, String> sync = c.sync();
-                    return setGet((key, n) -> {
-                        if ((n & 1) == 0) {
-                            sync.set(key, "0123456789abcdef");
-                        } else {
-                            sync.get(key);
-                        }
-                    }, c::close);
+                    return setGet(key -> sync.set(key, RedisSuite.VALUE_16), sync::get, c::close);
                 }, "one shared connection per node, sync API, verifyPeer FULL"),
                 candidate(JEDIS_CLUSTER, () -> {
                     GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
@@ -81,28 +69,14 @@ final class ClusterSuite implements AutoCloseable {
                             .sslSocketFactory(Trust.jdkContext().getSocketFactory()).sslParameters(Trust.verifyHost())
                             .user(dev.loomwire.testing.RedisServer.USER).password(dev.loomwire.testing.RedisServer.PASSWORD).build(),
                             5, pool);
-                    return setGet((key, n) -> {
-                        if ((n & 1) == 0) {
-                            jc.set(key, "0123456789abcdef");
-                        } else {
-                            jc.get(key);
-                        }
-                    }, jc::close);
+                    return setGet(key -> jc.set(key, RedisSuite.VALUE_16), jc::get, jc::close);
                 }, "pool of " + JEDIS_POOL_PER_NODE + " per node (with 50 per node its 1,000 threads stall here), endpoint identification on")),
                 new Runner.CostRows(CPU, ALLOC));
     }
 
-    interface KeyOp {
-        void run(String key, int n) throws Exception;
-    }
-
     /** Each virtual thread alternates SET and GET on its own key (keys spread over every slot range); costs measured per operation. */
-    static Subject setGet(KeyOp op, RedisSuite.Closer closer) throws Exception {
-        Subject s = RedisSuite.concurrent(i -> {
-            String key = "bench:cluster:" + i;
-            return n -> op.run(key, n);
-        }, closer);
-        return Measure.withCosts(s, n -> (long) RedisSuite.THREADS * n);
+    private static Subject setGet(RedisSuite.KeyOp set, RedisSuite.KeyOp get, RedisSuite.Closer closer) throws Exception {
+        return Measure.withCosts(RedisSuite.setGet("bench:cluster:", set, get, closer), n -> (long) RedisSuite.THREADS * n);
     }
 
     private static Runner.Candidate candidate(String driver, Runner.Opener opener, String note) {

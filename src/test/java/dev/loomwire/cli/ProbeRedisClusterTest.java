@@ -30,6 +30,10 @@ class ProbeRedisClusterTest {
         }
         assertEquals(6, count(out, "sslverify=full checking \"node\\d\\.cluster\\.test\" passes"), out);
         assertTrue(out.contains("result: sslverify=full would succeed"), out);
+
+        Cli.Result json = Cli.run("probe", "--json", cluster.uri(""));
+        assertEquals(0, json.exitCode(), json.toString());
+        assertTrue(json.out().contains("\"cluster topology\"") && json.out().contains("\"subject alt names\""), json.out());
     }
 
     /** Nodes announce 127.0.0.1, their certificate names only localhost: every node fails, and the probe names the fix. */
