@@ -170,11 +170,15 @@ public final class RedisClusterClient implements RedisCommands, AutoCloseable {
         if (command.has(RedisCommand.Flag.ALL_NODES)) {
             return command.decode(onAllPrimaries(command));
         }
+        if (command.keysKnown() && command.keyCount() == 1) { // the everyday case, routed without allocating
+            return run(command, ClusterSlots.slotOf(command.rawArgument(command.keyPosition(0))),
+                    command.has(RedisCommand.Flag.READ_ONLY));
+        }
         Route route = route(command);
         String name = route.keys.length > 1 ? command.name().toUpperCase(Locale.ROOT) : "";
         if (route.keys.length > 1 && SPLIT.contains(name)) {
             for (int i = 1; i < route.keys.length; i++) {
-                if (ClusterSlots.slot(command.argument(route.keys[i])) != route.slot) {
+                if (ClusterSlots.slotOf(command.rawArgument(route.keys[i])) != route.slot) {
                     return command.decode(split(name, command, route));
                 }
             }
@@ -420,7 +424,7 @@ public final class RedisClusterClient implements RedisCommands, AutoCloseable {
             keys = commandKeys.keyIndexes(spec, args, this::anyPrimaryCall).stream().mapToInt(Integer::intValue).toArray();
             readOnly |= spec.readOnly();
         }
-        return new Route(keys, keys.length == 0 ? -1 : ClusterSlots.slot(command.argument(keys[0])), readOnly);
+        return new Route(keys, keys.length == 0 ? -1 : ClusterSlots.slotOf(command.rawArgument(keys[0])), readOnly);
     }
 
     private static Object[] arguments(RedisCommand<?> command) {
@@ -477,7 +481,7 @@ public final class RedisClusterClient implements RedisCommands, AutoCloseable {
         long deadline = deadline();
         int redirects = 0;
         long backoff = FIRST_BACKOFF_NANOS;
-        List<HostAndPort> tried = new ArrayList<>(2);
+        List<HostAndPort> tried = null; // made on the first redirect: the everyday call allocates nothing here
         Node target = null;
         boolean asking = false;
         boolean replicaFailed = false;
@@ -486,14 +490,13 @@ public final class RedisClusterClient implements RedisCommands, AutoCloseable {
                 boolean replica = readOnly && !(replicaFailed && settings.readFrom() == ReadFrom.REPLICA_PREFERRED);
                 target = slot < 0 ? anyPrimary() : pick(slot, replica, deadline);
             }
-            if (tried.isEmpty() || !tried.get(tried.size() - 1).equals(target.announced)) {
-                tried.add(target.announced);
-            }
             try {
                 return asking ? target.asking(command) : target.client.execute(command);
             } catch (RedisServerException e) {
                 String code = e.code();
                 if (code.equals("MOVED") || code.equals("ASK")) {
+                    tried = tried == null ? new ArrayList<>(2) : tried;
+                    tried.add(target.announced);
                     if (++redirects > settings.maxRedirects()) {
                         throw new RedisClusterException(RedisClusterException.Kind.TOO_MANY_REDIRECTS, "gave up on "
                                 + command.name() + " for slot " + slot + " after " + settings.maxRedirects()
