@@ -74,6 +74,11 @@ rsa_key server-other-ca.key;   server_ext server-other-ca "$LOCAL_SAN";        s
 rsa_key server-intermediate.key; server_ext server-intermediate "$LOCAL_SAN";  sign server-intermediate localhost intermediate
 cat server-intermediate.crt intermediate.crt > server-chain.crt
 
+# Redis Cluster nodes announcing host names nodeN.cluster.test (tests resolve them through a hosts file)
+for n in 1 2 3 4 5 6; do
+  ec_key cluster-node$n.key; server_ext cluster-node$n "DNS:node$n.cluster.test"; sign cluster-node$n node$n.cluster.test ca
+done
+ec_key cluster-wildcard.key;   server_ext cluster-wildcard "DNS:*.cluster.test"; sign cluster-wildcard "*.cluster.test" ca
 # host-name rule cases (libpq vs JDK): CN-only, CN that spells an IP, a dNSName that spells an IP, wildcards
 nosan_ext() { # nosan_ext NAME: a server certificate without subjectAltName
   ext "$1" "basicConstraints=critical,CA:FALSE

@@ -200,6 +200,11 @@ public final class RedisClient implements RedisCommands, AutoCloseable {
         return withConnection(c -> c.execute(command));
     }
 
+    /** ASKING and the command adjacent in one write on the shared connection (a cluster's ASK redirect); multiplexed clients only. */
+    <T> T executeAsking(RedisCommand<T> command) {
+        return multiplexer.executeAsking(command);
+    }
+
     @Override
     public String toString() {
         return "RedisClient[" + config + " " + pool.stats() + "]";

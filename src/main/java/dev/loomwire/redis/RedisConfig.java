@@ -34,6 +34,10 @@ public final class RedisConfig {
     private final Duration connectTimeout;
     private final String clientName;
     private final long maxBulkLength;
+    /** Cluster nodes only: where to connect when that differs from the name TLS checks ({@link #host}). */
+    private final HostAndPort dial;
+    /** Cluster nodes only: send READONLY after connecting, so replicas serve reads. */
+    private final boolean readOnly;
     private final SocketOptions socketOptions;
 
     private RedisConfig(Builder b) {
@@ -48,6 +52,8 @@ public final class RedisConfig {
         this.connectTimeout = b.connectTimeout;
         this.clientName = b.clientName;
         this.maxBulkLength = b.maxBulkLength;
+        this.dial = b.dial;
+        this.readOnly = b.readOnly;
         this.socketOptions = b.socketOptions;
     }
 
@@ -88,12 +94,23 @@ public final class RedisConfig {
     /** TCP keepalive and user-timeout settings (libpq names in the URI: keepalives, keepalives_idle, ...). */
     public SocketOptions socketOptions() { return socketOptions; }
 
+    /** The address to connect to: {@link #host()}:{@link #port()} unless a cluster node is dialed elsewhere. */
+    HostAndPort dialAddress() {
+        return dial != null ? dial : new HostAndPort(host, port);
+    }
+
+    boolean readOnly() {
+        return readOnly;
+    }
+
     /** A builder holding this configuration's values, to derive a variant. */
     public Builder toBuilder() {
         Builder b = new Builder().host(host).port(port).tls(tls).user(user).database(database)
                 .protocol(protocol).timeout(timeout).connectTimeout(connectTimeout).clientName(clientName).maxBulkLength(maxBulkLength)
                 .socketOptions(socketOptions);
         b.password = password == null ? null : password.clone();
+        b.dial = dial;
+        b.readOnly = readOnly;
         return b;
     }
 
@@ -109,6 +126,9 @@ public final class RedisConfig {
         if (clientName != null) {
             sb.append(" client_name=").append(clientName);
         }
+        if (dial != null) {
+            sb.append(" dialed at ").append(dial);
+        }
         if (tls != null) {
             sb.append(" sslverify=").append(tls.verification());
         }
@@ -121,7 +141,8 @@ public final class RedisConfig {
                 && Objects.equals(user, c.user) && Arrays.equals(password, c.password) && database == c.database
                 && protocol == c.protocol && timeout.equals(c.timeout) && connectTimeout.equals(c.connectTimeout)
                 && Objects.equals(clientName, c.clientName) && maxBulkLength == c.maxBulkLength
-                && socketOptions.equals(c.socketOptions);
+                && socketOptions.equals(c.socketOptions)
+                && Objects.equals(dial, c.dial) && readOnly == c.readOnly;
     }
 
     @Override
@@ -142,9 +163,23 @@ public final class RedisConfig {
         private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
         private String clientName;
         private long maxBulkLength = RespDecoder.DEFAULT_MAX_BULK_LENGTH;
+        private HostAndPort dial;
+        private boolean readOnly;
         private SocketOptions socketOptions = SocketOptions.DEFAULTS;
 
         private Builder() {}
+
+        /** Cluster nodes: connect to {@code address} while TLS checks {@link #host(String)}; null for host:port. */
+        Builder dial(HostAndPort address) {
+            this.dial = address;
+            return this;
+        }
+
+        /** Cluster nodes: send READONLY after connecting. */
+        Builder readOnly(boolean on) {
+            this.readOnly = on;
+            return this;
+        }
 
         public Builder host(String host) {
             if (host == null || host.isBlank()) {

@@ -182,6 +182,11 @@ public final class RedisConnection implements RedisCommands, AutoCloseable {
         return startSubscription().psubscribe(patterns);
     }
 
+    /** SSUBSCRIBE to shard channels (Redis 7+); the connection serves only the returned subscription until it is closed. */
+    public RedisSubscription ssubscribe(String... shardChannels) {
+        return startSubscription().ssubscribe(shardChannels);
+    }
+
     private RedisSubscription startSubscription() {
         ensureNotSubscribed();
         subscription = new RedisSubscription(this);

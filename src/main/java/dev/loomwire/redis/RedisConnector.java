@@ -44,7 +44,8 @@ final class RedisConnector {
         if (connectLog != null) {
             listener = ConnectListener.both(listener, connectLog);
         }
-        String peer = (config.host().indexOf(':') >= 0 ? "[" + config.host() + "]" : config.host()) + ":" + config.port();
+        String peer = (config.host().indexOf(':') >= 0 ? "[" + config.host() + "]" : config.host()) + ":" + config.port()
+                + (config.dialAddress().equals(new HostAndPort(config.host(), config.port())) ? "" : " (dialed at " + config.dialAddress() + ")");
         long start = System.nanoTime();
         long deadline = start + config.connectTimeout().toNanos();
         Socket socket = openSocket(config, peer, Dialer.Deadline.after(config.connectTimeout()), listener);
@@ -102,14 +103,14 @@ final class RedisConnector {
                                      ConnectListener<RedisReply> listener) {
         List<InetAddress> addresses;
         try {
-            addresses = Dialer.resolve(config.host(), peer, listener);
+            addresses = Dialer.resolve(config.dialAddress().host(), peer, listener);
         } catch (UnknownHostException e) {
-            throw new RedisConnectionException("cannot connect to " + peer + ": unknown host \"" + config.host() + "\"", e);
+            throw new RedisConnectionException("cannot connect to " + peer + ": unknown host \"" + config.dialAddress().host() + "\"", e);
         }
         IOException last = null;
         for (InetAddress address : addresses) {
             try {
-                return Dialer.connect(new InetSocketAddress(address, config.port()), peer, config.socketOptions(),
+                return Dialer.connect(new InetSocketAddress(address, config.dialAddress().port()), peer, config.socketOptions(),
                         deadline, listener);
             } catch (SocketTimeoutException e) {
                 throw new RedisConnectionException("cannot connect to " + peer + ": timed out after "
@@ -172,9 +173,13 @@ final class RedisConnector {
         if (select) {
             channel.encoder().command("SELECT", Integer.toString(config.database()));
         }
+        if (config.readOnly()) {
+            channel.encoder().command("READONLY");
+        }
         channel.flush();
         RedisReply reply = channel.read(timeout);
         RedisReply selected = select ? channel.read(timeout) : null;
+        RedisReply readOnly = config.readOnly() ? channel.read(timeout) : null;
         if (reply instanceof ErrorReply e) {
             if (e.code().equals("NOPROTO") || (e.code().equals("ERR") && e.message().contains("unknown command"))) {
                 log.debug("server {} has no RESP3 HELLO ({}); using AUTH and RESP2", channel.peer(), e.message());
@@ -185,6 +190,9 @@ final class RedisConnector {
         connection.serverInfo(reply);
         if (selected instanceof ErrorReply e) {
             throw new RedisServerException(e.code(), e.message(), "SELECT " + config.database() + " failed");
+        }
+        if (readOnly instanceof ErrorReply e) {
+            throw new RedisServerException(e.code(), e.message(), "READONLY (for reads from cluster replicas) failed");
         }
         return 3;
     }
@@ -206,6 +214,10 @@ final class RedisConnector {
         }
         if (config.database() != 0) {
             channel.encoder().command("SELECT", Integer.toString(config.database()));
+            replies++;
+        }
+        if (config.readOnly()) {
+            channel.encoder().command("READONLY");
             replies++;
         }
         if (replies == 0) {

@@ -53,7 +53,15 @@ final class RedisMultiplexer implements AutoCloseable {
      * caller checks) and returns its decoded reply; an error reply throws {@link RedisServerException}.
      */
     <T> T execute(RedisCommand<T> command) {
-        return command.decode(pipe().call(command).throwIfError());
+        return command.decode(pipe().call(new Request(command)).throwIfError());
+    }
+
+    /**
+     * {@code ASKING} and the command, adjacent in one write (a cluster's ASK redirect: the flag
+     * holds for the next command on the connection only); the command's decoded reply.
+     */
+    <T> T executeAsking(RedisCommand<T> command) {
+        return command.decode(pipe().call(new AskingRequest(command)).throwIfError());
     }
 
     /** Socket writes so far, over every shared connection this multiplexer opened. */
@@ -155,13 +163,20 @@ final class RedisMultiplexer implements AutoCloseable {
     }
 
     /** One command waiting to be sent, and the slot its reply goes to (itself). */
-    private static final class Request extends CompletableFuture<RedisReply> {
+    private static class Request extends CompletableFuture<RedisReply> {
         final RedisCommand<?> command;
         /** Set by the writer that took this request off the queue. */
         volatile boolean taken;
 
         Request(RedisCommand<?> command) {
             this.command = command;
+        }
+    }
+
+    /** A command preceded by ASKING, whose +OK goes nowhere. */
+    private static final class AskingRequest extends Request {
+        AskingRequest(RedisCommand<?> command) {
+            super(command);
         }
     }
 
@@ -198,12 +213,11 @@ final class RedisMultiplexer implements AutoCloseable {
          * only waits for its reply; the writer checks the queue again after letting go of the lock,
          * so a command queued just before that is never left behind.
          */
-        RedisReply call(RedisCommand<?> command) {
+        RedisReply call(Request request) {
             RedisConnectionException f = failure.get();
             if (f != null) {
                 throw new RedisConnectionException(f.getMessage(), f);
             }
-            Request request = new Request(command);
             queued.add(request);
             while (!queued.isEmpty() && writeLock.tryLock()) {
                 try {
@@ -228,6 +242,9 @@ final class RedisMultiplexer implements AutoCloseable {
                     r.taken = true;
                     batch.add(r);
                     if (failure.get() == null) {
+                        if (r instanceof AskingRequest) {
+                            encoder.command("ASKING");
+                        }
                         r.command.encodeTo(encoder);
                     }
                 }
@@ -263,6 +280,9 @@ final class RedisMultiplexer implements AutoCloseable {
                 RedisConnectionException f = failure.get();
                 for (Request r : batch) {
                     if (f == null) {
+                        if (r instanceof AskingRequest) {
+                            waiting.addLast(new CompletableFuture<>()); // ASKING's +OK
+                        }
                         waiting.addLast(r);
                     } else {
                         r.completeExceptionally(f);

@@ -24,6 +24,7 @@ public final class RedisSubscription implements AutoCloseable {
     private final RespChannel channel;
     private final Set<String> channels = new LinkedHashSet<>();
     private final Set<String> patterns = new LinkedHashSet<>();
+    private final Set<String> shardChannels = new LinkedHashSet<>();
     private final ArrayDeque<PubSubMessage> pending = new ArrayDeque<>();
     private boolean closed;
     private volatile boolean stopListening;
@@ -43,6 +44,21 @@ public final class RedisSubscription implements AutoCloseable {
     /** PSUBSCRIBE to more glob patterns; returns when the server confirmed them. */
     public RedisSubscription psubscribe(String... globs) {
         return request("PSUBSCRIBE", "psubscribe", globs);
+    }
+
+    /** SSUBSCRIBE to shard channels (Redis 7+; in a cluster, all in one slot, on the node owning it). */
+    public RedisSubscription ssubscribe(String... names) {
+        return request("SSUBSCRIBE", "ssubscribe", names);
+    }
+
+    /** SUNSUBSCRIBE from these shard channels (none: from all of them). */
+    public RedisSubscription sunsubscribe(String... names) {
+        return request("SUNSUBSCRIBE", "sunsubscribe", names);
+    }
+
+    /** The shard channels currently subscribed, as confirmed by the server. */
+    public Set<String> shardChannels() {
+        return Collections.unmodifiableSet(shardChannels);
     }
 
     /** UNSUBSCRIBE from these channels (none: from all channels). */
@@ -146,7 +162,11 @@ public final class RedisSubscription implements AutoCloseable {
             if (!channel.isOpen()) {
                 return;
             }
-            channel.encoder().command("UNSUBSCRIBE").command("PUNSUBSCRIBE").command("PING");
+            channel.encoder().command("UNSUBSCRIBE").command("PUNSUBSCRIBE");
+            if (!shardChannels.isEmpty()) {
+                channel.encoder().command("SUNSUBSCRIBE");
+            }
+            channel.encoder().command("PING");
             channel.flush();
             // PING is answered with a plain +PONG only once the connection has left subscribe mode
             while (!(channel.read(connection.timeout()) instanceof SimpleString s && s.value().equals("PONG"))) {
@@ -154,6 +174,7 @@ public final class RedisSubscription implements AutoCloseable {
             }
             channels.clear();
             patterns.clear();
+            shardChannels.clear();
             pending.clear();
         } finally {
             connection.subscriptionEnded();
@@ -169,7 +190,7 @@ public final class RedisSubscription implements AutoCloseable {
         channel.flush();
         int expected = names.length;
         if (expected == 0) {
-            expected = Math.max(1, (command.startsWith("P") ? patterns : channels).size());
+            expected = Math.max(1, (command.startsWith("P") ? patterns : command.startsWith("S") ? shardChannels : channels).size());
         }
         for (int confirmed = 0; confirmed < expected; ) {
             RedisReply r = channel.read(connection.timeout());
@@ -194,7 +215,7 @@ public final class RedisSubscription implements AutoCloseable {
         }
         String kind = items.get(0).asString();
         int needed = switch (kind) {
-            case "message", "subscribe", "psubscribe", "unsubscribe", "punsubscribe" -> 3;
+            case "message", "smessage", "subscribe", "psubscribe", "ssubscribe", "unsubscribe", "punsubscribe", "sunsubscribe" -> 3;
             case "pmessage" -> 4;
             default -> 1;
         };
@@ -202,7 +223,7 @@ public final class RedisSubscription implements AutoCloseable {
             throw channel.fail("malformed \"" + kind + "\" notice in subscribe mode from " + channel.peer() + ": " + r, null);
         }
         switch (kind) {
-            case "message" -> {
+            case "message", "smessage" -> {
                 return new PubSubMessage(items.get(1).asString(), null, items.get(2).asBytes());
             }
             case "pmessage" -> {
@@ -212,6 +233,8 @@ public final class RedisSubscription implements AutoCloseable {
             case "psubscribe" -> add(patterns, items);
             case "unsubscribe" -> remove(channels, items);
             case "punsubscribe" -> remove(patterns, items);
+            case "ssubscribe" -> add(shardChannels, items);
+            case "sunsubscribe" -> remove(shardChannels, items);
             default -> { } // pong and other notices carry nothing for the caller
         }
         return null;

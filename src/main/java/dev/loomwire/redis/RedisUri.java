@@ -34,10 +34,24 @@ final class RedisUri {
         names.addAll(SocketOptions.PARAMETERS);
         return List.copyOf(names);
     }
+    /** Accepted only by {@link RedisClusterClient}; mapped in {@link RedisClusterSettings}. */
+    static final List<String> CLUSTER_PARAMETERS = List.of("cluster_tls_name", "readFrom", "cluster_refresh_period");
+
+    /** A cluster URI: the configuration for the first seed, every seed, and the cluster parameters as given. */
+    record ClusterUri(RedisConfig config, List<HostAndPort> seeds, Map<String, String> clusterParameters) {}
 
     private RedisUri() {}
 
     static RedisConfig parse(String uri) {
+        return parse(uri, false).config();
+    }
+
+    /** Parses {@code redis[s]://[user:pw@]host1[:port],host2[:port]/...?...} for {@link RedisClusterClient}. */
+    static ClusterUri parseCluster(String uri) {
+        return parse(uri, true);
+    }
+
+    private static ClusterUri parse(String uri, boolean cluster) {
         if (uri == null || uri.isBlank()) {
             throw new IllegalArgumentException("Redis URI is empty: expected redis://host[:port][/db] or rediss://...");
         }
@@ -68,15 +82,32 @@ final class RedisUri {
         int slash = rest.indexOf('/');
         String hostPort = slash < 0 ? rest : rest.substring(0, slash);
         String path = slash < 0 ? "" : rest.substring(slash + 1);
-        parseHostPort(hostPort, b);
+        List<HostAndPort> seeds = new java.util.ArrayList<>();
+        if (hostPort.indexOf(',') >= 0 && !cluster) {
+            throw new IllegalArgumentException("Redis URI lists several hosts (\"" + hostPort
+                    + "\"): that is a cluster seed list, use RedisClusterClient.create(uri)");
+        }
+        for (String one : hostPort.split(",", -1)) {
+            seeds.add(parseHostPort(one));
+        }
+        b.host(seeds.get(0).host()).port(seeds.get(0).port());
         if (!path.isEmpty()) {
             b.database(parseDatabase(path));
         }
         Map<String, String> params = parseQuery(query);
+        Map<String, String> clusterParams = new LinkedHashMap<>();
         for (String key : params.keySet()) {
+            if (CLUSTER_PARAMETERS.contains(key)) {
+                if (!cluster) {
+                    throw new IllegalArgumentException("parameter \"" + key + "\" is for Redis Cluster: use RedisClusterClient.create(uri)");
+                }
+                clusterParams.put(key, params.get(key));
+                continue;
+            }
             if (!TLS_PARAMETERS.contains(key) && !OTHER_PARAMETERS.contains(key)) {
                 throw new IllegalArgumentException("unknown parameter \"" + key + "\" in Redis URI; known: "
-                        + String.join(", ", OTHER_PARAMETERS) + ", " + String.join(", ", TLS_PARAMETERS));
+                        + String.join(", ", OTHER_PARAMETERS) + ", " + String.join(", ", TLS_PARAMETERS)
+                        + (cluster ? ", " + String.join(", ", CLUSTER_PARAMETERS) : ""));
             }
             if (!tls && TLS_PARAMETERS.contains(key)) {
                 throw new IllegalArgumentException("parameter \"" + key + "\" needs a rediss:// URI (TLS); this one is redis://");
@@ -86,7 +117,7 @@ final class RedisUri {
         if (tls) {
             b.tls(tlsConfig(params));
         }
-        return b.build();
+        return new ClusterUri(b.build(), List.copyOf(seeds), clusterParams);
     }
 
     private static void parseUserInfo(String userInfo, RedisConfig.Builder b) {
@@ -100,7 +131,7 @@ final class RedisUri {
         b.password(password);
     }
 
-    private static void parseHostPort(String hostPort, RedisConfig.Builder b) {
+    private static HostAndPort parseHostPort(String hostPort) {
         String host;
         String port = null;
         if (hostPort.startsWith("[")) {
@@ -127,10 +158,7 @@ final class RedisUri {
         if (host.isEmpty()) {
             throw new IllegalArgumentException("Redis URI has no host");
         }
-        b.host(host);
-        if (port != null) {
-            b.port(parsePort(port));
-        }
+        return new HostAndPort(host, port == null ? RedisConfig.DEFAULT_PORT : parsePort(port));
     }
 
     private static int parsePort(String port) {

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /** A redis-server of ours, configured by a redis.conf written into its own directory. */
 final class LocalRedisServer implements RedisServer {
@@ -29,9 +30,15 @@ final class LocalRedisServer implements RedisServer {
     }
 
     static LocalRedisServer start(String name, Options options, Path dir, boolean shared) {
-        Path binary = redisServer();
+        return start(name, options, dir, shared, List::of);
+    }
+
+    /**
+     * Like {@link #start(String, Options, Path, boolean)}; {@code portLines} gives further redis.conf
+     * lines for each attempt, e.g. a freshly chosen {@code cluster-port}.
+     */
+    static LocalRedisServer start(String name, Options options, Path dir, boolean shared, Supplier<List<String>> portLines) {
         Path conf = dir.resolve("redis.conf");
-        Path logFile = dir.resolve("redis.log");
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
@@ -41,21 +48,47 @@ final class LocalRedisServer implements RedisServer {
             int plain = options.plainPort() ? FreePorts.next() : -1;
             int tls = FreePorts.next();
             try {
-                Files.writeString(conf, config(options, dir, plain, tls));
+                Files.writeString(conf, config(options.withConfig(portLines.get().toArray(String[]::new)), dir, plain, tls));
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot write " + conf, e);
             }
-            ServerProcess process = ServerProcess.start(name, List.of(binary.toString(), conf.toString()), dir, logFile, "TERM");
-            if (process.awaitLog(READY, Duration.ofSeconds(30))) {
-                return new LocalRedisServer(name, process, plain, tls, shared);
-            }
-            process.stop(Duration.ofSeconds(5));
-            String tail = process.logTail(30);
-            if (!tail.contains("Address already in use") || attempt == 3) {
-                throw new IllegalStateException(name + " (" + binary + " " + conf + ") exited during startup; last lines of "
-                        + logFile + ":\n" + tail);
+            try {
+                return launch(name, dir, plain, tls, shared);
+            } catch (IllegalStateException e) {
+                if (!e.getMessage().contains("Address already in use") || attempt == 3) {
+                    throw e;
+                }
             }
         }
+    }
+
+    /** Starts redis-server on the redis.conf already in {@code dir}; fails with the log's last lines if it exits. */
+    private static LocalRedisServer launch(String name, Path dir, int plain, int tls, boolean shared) {
+        Path binary = redisServer();
+        Path conf = dir.resolve("redis.conf");
+        Path logFile = dir.resolve("redis.log");
+        ServerProcess process = ServerProcess.start(name, List.of(binary.toString(), conf.toString()), dir, logFile, "TERM");
+        if (process.awaitLog(READY, Duration.ofSeconds(30))) {
+            return new LocalRedisServer(name, process, plain, tls, shared);
+        }
+        process.stop(Duration.ofSeconds(5));
+        throw new IllegalStateException(name + " (" + binary + " " + conf + ") exited during startup; last lines of "
+                + logFile + ":\n" + process.logTail(30));
+    }
+
+    /** Sends SIGKILL to the server (not its watchdog) and waits until it is gone: a crash, nothing saved. */
+    void kill() {
+        process.kill();
+    }
+
+    /** The same server started again on the same configuration, ports and directory, after {@link #kill()} or {@link #stop()}. */
+    LocalRedisServer restarted() {
+        process.stop(Duration.ofSeconds(10));
+        return launch(name, process.logFile().getParent(), plainPort, tlsPort, shared);
+    }
+
+    boolean isRunning() {
+        return process.isRunning();
     }
 
     private static Path redisServer() {

@@ -17,7 +17,9 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
 
 /**
  * Plain JDK TLS (no loomwire code) for checking the test servers themselves: a client that trusts a
@@ -57,6 +59,37 @@ final class RawTls {
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalStateException("cannot build a TLS context from " + caPem + (clientP12 == null ? "" : " and " + clientP12), e);
         }
+    }
+
+    /**
+     * A context that accepts any server certificate: for the harness's own admin connections, which
+     * must keep working while a test makes a node serve a bad certificate.
+     */
+    static SSLContext trustAnything() {
+        X509TrustManager any = new X509TrustManager() {
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String authType) {}
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String authType) {}
+
+            @Override
+            public X509Certificate[] getAcceptedIssuers() {
+                return new X509Certificate[0];
+            }
+        };
+        try {
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(null, new TrustManager[] {any}, null);
+            return ctx;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Connects to a TLS port and completes the handshake without checking the host name (see {@link #trustAnything()}). */
+    static SSLSocket connectUnverified(SSLContext ctx, String host, int port) throws IOException {
+        return layer(ctx, plain(host, port), null, port);
     }
 
     /** Connects to a TLS port and completes the handshake, checking the certificate against {@code verifyHost}. */
@@ -120,9 +153,11 @@ final class RawTls {
     private static SSLSocket layer(SSLContext ctx, Socket plain, String verifyHost, int port) throws IOException {
         SSLSocket ssl = (SSLSocket) ctx.getSocketFactory().createSocket(plain, verifyHost, port, true);
         try {
-            SSLParameters params = ssl.getSSLParameters();
-            params.setEndpointIdentificationAlgorithm("HTTPS");
-            ssl.setSSLParameters(params);
+            if (verifyHost != null) {
+                SSLParameters params = ssl.getSSLParameters();
+                params.setEndpointIdentificationAlgorithm("HTTPS");
+                ssl.setSSLParameters(params);
+            }
             ssl.startHandshake();
             return ssl;
         } catch (IOException | RuntimeException e) {
@@ -133,12 +168,8 @@ final class RawTls {
 
     /** Sends one RESP command and returns the first reply line without CRLF (e.g. {@code +PONG}). */
     static String redisCommand(Socket socket, String... args) throws IOException {
-        StringBuilder sb = new StringBuilder("*").append(args.length).append("\r\n");
-        for (String a : args) {
-            sb.append('$').append(a.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(a).append("\r\n");
-        }
         OutputStream out = socket.getOutputStream();
-        out.write(sb.toString().getBytes(StandardCharsets.UTF_8));
+        out.write(encodeRedisCommand(args));
         out.flush();
         InputStream in = socket.getInputStream();
         StringBuilder line = new StringBuilder();
@@ -152,6 +183,15 @@ final class RawTls {
             }
             line.append((char) b);
         }
+    }
+
+    /** One RESP command as an array of bulk strings (UTF-8). */
+    static byte[] encodeRedisCommand(String... args) {
+        StringBuilder sb = new StringBuilder("*").append(args.length).append("\r\n");
+        for (String a : args) {
+            sb.append('$').append(a.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(a).append("\r\n");
+        }
+        return sb.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     static String describe(SSLSocket socket) throws IOException {

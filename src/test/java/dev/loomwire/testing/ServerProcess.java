@@ -161,6 +161,14 @@ final class ServerProcess {
         }
     }
 
+    /** SIGKILL to the server alone (its watchdog stays until {@link #stop}); waits until it has exited. */
+    void kill() {
+        ProcessHandle.of(serverPid).ifPresent(ProcessHandle::destroyForcibly);
+        if (!awaitExit(serverPid, Duration.ofSeconds(10))) {
+            throw new IllegalStateException(name + " (pid " + serverPid + ") did not exit within 10 s of SIGKILL");
+        }
+    }
+
     /** Whether {@code pid} is a process that has not exited (zombies count as exited). */
     static boolean isRunning(long pid) {
         try {

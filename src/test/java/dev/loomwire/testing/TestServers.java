@@ -2,6 +2,7 @@ package dev.loomwire.testing;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -36,6 +37,7 @@ public final class TestServers {
     private static final Map<String, Duration> startupTimes = new ConcurrentHashMap<>();
     private static final AtomicInteger extraRedisCount = new AtomicInteger();
     private static final AtomicInteger extraPairCount = new AtomicInteger();
+    private static final Map<String, CompletableFuture<RedisCluster>> clusters = new HashMap<>();
     private static Started started;
 
     private record Started(Path workRoot, Path runDir, ExecutorService executor,
@@ -109,6 +111,47 @@ public final class TestServers {
             LocalRedisServer server = LocalRedisServer.start(name, options, s.runDir().resolve(name), false);
             stops.add(server::stop);
             return server;
+        });
+    }
+
+    /**
+     * The shared Redis Cluster whose nodes announce host names {@code nodeN.cluster.test}, each
+     * with its own certificate (see {@link RedisCluster}); started on first use. A test that breaks
+     * it calls {@link RedisCluster#reset()} when done.
+     */
+    public static RedisCluster redisCluster() {
+        return await("Redis Cluster (host names)", sharedCluster("redis-cluster", RedisCluster.Options.hostnames()));
+    }
+
+    /**
+     * The shared Redis Cluster whose nodes announce 127.0.0.1 and serve a certificate for
+     * {@code DNS:localhost} only; started on first use.
+     */
+    public static RedisCluster redisClusterByIp() {
+        return await("Redis Cluster (IP addresses)", sharedCluster("redis-cluster-ip", RedisCluster.Options.ips()));
+    }
+
+    /** A cluster of its own for a test that destroys it; the caller closes it (stopped at JVM exit at the latest). */
+    public static RedisCluster startRedisCluster(RedisCluster.Options options) {
+        return startCluster("redis-cluster-extra-" + extraRedisCount.incrementAndGet(), options);
+    }
+
+    private static CompletableFuture<RedisCluster> sharedCluster(String name, RedisCluster.Options options) {
+        Started s = started();
+        LOCK.lock();
+        try {
+            return clusters.computeIfAbsent(name, n -> CompletableFuture.supplyAsync(() -> startCluster(name, options), s.executor()));
+        } finally {
+            LOCK.unlock();
+        }
+    }
+
+    private static RedisCluster startCluster(String name, RedisCluster.Options options) {
+        Path dir = started().runDir().resolve(name);
+        return timed(name, () -> {
+            RedisCluster cluster = RedisCluster.start(name, options, dir);
+            stops.add(cluster::close);
+            return cluster;
         });
     }
 
