@@ -521,6 +521,7 @@ public final class RedisClusterClient implements RedisCommands, AutoCloseable {
                     backoff = Math.min(backoff * 2, MAX_BACKOFF_NANOS);
                     target = null;
                     asking = false;
+                    redirects = 0; // a slot still migrating answers ASK then TRYAGAIN per round: the deadline bounds those rounds
                 } else {
                     throw e;
                 }
