@@ -63,9 +63,9 @@ public class RedisPipelinePubSub {
             try (RedisSubscription sub = subscriber.subscribe(channel)) {
                 sub.psubscribe(prefix + "alerts.*");
                 System.out.println("subscribed to " + sub.channels() + " and patterns " + sub.patterns());
-                long receivers = redis.command("PUBLISH", channel, "hello").asLong();
-                redis.command("PUBLISH", channel, "world");
-                redis.command("PUBLISH", prefix + "alerts.disk", "90% full");
+                long receivers = redis.publish(channel, "hello");
+                redis.publish(channel, "world");
+                redis.publish(prefix + "alerts.disk", "90% full");
                 System.out.println("published 3 messages (first reached " + receivers + " subscriber)");
                 for (int i = 0; i < 3; i++) {
                     Optional<PubSubMessage> m = sub.receive(Duration.ofSeconds(5));

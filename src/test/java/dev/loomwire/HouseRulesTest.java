@@ -58,6 +58,27 @@ class HouseRulesTest {
         assertEquals("", String.join("\n", violations));
     }
 
+    /** Layering: the codec packages know bytes only, never the driver above them (no package cycle). */
+    @Test
+    void codecPackagesDoNotDependOnTheirDrivers() throws IOException {
+        List<String> violations = new ArrayList<>();
+        for (String[] codec : new String[][] {{"dev/loomwire/redis/resp", "dev\\.loomwire\\.redis\\.(?!resp\\b)"},
+                {"dev/loomwire/pg/protocol", "dev\\.loomwire\\.pg\\.(?!protocol\\b)"}}) {
+            Pattern driver = Pattern.compile(codec[1]);
+            try (Stream<Path> files = Files.list(MAIN.resolve(codec[0]))) {
+                for (Path file : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+                    List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+                    for (int i = 0; i < lines.size(); i++) {
+                        if (driver.matcher(withoutComment(lines.get(i))).find()) {
+                            violations.add(MAIN.relativize(file) + ":" + (i + 1) + ": " + lines.get(i).strip());
+                        }
+                    }
+                }
+            }
+        }
+        assertEquals("", String.join("\n", violations), "codec packages must not use their driver package");
+    }
+
     @Test
     void theCheckSeesTheSources() throws IOException {
         try (Stream<Path> files = Files.walk(MAIN)) {

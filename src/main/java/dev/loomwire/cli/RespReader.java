@@ -1,5 +1,6 @@
 package dev.loomwire.cli;
 
+import dev.loomwire.redis.RedisReplies;
 import dev.loomwire.redis.RedisReply;
 import dev.loomwire.redis.resp.RespDecoder;
 import java.io.EOFException;
@@ -10,7 +11,7 @@ import java.util.Arrays;
 /** Redis replies off a socket: our own unsynchronized buffer feeding the driver's {@link RespDecoder}. */
 final class RespReader {
     private final InputStream in;
-    private final RespDecoder decoder = new RespDecoder();
+    private final RespDecoder<RedisReply> decoder = RedisReplies.decoder();
     private byte[] buf = new byte[16 * 1024];
     private int start;
     private int end;

@@ -8,16 +8,8 @@ import dev.loomwire.pool.PoolStats;
 import dev.loomwire.pool.PoolTimeoutException;
 import dev.loomwire.pool.PooledConnection;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -43,7 +35,7 @@ import java.util.function.Function;
  * ({@link PoolTimeoutException}). After {@link #close()} every call throws
  * {@link PoolClosedException}.
  */
-public final class RedisClient implements AutoCloseable {
+public final class RedisClient implements RedisCommands, AutoCloseable {
     private final RedisConfig config;
     private final ConnectionPool<RedisConnection> pool;
     private final RedisMultiplexer multiplexer;
@@ -188,136 +180,29 @@ public final class RedisClient implements AutoCloseable {
     }
 
     /**
-     * Any command with UTF-8 arguments; an error reply throws {@link RedisServerException}.
-     * Commands that block or change the connection's state (BLPOP, SUBSCRIBE, MULTI, WATCH,
-     * SELECT, ...) are refused here: run them in {@link #withConnection}.
+     * Runs one command. Everyday commands go over the shared multiplexed connection (or a pooled
+     * one in pooled mode). A {@link RedisCommand.Flag#BLOCKING} command with a known block time
+     * ({@link #blpop}) runs on a pooled connection of its own for as long as it blocks. Commands
+     * flagged {@link RedisCommand.Flag#CONNECTION_STATE} (MULTI, WATCH, SELECT, SUBSCRIBE,
+     * CLIENT SETNAME, ...) and raw blocking commands are refused with
+     * {@link IllegalArgumentException}: run them inside {@link #withConnection}.
      */
-    public RedisReply command(String... args) {
-        requireAnsweredAtOnce(args);
-        return send((Object[]) args);
-    }
-
-    /** Any command with binary arguments; the same restrictions as {@link #command(String...)}. */
-    public RedisReply command(byte[]... args) {
-        String[] words = new String[Math.min(args.length, 2)];
-        for (int i = 0; i < words.length; i++) {
-            words[i] = new String(args[i], StandardCharsets.UTF_8);
+    @Override
+    public <T> T execute(RedisCommand<T> command) {
+        if (!command.needsOwnConnection()) {
+            return multiplexer != null ? multiplexer.execute(command) : withConnection(c -> c.execute(command));
         }
-        requireAnsweredAtOnce(words);
-        return send((Object[]) args);
-    }
-
-    /** Commands that would block a shared connection or leave state behind for the next borrower. */
-    private static final Set<String> NEED_OWN_CONNECTION = Set.of("BLPOP", "BRPOP", "BLMOVE", "BRPOPLPUSH", "BLMPOP",
-            "BZPOPMIN", "BZPOPMAX", "BZMPOP", "WAIT", "WAITAOF", "SUBSCRIBE", "PSUBSCRIBE", "SSUBSCRIBE", "UNSUBSCRIBE",
-            "PUNSUBSCRIBE", "SUNSUBSCRIBE", "MONITOR", "MULTI", "EXEC", "DISCARD", "WATCH", "UNWATCH", "SELECT", "HELLO",
-            "AUTH", "RESET", "QUIT", "READONLY", "READWRITE", "SYNC", "PSYNC");
-    private static final Set<String> CLIENT_STATE = Set.of("TRACKING", "REPLY", "SETNAME", "CACHING", "NO-EVICT", "NO-TOUCH", "PAUSE");
-
-    static void requireAnsweredAtOnce(String... args) {
-        String name = args.length == 0 ? "" : args[0].toUpperCase(Locale.ROOT);
-        String sub = args.length < 2 ? "" : args[1].toUpperCase(Locale.ROOT);
-        boolean blockingRead = (name.equals("XREAD") || name.equals("XREADGROUP"))
-                && java.util.Arrays.stream(args).anyMatch(a -> a.equalsIgnoreCase("BLOCK"));
-        if (NEED_OWN_CONNECTION.contains(name) || blockingRead || name.equals("CLIENT") && CLIENT_STATE.contains(sub)) {
-            throw new IllegalArgumentException((name.equals("CLIENT") ? name + " " + sub : name)
-                    + " blocks or changes the connection's state: run it inside RedisClient.withConnection(c -> ...)");
+        if (command.has(RedisCommand.Flag.CONNECTION_STATE) || command.blockTimeout() == null) {
+            throw new IllegalArgumentException(command.name() + (command.has(RedisCommand.Flag.CONNECTION_STATE)
+                    ? " changes the connection's state" : " blocks")
+                    + ": run it inside RedisClient.withConnection(c -> ...)");
         }
-    }
-
-    // ---------------------------------------------------------------- everyday commands (see RedisConnection)
-
-    public String ping() { return send("PING").asString(); }
-    public String echo(String message) { return send("ECHO", message).asString(); }
-    public String get(String key) { return send("GET", key).asString(); }
-    public byte[] get(byte[] key) { return send("GET", key).asBytes(); }
-    public void set(String key, String value) { send("SET", key, value); }
-    public void set(byte[] key, byte[] value) { send("SET", key, value); }
-    /** SET with options; false when an NX/XX condition kept the value from being set. */
-    public boolean set(String key, String value, SetOptions options) {
-        List<Object> args = new ArrayList<>(List.of("SET", key, value));
-        args.addAll(options.arguments());
-        return !send(args.toArray()).isNull();
-    }
-    public List<String> mget(String... keys) { return strings(send(CommandArgs.prepend("MGET", (Object[]) keys))); }
-    public void mset(Map<String, String> keyValues) {
-        List<Object> args = new ArrayList<>(keyValues.size() * 2 + 1);
-        args.add("MSET");
-        keyValues.forEach((k, v) -> { args.add(k); args.add(v); });
-        send(args.toArray());
-    }
-    public long incr(String key) { return send("INCR", key).asLong(); }
-    public long incrBy(String key, long delta) { return send("INCRBY", key, delta).asLong(); }
-    public long decr(String key) { return send("DECR", key).asLong(); }
-    public long append(String key, String value) { return send("APPEND", key, value).asLong(); }
-    public long del(String... keys) { return send(CommandArgs.prepend("DEL", (Object[]) keys)).asLong(); }
-    public long exists(String... keys) { return send(CommandArgs.prepend("EXISTS", (Object[]) keys)).asLong(); }
-    public boolean expire(String key, Duration ttl) { return send("PEXPIRE", key, ttl.toMillis()).asLong() == 1; }
-    public long ttl(String key) { return send("TTL", key).asLong(); }
-    public boolean hset(String key, String field, String value) { return send("HSET", key, field, value).asLong() == 1; }
-    public long hset(String key, Map<String, String> fields) {
-        List<Object> args = new ArrayList<>(fields.size() * 2 + 2);
-        args.add("HSET");
-        args.add(key);
-        fields.forEach((f, v) -> { args.add(f); args.add(v); });
-        return send(args.toArray()).asLong();
-    }
-    public String hget(String key, String field) { return send("HGET", key, field).asString(); }
-    /** HGETALL as an insertion-ordered map. */
-    public Map<String, String> hgetAll(String key) {
-        Map<String, String> out = new LinkedHashMap<>();
-        send("HGETALL", key).asMap().forEach((k, v) -> out.put(k, v.asString()));
-        return out;
-    }
-    public long hdel(String key, String... fields) { return send(CommandArgs.prepend("HDEL", key, (Object[]) fields)).asLong(); }
-    public long hincrBy(String key, String field, long delta) { return send("HINCRBY", key, field, delta).asLong(); }
-    public long lpush(String key, String... values) { return send(CommandArgs.prepend("LPUSH", key, (Object[]) values)).asLong(); }
-    public long rpush(String key, String... values) { return send(CommandArgs.prepend("RPUSH", key, (Object[]) values)).asLong(); }
-    public String lpop(String key) { return send("LPOP", key).asString(); }
-    public String rpop(String key) { return send("RPOP", key).asString(); }
-    public List<String> lrange(String key, long start, long stop) { return strings(send("LRANGE", key, start, stop)); }
-    public long llen(String key) { return send("LLEN", key).asLong(); }
-    /** BLPOP: always on a pooled connection of its own while it blocks; see {@link RedisConnection#blpop}. */
-    public Optional<Map.Entry<String, String>> blpop(Duration timeout, String... keys) { return withConnection(c -> c.blpop(timeout, keys)); }
-    public long sadd(String key, String... members) { return send(CommandArgs.prepend("SADD", key, (Object[]) members)).asLong(); }
-    public long srem(String key, String... members) { return send(CommandArgs.prepend("SREM", key, (Object[]) members)).asLong(); }
-    public Set<String> smembers(String key) { return new LinkedHashSet<>(strings(send("SMEMBERS", key))); }
-    public boolean sismember(String key, String member) { return send("SISMEMBER", key, member).asBoolean(); }
-    public boolean zadd(String key, double score, String member) { return send("ZADD", key, RedisConnection.number(score), member).asLong() == 1; }
-    public Double zscore(String key, String member) {
-        RedisReply r = send("ZSCORE", key, member);
-        return r.isNull() ? null : r.asDouble();
-    }
-    public List<String> zrange(String key, long start, long stop) { return strings(send("ZRANGE", key, start, stop)); }
-    public RedisReply eval(String script, List<String> keys, List<String> args) {
-        List<Object> all = new ArrayList<>(keys.size() + args.size() + 3);
-        all.add("EVAL");
-        all.add(script);
-        all.add(keys.size());
-        all.addAll(keys);
-        all.addAll(args);
-        return send(all.toArray());
-    }
-    /** PUBLISH; returns how many subscribers received the message. */
-    public long publish(String channel, String message) { return send("PUBLISH", channel, message).asLong(); }
-
-    /** One command that answers at once: over the shared multiplexed connection if there is one, else a pooled one. */
-    RedisReply send(Object... args) {
-        return multiplexer != null ? multiplexer.call(args) : withConnection(c -> c.call(args));
+        return withConnection(c -> c.execute(command));
     }
 
     /** ASKING and the command adjacent in one write on the shared connection (a cluster's ASK redirect); multiplexed clients only. */
-    RedisReply sendAsking(Object... args) {
-        return multiplexer.callAsking(args);
-    }
-
-    private static List<String> strings(RedisReply reply) {
-        List<RedisReply> items = reply.asList();
-        List<String> out = new ArrayList<>(items.size());
-        for (RedisReply r : items) {
-            out.add(r.asString());
-        }
-        return out;
+    <T> T executeAsking(RedisCommand<T> command) {
+        return multiplexer.executeAsking(command);
     }
 
     @Override

@@ -6,33 +6,34 @@ import java.util.List;
 /**
  * Commands queued for {@link RedisClusterClient#pipeline} (grouped by node at the end, one write
  * per node, replies in queue order) or {@link RedisClusterClient#transaction} (all keys in one
- * slot; MULTI, the commands and EXEC in one write to that slot's primary).
+ * slot; MULTI, the commands and EXEC in one write to that slot's primary). Typed commands from
+ * {@link RedisCommandFactory} get a {@link RedisResponse} handle, filled when the batch has run.
  */
 public final class RedisClusterBatch {
-    private final List<Object[]> commands = new ArrayList<>();
+    private final List<RedisCommand<?>> commands = new ArrayList<>();
+    private final List<RedisResponse<?>> responses = new ArrayList<>();
 
     RedisClusterBatch() {}
 
-    /** Queues a command with UTF-8 arguments. */
+    /** Queues a command built by {@link RedisCommandFactory}; its result is in the returned handle once the batch ran. */
+    public <T> RedisResponse<T> add(RedisCommand<T> command) {
+        RedisResponse<T> r = new RedisResponse<>(command, "the cluster pipeline or transaction has not run yet");
+        commands.add(command);
+        responses.add(r);
+        return r;
+    }
+
+    /** Queues any command with UTF-8 arguments; its reply is in the list the batch returns. */
     public RedisClusterBatch command(String... args) {
-        return queue(args);
+        commands.add(RedisCommandFactory.raw((Object[]) args.clone()));
+        responses.add(null);
+        return this;
     }
 
-    /** Queues a command with binary arguments. */
+    /** Queues any command with binary arguments. */
     public RedisClusterBatch command(byte[]... args) {
-        return queue(args);
-    }
-
-    private RedisClusterBatch queue(Object[] args) {
-        if (args.length == 0) {
-            throw new IllegalArgumentException("empty command");
-        }
-        for (Object a : args) {
-            if (a == null) {
-                throw new IllegalArgumentException("command argument must not be null");
-            }
-        }
-        commands.add(args.clone());
+        commands.add(RedisCommandFactory.raw((Object[]) args.clone()));
+        responses.add(null);
         return this;
     }
 
@@ -41,7 +42,17 @@ public final class RedisClusterBatch {
         return commands.size();
     }
 
-    List<Object[]> commands() {
+    List<RedisCommand<?>> commands() {
         return commands;
+    }
+
+    /** Fills the typed handles from the replies, in queue order. */
+    void complete(List<RedisReply> replies) {
+        for (int i = 0; i < responses.size() && i < replies.size(); i++) {
+            RedisResponse<?> r = responses.get(i);
+            if (r != null) {
+                r.complete(replies.get(i));
+            }
+        }
     }
 }

@@ -73,7 +73,7 @@ import java.util.function.Function;
  * command is <b>not atomic</b> across slots. Keyless commands go to one primary; use
  * {@link #commandOnAllPrimaries} for {@code FLUSHALL}-like commands.
  */
-public final class RedisClusterClient implements AutoCloseable {
+public final class RedisClusterClient implements RedisCommands, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RedisClusterClient.class);
     private static final Set<String> SPLIT = Set.of("MGET", "MSET", "DEL", "UNLINK", "EXISTS", "TOUCH");
     private static final long FIRST_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
@@ -150,48 +150,39 @@ public final class RedisClusterClient implements AutoCloseable {
     // ---------------------------------------------------------------- public API
 
     /**
-     * Any command that answers at once, with UTF-8 arguments, routed by its keys (as the server's
-     * {@code COMMAND INFO} describes them); an error reply throws {@link RedisServerException}.
-     * Blocking and connection-state commands are refused: run them in {@link #withConnection}.
+     * Runs one command on the node owning its keys' slot (keys as {@link RedisCommandFactory}
+     * defines them, or for a raw command it does not know as the server's {@code COMMAND INFO}
+     * says), following redirects; a keyless command on one primary. {@code ALL_NODES} commands
+     * (FLUSHALL, DBSIZE, KEYS, SCRIPT LOAD, ...) run on every primary, replies merged (sums, lists
+     * concatenated). Commands that change the connection's state are refused: run them in
+     * {@link #withConnection}. An error reply throws {@link RedisServerException}.
      */
-    public RedisReply command(String... args) {
-        RedisClient.requireAnsweredAtOnce(args);
-        return dispatch(args);
-    }
-
-    /** Any command with binary arguments; the same rules as {@link #command(String...)}. */
-    public RedisReply command(byte[]... args) {
-        String[] words = new String[Math.min(args.length, 2)];
-        for (int i = 0; i < words.length; i++) {
-            words[i] = new String(args[i], StandardCharsets.UTF_8);
+    @Override
+    public <T> T execute(RedisCommand<T> command) {
+        ensureOpen();
+        if (command.has(RedisCommand.Flag.CONNECTION_STATE) || command.needsOwnConnection() && command.blockTimeout() == null) {
+            throw new IllegalArgumentException(command.name() + (command.has(RedisCommand.Flag.CONNECTION_STATE)
+                    ? " changes the connection's state" : " blocks") + ": run it inside RedisClusterClient.withConnection(slotKey, c -> ...)");
         }
-        RedisClient.requireAnsweredAtOnce(words);
-        return dispatch(args);
+        if (command.has(RedisCommand.Flag.ALL_NODES)) {
+            return command.decode(onAllPrimaries(command));
+        }
+        Route route = route(command);
+        String name = command.name().toUpperCase(Locale.ROOT);
+        if (route.keys.length > 1 && SPLIT.contains(name)) {
+            for (int i = 1; i < route.keys.length; i++) {
+                if (ClusterSlots.slot(command.argument(route.keys[i])) != route.slot) {
+                    return command.decode(split(name, command, route));
+                }
+            }
+        }
+        return run(command, route.slot, route.readOnly);
     }
 
-    public String get(String key) { return keyed(true, "GET", key).asString(); }
-    public byte[] get(byte[] key) { return keyed(true, "GET", key).asBytes(); }
-    public void set(String key, String value) { keyed(false, "SET", key, value); }
-    public void set(byte[] key, byte[] value) { keyed(false, "SET", key, value); }
-    public long incr(String key) { return keyed(false, "INCR", key).asLong(); }
-    /** MGET across slots: split per slot (not atomic across slots), values in key order. */
-    public List<String> mget(String... keys) {
-        return dispatch(CommandArgs.prepend("MGET", (Object[]) keys)).asList().stream().map(RedisReply::asString).toList();
+    /** SPUBLISH to the shard owning the channel's slot; how many shard subscribers received it. */
+    public long spublish(String shardChannel, String message) {
+        return execute(RedisCommandFactory.raw("SPUBLISH", shardChannel, message)).asLong();
     }
-    /** MSET across slots: split per slot, <b>not atomic</b> across slots. */
-    public void mset(Map<String, String> keyValues) {
-        List<Object> args = new ArrayList<>(keyValues.size() * 2 + 1);
-        args.add("MSET");
-        keyValues.forEach((k, v) -> { args.add(k); args.add(v); });
-        dispatch(args.toArray());
-    }
-    /** DEL across slots (split per slot); how many keys were removed. */
-    public long del(String... keys) { return dispatch(CommandArgs.prepend("DEL", (Object[]) keys)).asLong(); }
-    public long exists(String... keys) { return dispatch(CommandArgs.prepend("EXISTS", (Object[]) keys)).asLong(); }
-    /** PUBLISH (cluster-wide: any primary forwards it over the bus); receivers count on that node. */
-    public long publish(String channel, String message) { return run(new Object[] {"PUBLISH", channel, message}, -1, false).asLong(); }
-    /** SPUBLISH to the shard owning the channel's slot. */
-    public long spublish(String shardChannel, String message) { return keyed(false, "SPUBLISH", shardChannel, message).asLong(); }
 
     /**
      * Sends {@code args} to every primary (e.g. {@code FLUSHALL}, {@code SCRIPT LOAD},
@@ -199,32 +190,66 @@ public final class RedisClusterClient implements AutoCloseable {
      * {@link RedisServerException} after all nodes have been asked.
      */
     public Map<HostAndPort, RedisReply> commandOnAllPrimaries(String... args) {
-        return onAll(routes.topology.primaries(), args);
+        return onAll(routes.topology.primaries(), RedisCommandFactory.raw((Object[]) args));
     }
 
     /** Sends {@code args} to every node, primaries and replicas; replies by node address. */
     public Map<HostAndPort, RedisReply> commandOnAllNodes(String... args) {
-        return onAll(routes.topology.nodes(), args);
+        return onAll(routes.topology.nodes(), RedisCommandFactory.raw((Object[]) args));
     }
 
-    private Map<HostAndPort, RedisReply> onAll(List<ClusterNode> targets, String... args) {
-        RedisClient.requireAnsweredAtOnce(args);
+    private Map<HostAndPort, RedisReply> onAll(List<ClusterNode> targets, RedisCommand<RedisReply> command) {
+        ensureOpen();
+        if (command.needsOwnConnection()) {
+            throw new IllegalArgumentException(command.name() + " blocks or changes the connection's state: not for all nodes");
+        }
         Map<HostAndPort, RedisReply> out = new LinkedHashMap<>();
         RedisServerException first = null;
         for (ClusterNode n : targets) {
+            Node node = node(n.address());
             try {
-                out.put(n.address(), node(n.address()).call(args));
+                out.put(n.address(), node.client.execute(command));
             } catch (RedisServerException e) {
                 out.put(n.address(), new ErrorReply(e.code(), e.serverMessage(), false));
                 first = first == null ? e : first;
             } catch (RedisConnectionException | PoolException e) {
-                throw connectionFailure(node(n.address()), e);
+                throw connectionFailure(node, e);
             }
         }
         if (first != null) {
             throw new RedisServerException(first.code(), first.serverMessage(), "on " + out.keySet() + " at least one node failed");
         }
         return out;
+    }
+
+    /** An ALL_NODES command on every primary, replies merged: integers summed, arrays concatenated (SCRIPT EXISTS: and-ed). */
+    private RedisReply onAllPrimaries(RedisCommand<?> command) {
+        RedisCommand<RedisReply> raw = RedisCommandFactory.raw((Object[]) arguments(command));
+        List<RedisReply> replies = new ArrayList<>(onAll(routes.topology.primaries(), raw).values());
+        String name = command.name().toUpperCase(Locale.ROOT);
+        if (replies.stream().allMatch(r -> r instanceof RedisReply.IntegerReply)) {
+            return new RedisReply.IntegerReply(replies.stream().mapToLong(RedisReply::asLong).sum());
+        }
+        if (name.equals("RANDOMKEY")) {
+            return replies.stream().filter(r -> !r.isNull()).findFirst().orElse(replies.get(0));
+        }
+        if (replies.stream().allMatch(r -> r instanceof RedisReply.ArrayReply || r instanceof RedisReply.SetReply)) {
+            if (name.equals("SCRIPT") && replies.size() > 1) {
+                List<RedisReply> all = new ArrayList<>(replies.get(0).asList());
+                for (RedisReply r : replies) {
+                    for (int i = 0; i < all.size(); i++) {
+                        if (r.asList().get(i).asLong() == 0) {
+                            all.set(i, r.asList().get(i));
+                        }
+                    }
+                }
+                return new RedisReply.ArrayReply(all);
+            }
+            List<RedisReply> all = new ArrayList<>();
+            replies.forEach(r -> all.addAll(r.asList()));
+            return new RedisReply.ArrayReply(all);
+        }
+        return replies.get(0);
     }
 
     /**
@@ -244,32 +269,36 @@ public final class RedisClusterClient implements AutoCloseable {
     /**
      * Queues commands with {@code commands}, groups them by node and sends each node's group in one
      * write on one of its pooled connections (nodes in parallel). Replies come back in the order
-     * the commands were queued, errors as {@link ErrorReply} in their slot; a command answered
-     * with MOVED, ASK, TRYAGAIN or CLUSTERDOWN is followed up on its own.
+     * the commands were queued, errors as {@link ErrorReply} in their slot (and typed handles from
+     * {@link RedisClusterBatch#add} are filled); a command answered with MOVED, ASK, TRYAGAIN or
+     * CLUSTERDOWN is followed up on its own.
      */
     public List<RedisReply> pipeline(Consumer<RedisClusterBatch> commands) {
         RedisClusterBatch batch = new RedisClusterBatch();
         commands.accept(batch);
-        return runPipeline(batch.commands());
+        List<RedisReply> replies = runPipeline(batch.commands());
+        batch.complete(replies);
+        return replies;
     }
 
     /**
      * MULTI/EXEC of the queued commands on the primary owning their slot. All keys must hash to one
      * slot (use a {@code {hash tag}}): otherwise a {@link RedisClusterException} ({@code CROSSSLOT})
-     * is thrown before anything is sent. Empty when a WATCH (impossible here) aborted it; see
-     * {@link RedisTransaction#exec()}. A MOVED slot (the transaction was refused, nothing ran) is
-     * followed.
+     * is thrown before anything is sent. Replies as {@link RedisTransaction#exec()} gives them. A
+     * refused transaction (MOVED, ASK, TRYAGAIN, CLUSTERDOWN: nothing ran) is retried within the
+     * timeout.
      */
     public Optional<List<RedisReply>> transaction(Consumer<RedisClusterBatch> commands) {
         RedisClusterBatch t = new RedisClusterBatch();
         commands.accept(t);
-        List<Object[]> queued = t.commands();
+        List<RedisCommand<?>> queued = t.commands();
         int slot = -1;
         String firstKey = null;
-        for (Object[] args : queued) {
-            for (int i : keyIndexes(args)) {
-                int s = ClusterSlots.slotOf(args[i]);
-                String key = ClusterCommandKeys.text(args[i]);
+        for (RedisCommand<?> c : queued) {
+            for (int i : route(c).keys) {
+                byte[] keyBytes = c.argument(i);
+                int s = ClusterSlots.slot(keyBytes);
+                String key = new String(keyBytes, StandardCharsets.UTF_8);
                 if (slot >= 0 && s != slot) {
                     throw new RedisClusterException(RedisClusterException.Kind.CROSSSLOT, "CROSSSLOT: the transaction's keys"
                             + " hash to different slots (\"" + firstKey + "\" to " + slot + ", \"" + key + "\" to " + s
@@ -280,22 +309,23 @@ public final class RedisClusterClient implements AutoCloseable {
             }
         }
         long deadline = deadline();
-        int attempts = 0;
         long backoff = FIRST_BACKOFF_NANOS;
         while (true) {
             Node target = slot < 0 ? anyPrimary() : primaryFor(slot);
             try {
-                return target.client.withConnection(c -> {
+                Optional<List<RedisReply>> result = target.client.withConnection(c -> {
                     RedisTransaction tx = c.multi();
-                    for (Object[] args : queued) {
-                        tx.command(ClusterCommandKeys.asBytes(args));
+                    for (RedisCommand<?> cmd : queued) {
+                        tx.add(cmd);
                     }
                     return tx.exec();
                 });
+                result.ifPresent(t::complete);
+                return result;
             } catch (RedisServerException e) {
                 String m = e.getMessage();
                 boolean redirected = m.contains("MOVED ") || m.contains("ASK ") || m.contains("TRYAGAIN") || m.contains("CLUSTERDOWN");
-                if (!redirected || ++attempts > settings.maxRedirects() + 20 || System.nanoTime() + backoff > deadline) {
+                if (!redirected || System.nanoTime() + backoff > deadline) {
                     throw e;
                 }
                 requestRefresh();
@@ -370,37 +400,37 @@ public final class RedisClusterClient implements AutoCloseable {
 
     // ---------------------------------------------------------------- routing
 
-    /** Routes a raw command: split when it is a multi-key command spanning slots, else by its first key. */
-    private RedisReply dispatch(Object[] args) {
-        ensureOpen();
-        if (args.length == 0) {
-            throw new IllegalArgumentException("empty command");
+    /** Where a command goes: its key argument indexes, the first key's slot (-1: keyless), whether a replica may serve it. */
+    private record Route(int[] keys, int slot, boolean readOnly) {}
+
+    private static final int[] NO_KEYS = new int[0];
+
+    /** Key positions and flags from the command itself, or for a raw command the factory does not know from COMMAND INFO. */
+    private Route route(RedisCommand<?> command) {
+        boolean readOnly = command.has(RedisCommand.Flag.READ_ONLY);
+        int[] keys;
+        if (command.keysKnown()) {
+            keys = command.keyCount() == 0 ? NO_KEYS : command.keyPositions();
+        } else {
+            Object[] args = arguments(command);
+            Spec spec = commandKeys.spec(args, this::anyPrimaryCall);
+            keys = commandKeys.keyIndexes(spec, args, this::anyPrimaryCall).stream().mapToInt(Integer::intValue).toArray();
+            readOnly |= spec.readOnly();
         }
-        Spec spec = commandKeys.spec(args, this::anyPrimaryCall);
-        List<Integer> keys = commandKeys.keyIndexes(spec, args, this::anyPrimaryCall);
-        if (keys.isEmpty()) {
-            return run(args, -1, spec.readOnly());
-        }
-        int slot = ClusterSlots.slotOf(args[keys.get(0)]);
-        String name = ClusterCommandKeys.text(args[0]).toUpperCase(Locale.ROOT);
-        if (keys.size() > 1 && SPLIT.contains(name)) {
-            for (int i : keys) {
-                if (ClusterSlots.slotOf(args[i]) != slot) {
-                    return split(name, args, spec.readOnly());
-                }
-            }
-        }
-        return run(args, slot, spec.readOnly());
+        return new Route(keys, keys.length == 0 ? -1 : ClusterSlots.slot(command.argument(keys[0])), readOnly);
     }
 
-    /** A command whose key is argument 1. */
-    private RedisReply keyed(boolean readOnly, Object... args) {
-        ensureOpen();
-        return run(args, ClusterSlots.slotOf(args[1]), readOnly);
+    private static Object[] arguments(RedisCommand<?> command) {
+        Object[] args = new Object[command.argumentCount()];
+        for (int i = 0; i < args.length; i++) {
+            args[i] = command.argument(i);
+        }
+        return args;
     }
 
     /** MGET/MSET/DEL/UNLINK/EXISTS/TOUCH over several slots: one command per slot, replies merged in key order. */
-    private RedisReply split(String name, Object[] args, boolean readOnly) {
+    private RedisReply split(String name, RedisCommand<?> command, Route route) {
+        Object[] args = arguments(command);
         int width = name.equals("MSET") ? 2 : 1;
         Map<Integer, List<Integer>> bySlot = new LinkedHashMap<>();
         for (int i = 1; i + width - 1 < args.length; i += width) {
@@ -417,7 +447,7 @@ public final class RedisClusterClient implements AutoCloseable {
                     part[j++] = args[i + w];
                 }
             }
-            RedisReply r = run(part, group.getKey(), readOnly);
+            RedisReply r = run(RedisCommandFactory.raw(part), group.getKey(), route.readOnly);
             switch (name) {
                 case "MGET" -> {
                     List<RedisReply> got = r.asList();
@@ -430,7 +460,7 @@ public final class RedisClusterClient implements AutoCloseable {
             }
         }
         return switch (name) {
-            case "MGET" -> new RedisReply.ArrayReply(List.of(values));
+            case "MGET" -> new RedisReply.ArrayReply(java.util.Arrays.asList(values));
             case "MSET" -> new RedisReply.SimpleString("OK");
             default -> new RedisReply.IntegerReply(sum);
         };
@@ -440,7 +470,7 @@ public final class RedisClusterClient implements AutoCloseable {
      * Runs one command on the node for {@code slot} (-1: any primary), following MOVED/ASK, retrying
      * TRYAGAIN/CLUSTERDOWN and safe connection failures until the deadline.
      */
-    RedisReply run(Object[] args, int slot, boolean readOnly) {
+    private <T> T run(RedisCommand<T> command, int slot, boolean readOnly) {
         long deadline = deadline();
         int redirects = 0;
         long backoff = FIRST_BACKOFF_NANOS;
@@ -457,13 +487,13 @@ public final class RedisClusterClient implements AutoCloseable {
                 tried.add(target.announced);
             }
             try {
-                return asking ? target.asking(args) : target.call(args);
+                return asking ? target.asking(command) : target.client.execute(command);
             } catch (RedisServerException e) {
                 String code = e.code();
                 if (code.equals("MOVED") || code.equals("ASK")) {
                     if (++redirects > settings.maxRedirects()) {
                         throw new RedisClusterException(RedisClusterException.Kind.TOO_MANY_REDIRECTS, "gave up on "
-                                + ClusterCommandKeys.text(args[0]) + " for slot " + slot + " after " + settings.maxRedirects()
+                                + command.name() + " for slot " + slot + " after " + settings.maxRedirects()
                                 + " redirects; nodes tried: " + tried + "; last answer: " + e.serverMessage(), e);
                     }
                     Redirect to = Redirect.parse(e.serverMessage(), target.announced);
@@ -549,29 +579,18 @@ public final class RedisClusterClient implements AutoCloseable {
     }
 
     private RedisReply anyPrimaryCall(Object[] args) {
-        return run(args, -1, true);
+        return run(RedisCommandFactory.raw(args), -1, true);
     }
 
-    /** Key argument indexes of a raw command, per the server's command table. */
-    private List<Integer> keyIndexes(Object[] args) {
-        Spec spec = commandKeys.spec(args, this::anyPrimaryCall);
-        return commandKeys.keyIndexes(spec, args, this::anyPrimaryCall);
-    }
-
-    private List<RedisReply> runPipeline(List<Object[]> commands) {
+    private List<RedisReply> runPipeline(List<RedisCommand<?>> commands) {
         ensureOpen();
         int n = commands.size();
         RedisReply[] replies = new RedisReply[n];
-        int[] slots = new int[n];
-        boolean[] readOnly = new boolean[n];
+        Route[] routesOf = new Route[n];
         Map<Node, List<Integer>> byNode = new LinkedHashMap<>();
         for (int i = 0; i < n; i++) {
-            Object[] args = commands.get(i);
-            Spec spec = commandKeys.spec(args, this::anyPrimaryCall);
-            List<Integer> keys = commandKeys.keyIndexes(spec, args, this::anyPrimaryCall);
-            slots[i] = keys.isEmpty() ? -1 : ClusterSlots.slotOf(args[keys.get(0)]);
-            readOnly[i] = spec.readOnly();
-            Node target = slots[i] < 0 ? anyPrimary() : pick(slots[i], readOnly[i], deadline());
+            routesOf[i] = route(commands.get(i));
+            Node target = routesOf[i].slot < 0 ? anyPrimary() : pick(routesOf[i].slot, routesOf[i].readOnly, deadline());
             byNode.computeIfAbsent(target, k -> new ArrayList<>()).add(i);
         }
         List<CompletableFuture<Void>> sent = new ArrayList<>();
@@ -583,7 +602,7 @@ public final class RedisClusterClient implements AutoCloseable {
                     List<RedisReply> got = group.getKey().client.withConnection(c -> {
                         RedisPipeline p = c.pipeline();
                         for (int i : group.getValue()) {
-                            p.command(ClusterCommandKeys.asBytes(commands.get(i)));
+                            p.add(commands.get(i));
                         }
                         return p.execute();
                     });
@@ -614,12 +633,12 @@ public final class RedisClusterClient implements AutoCloseable {
         }
         for (int i = 0; i < n; i++) {
             if (replies[i] == null) {
-                if (failure != null && !readOnly[i]) {
+                if (failure != null && !routesOf[i].readOnly) {
                     continue; // its node failed; a write may have run, so it is not resent
                 }
-                replies[i] = retried(commands.get(i), slots[i], readOnly[i]);
+                replies[i] = retried(commands.get(i), routesOf[i]);
             } else if (replies[i] instanceof ErrorReply e && isRedirect(e.code())) {
-                replies[i] = retried(commands.get(i), slots[i], readOnly[i]);
+                replies[i] = retried(commands.get(i), routesOf[i]);
             }
         }
         for (RedisReply r : replies) {
@@ -631,9 +650,10 @@ public final class RedisClusterClient implements AutoCloseable {
         return List.of(replies);
     }
 
-    private RedisReply retried(Object[] args, int slot, boolean readOnly) {
+    /** One pipelined command again on its own, following redirects; an error reply in its slot. */
+    private RedisReply retried(RedisCommand<?> command, Route route) {
         try {
-            return run(args, slot, readOnly);
+            return run(RedisCommandFactory.raw(arguments(command)), route.slot, route.readOnly);
         } catch (RedisServerException e) {
             return new ErrorReply(e.code(), e.serverMessage(), false);
         }
@@ -776,7 +796,7 @@ public final class RedisClusterClient implements AutoCloseable {
                     continue;
                 }
                 try {
-                    apply(fetch(n::call, c.address()));
+                    apply(fetch(args -> n.client.execute(RedisCommandFactory.raw(args)), c.address()));
                     return;
                 } catch (RuntimeException e) {
                     failures.add(c.address() + ": " + e.getMessage());
@@ -1010,13 +1030,18 @@ public final class RedisClusterClient implements AutoCloseable {
                     .name("redis-cluster[" + announced + "]").build());
         }
 
-        RedisReply call(Object... args) {
-            return client.send(args);
-        }
-
-        /** ASKING and the command adjacent in one write on the shared connection. */
-        RedisReply asking(Object[] args) {
-            return client.sendAsking(args);
+        /**
+         * ASKING and the command adjacent in one write on the shared connection; a command that
+         * needs a connection of its own gets both on one pooled connection.
+         */
+        <T> T asking(RedisCommand<T> command) {
+            if (!command.needsOwnConnection()) {
+                return client.executeAsking(command);
+            }
+            return client.withConnection(c -> {
+                c.execute(RedisCommandFactory.raw("ASKING"));
+                return c.execute(command);
+            });
         }
 
         @Override

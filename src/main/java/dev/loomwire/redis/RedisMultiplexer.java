@@ -48,19 +48,20 @@ final class RedisMultiplexer implements AutoCloseable {
         this.name = name;
     }
 
-    /** Sends one command and returns its reply; an error reply throws {@link RedisServerException}. */
-    RedisReply call(Object... args) {
-        requireEncodable(args);
-        return pipe().call(new Request(args, false)).throwIfError();
+    /**
+     * Sends one command that answers at once (never flagged BLOCKING or CONNECTION_STATE: the
+     * caller checks) and returns its decoded reply; an error reply throws {@link RedisServerException}.
+     */
+    <T> T execute(RedisCommand<T> command) {
+        return command.decode(pipe().call(new Request(command)).throwIfError());
     }
 
     /**
      * {@code ASKING} and the command, adjacent in one write (a cluster's ASK redirect: the flag
-     * holds for the next command on the connection only); the command's reply, errors thrown.
+     * holds for the next command on the connection only); the command's decoded reply.
      */
-    RedisReply callAsking(Object... args) {
-        requireEncodable(args);
-        return pipe().call(new Request(args, true)).throwIfError();
+    <T> T executeAsking(RedisCommand<T> command) {
+        return command.decode(pipe().call(new AskingRequest(command)).throwIfError());
     }
 
     /** Socket writes so far, over every shared connection this multiplexer opened. */
@@ -71,21 +72,6 @@ final class RedisMultiplexer implements AutoCloseable {
     /** Commands sent so far; more than {@link #socketWrites()} when concurrent callers were batched. */
     long commandsSent() {
         return commandsSent.sum();
-    }
-
-    /**
-     * The argument rules of {@link dev.loomwire.redis.resp.RespEncoder#commandOf}, checked by the
-     * caller: the writer encodes a whole batch, and one bad argument must fail only its own call.
-     */
-    private static void requireEncodable(Object[] args) {
-        for (Object a : args) {
-            if (a == null) {
-                throw new IllegalArgumentException("command argument must not be null");
-            }
-            if (!(a instanceof byte[] || a instanceof Number || a instanceof CharSequence)) {
-                throw new IllegalArgumentException("unsupported command argument type " + a.getClass().getName());
-            }
-        }
     }
 
     /**
@@ -176,18 +162,21 @@ final class RedisMultiplexer implements AutoCloseable {
         }
     }
 
-    /** One command waiting to be sent and the slot its reply goes to. */
-    private static final class Request {
-        final Object[] args;
-        /** Preceded by ASKING, whose reply goes nowhere. */
-        final boolean asking;
-        final CompletableFuture<RedisReply> reply = new CompletableFuture<>();
+    /** One command waiting to be sent, and the slot its reply goes to (itself). */
+    private static class Request extends CompletableFuture<RedisReply> {
+        final RedisCommand<?> command;
         /** Set by the writer that took this request off the queue. */
         volatile boolean taken;
 
-        Request(Object[] args, boolean asking) {
-            this.args = args;
-            this.asking = asking;
+        Request(RedisCommand<?> command) {
+            this.command = command;
+        }
+    }
+
+    /** A command preceded by ASKING, whose +OK goes nowhere. */
+    private static final class AskingRequest extends Request {
+        AskingRequest(RedisCommand<?> command) {
+            super(command);
         }
     }
 
@@ -253,10 +242,10 @@ final class RedisMultiplexer implements AutoCloseable {
                     r.taken = true;
                     batch.add(r);
                     if (failure.get() == null) {
-                        if (r.asking) {
+                        if (r instanceof AskingRequest) {
                             encoder.command("ASKING");
                         }
-                        encoder.commandOf(r.args);
+                        r.command.encodeTo(encoder);
                     }
                 }
                 if (batch.isEmpty()) {
@@ -280,7 +269,7 @@ final class RedisMultiplexer implements AutoCloseable {
         private void failBatch(List<Request> batch, RedisConnectionException e) {
             fail(e);
             for (Request r : batch) {
-                r.reply.completeExceptionally(failure.get());
+                r.completeExceptionally(failure.get());
             }
         }
 
@@ -291,12 +280,12 @@ final class RedisMultiplexer implements AutoCloseable {
                 RedisConnectionException f = failure.get();
                 for (Request r : batch) {
                     if (f == null) {
-                        if (r.asking) {
+                        if (r instanceof AskingRequest) {
                             waiting.addLast(new CompletableFuture<>()); // ASKING's +OK
                         }
-                        waiting.addLast(r.reply);
+                        waiting.addLast(r);
                     } else {
-                        r.reply.completeExceptionally(f);
+                        r.completeExceptionally(f);
                     }
                 }
                 return f == null;
@@ -311,7 +300,7 @@ final class RedisMultiplexer implements AutoCloseable {
          * closes the shared connection (which also unblocks the stuck writer).
          */
         private RedisReply await(Request request) {
-            CompletableFuture<RedisReply> slot = request.reply;
+            CompletableFuture<RedisReply> slot = request;
             try {
                 return timeout.isZero() ? slot.get() : slot.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
             } catch (ExecutionException e) {

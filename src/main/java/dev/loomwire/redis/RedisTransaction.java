@@ -1,41 +1,25 @@
 package dev.loomwire.redis;
 
 import dev.loomwire.redis.RedisReply.ErrorReply;
-import dev.loomwire.redis.resp.RespEncoder;
 
 import java.util.List;
 import java.util.Optional;
 
 /**
- * A MULTI/EXEC transaction. Commands queue locally; {@link #exec()} sends MULTI, the commands and
- * EXEC in one socket write. Pair with {@link RedisConnection#watch(String...)} for optimistic
- * locking: {@code exec()} then returns empty when a watched key changed.
+ * A MULTI/EXEC transaction. Commands queue locally, typed ones with {@link #add} and a
+ * {@link RedisCommandFactory} command (the returned {@link RedisResponse} gives the decoded result
+ * after a successful {@link #exec()}); {@code exec()} sends MULTI, the commands and EXEC in one
+ * socket write. Pair with {@link RedisConnection#watch(String...)} for optimistic locking:
+ * {@code exec()} then returns empty when a watched key changed.
  */
-public final class RedisTransaction {
-    private final RedisConnection connection;
-    private final RespEncoder buffer = new RespEncoder();
-    private int count;
+public final class RedisTransaction extends CommandQueue<RedisTransaction> {
+    private static final RedisCommand<RedisReply> MULTI = RedisCommandFactory.raw("MULTI");
+    private static final RedisCommand<RedisReply> EXEC = RedisCommandFactory.raw("EXEC");
     private boolean done;
 
     RedisTransaction(RedisConnection connection) {
-        this.connection = connection;
-        buffer.command("MULTI");
-    }
-
-    /** Queues a command with UTF-8 arguments. */
-    public RedisTransaction command(String... args) {
-        ensureOpen();
-        buffer.command(args);
-        count++;
-        return this;
-    }
-
-    /** Queues a command with binary arguments. */
-    public RedisTransaction command(byte[]... args) {
-        ensureOpen();
-        buffer.command(args);
-        count++;
-        return this;
+        super(connection);
+        MULTI.encodeTo(buffer);
     }
 
     /**
@@ -47,10 +31,17 @@ public final class RedisTransaction {
     public Optional<List<RedisReply>> exec() {
         ensureOpen();
         done = true;
-        buffer.command("EXEC");
-        List<RedisReply> replies = connection.sendBatch(buffer, count + 2);
+        int count = size();
+        EXEC.encodeTo(buffer);
+        List<RedisReply> replies;
+        try {
+            replies = connection.sendBatch(buffer, count + 2);
+        } catch (RuntimeException e) {
+            abandon("the transaction failed: " + e.getMessage());
+            throw e;
+        }
         buffer.reset();
-        replies.get(0).throwIfError();
+        RedisReply multi = replies.get(0);
         ErrorReply firstRefusal = null;
         for (int i = 1; i <= count; i++) {
             if (replies.get(i) instanceof ErrorReply e && firstRefusal == null) {
@@ -58,22 +49,28 @@ public final class RedisTransaction {
             }
         }
         RedisReply exec = replies.get(count + 1);
-        if (exec instanceof ErrorReply e) {
+        if (multi instanceof ErrorReply || exec instanceof ErrorReply) {
+            abandon("the transaction failed: " + (multi instanceof ErrorReply ? multi : exec));
+            multi.throwIfError();
+            ErrorReply e = (ErrorReply) exec;
             throw new RedisServerException(e.code(), e.message(),
                     firstRefusal == null ? "EXEC failed" : "EXEC failed, command " + indexOf(replies, firstRefusal)
                             + " was refused with \"" + firstRefusal.message() + "\"");
         }
         if (exec.isNull()) {
+            abandon("the transaction was aborted: a WATCHed key changed");
             return Optional.empty();
         }
-        return Optional.of(exec.asList());
+        List<RedisReply> results = exec.asList();
+        complete(results, 0);
+        return Optional.of(results);
     }
 
     /** Drops the queued commands (nothing was sent) and UNWATCHes any watched keys. */
     public void discard() {
         ensureOpen();
         done = true;
-        buffer.reset();
+        abandon("the transaction was discarded");
         connection.unwatch();
     }
 
@@ -86,7 +83,18 @@ public final class RedisTransaction {
         return -1;
     }
 
-    private void ensureOpen() {
+    @Override
+    RedisTransaction self() {
+        return this;
+    }
+
+    @Override
+    String notYet() {
+        return "no result yet: call RedisTransaction.exec() first";
+    }
+
+    @Override
+    void ensureOpen() {
         if (done) {
             throw new IllegalStateException("transaction already executed or discarded");
         }

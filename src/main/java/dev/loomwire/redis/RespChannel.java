@@ -28,7 +28,7 @@ final class RespChannel {
     private final InputStream in;
     private final OutputStream out;
     private final String peer;
-    private final RespDecoder decoder;
+    private final RespDecoder<RedisReply> decoder;
     private final RespEncoder encoder = new RespEncoder();
 
     private byte[] buf = new byte[INITIAL_BUFFER];
@@ -42,7 +42,7 @@ final class RespChannel {
     private String closeHint;
 
     RespChannel(Socket socket, String peer, long maxBulkLength) throws IOException {
-        this.decoder = new RespDecoder(maxBulkLength, RespDecoder.DEFAULT_MAX_AGGREGATE_LENGTH,
+        this.decoder = RedisReplies.decoder(maxBulkLength, RespDecoder.DEFAULT_MAX_AGGREGATE_LENGTH,
                 RespDecoder.DEFAULT_MAX_LINE_LENGTH, RespDecoder.Attributes.SKIP);
         this.socket = socket;
         this.in = socket.getInputStream();

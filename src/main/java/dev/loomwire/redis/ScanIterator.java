@@ -1,7 +1,6 @@
 package dev.loomwire.redis;
 
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -9,7 +8,7 @@ import java.util.function.Function;
 
 /** Walks the keyspace with SCAN, one batch per server call, as the caller iterates. */
 final class ScanIterator<T> implements Iterator<T> {
-    private final RedisConnection connection;
+    private final RedisCommands redis;
     private final byte[] match;
     private final int count;
     private final Function<RedisReply, T> convert;
@@ -17,8 +16,8 @@ final class ScanIterator<T> implements Iterator<T> {
     private String cursor = "0";
     private boolean started;
 
-    ScanIterator(RedisConnection connection, byte[] match, int count, Function<RedisReply, T> convert) {
-        this.connection = connection;
+    ScanIterator(RedisCommands redis, byte[] match, int count, Function<RedisReply, T> convert) {
+        this.redis = redis;
         this.match = match;
         this.count = count;
         this.convert = convert;
@@ -41,18 +40,7 @@ final class ScanIterator<T> implements Iterator<T> {
     }
 
     private void fetch() {
-        List<Object> args = new ArrayList<>(6);
-        args.add("SCAN");
-        args.add(cursor);
-        if (match != null) {
-            args.add("MATCH");
-            args.add(match);
-        }
-        if (count > 0) {
-            args.add("COUNT");
-            args.add(count);
-        }
-        List<RedisReply> reply = connection.call(args.toArray()).asList();
+        List<RedisReply> reply = redis.execute(RedisCommandFactory.scan(cursor, match, count)).asList();
         started = true;
         cursor = reply.get(0).asString();
         for (RedisReply key : reply.get(1).asList()) {

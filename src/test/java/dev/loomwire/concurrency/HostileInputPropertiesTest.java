@@ -5,6 +5,8 @@ import dev.loomwire.pg.PgConfigException;
 import dev.loomwire.pg.protocol.Backend;
 import dev.loomwire.pg.protocol.ProtocolException;
 import dev.loomwire.redis.RedisConfig;
+import dev.loomwire.redis.RedisReplies;
+import dev.loomwire.redis.RedisReply;
 import dev.loomwire.redis.resp.RespDecoder;
 import dev.loomwire.redis.resp.RespProtocolException;
 import net.jqwik.api.Arbitraries;
@@ -83,7 +85,7 @@ class HostileInputPropertiesTest {
     /** Feeds {@code bytes} in two chunks (split at {@code split}) like a socket would, until it is consumed or refused. */
     private static void decodeResp(byte[] bytes, int split) {
         long t0 = System.nanoTime();
-        RespDecoder d = new RespDecoder();
+        RespDecoder<RedisReply> d = RedisReplies.decoder();
         try {
             int start = 0;
             for (int end : new int[] {split, bytes.length}) {

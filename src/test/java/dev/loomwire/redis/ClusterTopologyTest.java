@@ -1,7 +1,6 @@
 package dev.loomwire.redis;
 
 import dev.loomwire.redis.ClusterNode.Role;
-import dev.loomwire.redis.resp.RespDecoder;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -18,7 +17,7 @@ class ClusterTopologyTest {
     /** Decodes replies written as RESP text with '|' for CRLF. */
     static RedisReply resp(String text) {
         byte[] bytes = text.replace("|", "\r\n").getBytes(StandardCharsets.UTF_8);
-        RedisReply r = new RespDecoder().decode(bytes, 0, bytes.length);
+        RedisReply r = RedisReplies.decoder().decode(bytes, 0, bytes.length);
         if (r == null) {
             throw new IllegalArgumentException("incomplete RESP text");
         }

@@ -66,7 +66,7 @@ final class FakeRedisServer implements AutoCloseable {
         try {
             InputStream in = s.getInputStream();
             OutputStream out = s.getOutputStream();
-            RespDecoder decoder = new RespDecoder();
+            RespDecoder<RedisReply> decoder = RedisReplies.decoder();
             byte[] buf = new byte[64 * 1024];
             int start = 0;
             int end = 0;

@@ -67,6 +67,30 @@ class RedisClusterClientTest {
     }
 
     @Test
+    void typedCommandsRouteByTheKeyPositionsTheFactoryDefines() {
+        try (RedisClusterClient client = RedisClusterClient.create(cluster.uri(""))) {
+            RedisCommands commands = client; // the same interface as RedisConnection and RedisClient
+            List<String> keys = keysOnEveryShard();
+            for (String k : keys) {
+                assertTrue(commands.hset(k + ":h", "f", k));
+                assertEquals(k, commands.hget(k + ":h", "f"));
+                assertEquals(2, commands.rpush(k + ":l", "a", "b"));
+                assertEquals(Optional.of(Map.entry(k + ":l", "a")), commands.blpop(Duration.ofSeconds(1), k + ":l"),
+                        "BLOCKING commands run on a pooled connection of the key's node");
+                assertEquals(1, commands.incr(k + ":n"));
+                assertTrue(commands.expire(k + ":n", Duration.ofMinutes(1)));
+            }
+            assertEquals("PONG", commands.ping());
+            String sha = commands.scriptLoad("return 1");
+            assertEquals(3, client.commandOnAllPrimaries("SCRIPT", "EXISTS", sha).size(), "SCRIPT LOAD (ALL_NODES) ran on every primary");
+            client.commandOnAllPrimaries("SCRIPT", "EXISTS", sha).values().forEach(r -> assertEquals(1, r.asList().get(0).asLong()));
+            assertTrue(client.command("DBSIZE").asLong() >= 3 * keys.size(), "DBSIZE (ALL_NODES) is summed over the primaries");
+            IllegalArgumentException state = assertThrows(IllegalArgumentException.class, () -> client.command("SELECT", "1"));
+            assertTrue(state.getMessage().contains("withConnection"), state.getMessage());
+        }
+    }
+
+    @Test
     void multiKeyCommandsAreSplitPerSlotAndReassembledInOrder() {
         try (RedisClusterClient client = RedisClusterClient.create(cluster.uri(""))) {
             List<String> keys = keysOnEveryShard();
@@ -90,6 +114,7 @@ class RedisClusterClientTest {
     void pipelinesGroupCommandsPerNodeAndKeepTheCallersOrder() {
         try (RedisClusterClient client = RedisClusterClient.create(cluster.uri(""))) {
             List<String> keys = keysOnEveryShard();
+            List<RedisResponse<Long>> counters = new ArrayList<>();
             List<RedisReply> replies = client.pipeline(p -> {
                 for (String k : keys) {
                     p.command("SET", k, "p-" + k);
@@ -99,8 +124,14 @@ class RedisClusterClientTest {
                 }
                 p.command("INCR", keys.get(0));
                 p.command("PING");
+                for (String k : keys) {
+                    counters.add(p.add(RedisCommandFactory.incr(k + ":counter")));
+                }
             });
-            assertEquals(keys.size() * 2 + 2, replies.size());
+            assertEquals(keys.size() * 3 + 2, replies.size());
+            for (RedisResponse<Long> c : counters) {
+                assertEquals(1L, c.get(), "typed handles are filled from their node's reply");
+            }
             for (int i = 0; i < keys.size(); i++) {
                 assertEquals("OK", replies.get(i).asString());
                 assertEquals("p-" + keys.get(keys.size() - 1 - i), replies.get(keys.size() + i).asString());

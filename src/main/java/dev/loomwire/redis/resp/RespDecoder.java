@@ -1,8 +1,5 @@
 package dev.loomwire.redis.resp;
 
-import dev.loomwire.redis.RedisReply;
-import dev.loomwire.redis.RedisReply.*;
-
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
@@ -12,7 +9,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Incremental RESP2/RESP3 reply decoder without I/O. Feed it whatever bytes have arrived with
+ * Incremental RESP2/RESP3 reply decoder without I/O, building replies of type {@code T} through a
+ * {@link RespValues} (the driver supplies its reply records, so this codec depends on nothing). Feed it whatever bytes have arrived with
  * {@link #decode(byte[], int, int)}: it returns a complete reply, or null when it needs more
  * bytes. Bytes it has used are reported by {@link #position()} and may be discarded by the
  * caller; a partially received bulk string or aggregate is kept inside the decoder, so no byte is
@@ -23,7 +21,7 @@ import java.util.Map;
  * (plus a small constant), never from a declared length alone. After an exception the decoder is
  * unusable until {@link #reset()}.
  */
-public final class RespDecoder {
+public final class RespDecoder<T> {
     /** Largest bulk string accepted by default: 512 MiB, the server's own proto-max-bulk-len. */
     public static final long DEFAULT_MAX_BULK_LENGTH = 512L * 1024 * 1024;
     /** Largest element count of one array/set/push/map accepted by default. */
@@ -40,18 +38,19 @@ public final class RespDecoder {
     public enum Attributes {
         /** Drop them: the reply they precede is returned alone. */
         SKIP,
-        /** Wrap the reply they precede in {@link AttributedReply}. */
+        /** Wrap the reply they precede with {@link RespValues#attributed}. */
         ATTACH
     }
 
+    private final RespValues<T> values;
     private final long maxBulkLength;
     private final long maxAggregateLength;
     private final int maxLineLength;
     private final Attributes attributes;
 
     private final ArrayDeque<Frame> stack = new ArrayDeque<>();
-    private Map<RedisReply, RedisReply> rootAttributes;
-    private RedisReply result;
+    private Map<T, T> rootAttributes;
+    private T result;
     private int pos;
     private int scanned; // bytes after pos already searched for CR without finding one
 
@@ -61,11 +60,13 @@ public final class RespDecoder {
     private byte[] bulk;
     private int bulkFill;
 
-    public RespDecoder() {
-        this(DEFAULT_MAX_BULK_LENGTH, DEFAULT_MAX_AGGREGATE_LENGTH, DEFAULT_MAX_LINE_LENGTH, Attributes.SKIP);
+    /** A decoder with the default limits, dropping attributes, building values with {@code values}. */
+    public RespDecoder(RespValues<T> values) {
+        this(values, DEFAULT_MAX_BULK_LENGTH, DEFAULT_MAX_AGGREGATE_LENGTH, DEFAULT_MAX_LINE_LENGTH, Attributes.SKIP);
     }
 
-    public RespDecoder(long maxBulkLength, long maxAggregateLength, int maxLineLength, Attributes attributes) {
+    public RespDecoder(RespValues<T> values, long maxBulkLength, long maxAggregateLength, int maxLineLength, Attributes attributes) {
+        this.values = values;
         if (maxBulkLength < 0 || maxBulkLength > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("maxBulkLength must be between 0 and " + (Integer.MAX_VALUE - 8));
         }
@@ -79,14 +80,14 @@ public final class RespDecoder {
      * Decodes from {@code buf[start, end)}. Returns the next complete reply or null if more bytes
      * are needed; either way {@link #position()} is where the caller continues next time.
      */
-    public RedisReply decode(byte[] buf, int start, int end) {
+    public T decode(byte[] buf, int start, int end) {
         pos = start;
         while (true) {
             if (bulkType != 0 && !continueBulk(buf, end)) {
                 return null;
             }
             if (result != null) {
-                RedisReply r = result;
+                T r = result;
                 result = null;
                 return r;
             }
@@ -94,7 +95,7 @@ public final class RespDecoder {
                 return null;
             }
             if (result != null) {
-                RedisReply r = result;
+                T r = result;
                 result = null;
                 return r;
             }
@@ -152,24 +153,24 @@ public final class RespDecoder {
             throw new RespProtocolException("empty reply line: expected a RESP type byte");
         }
         switch (type) {
-            case '+' -> complete(new SimpleString(text(buf, s, n)));
+            case '+' -> complete(values.simpleString(text(buf, s, n)));
             case '-' -> complete(error(text(buf, s, n), false));
-            case ':' -> complete(new IntegerReply(parseLong(buf, s, n, "integer")));
+            case ':' -> complete(values.integer(parseLong(buf, s, n, "integer")));
             case '_' -> {
                 if (n != 0) {
                     throw new RespProtocolException("RESP3 null must be empty, got \"" + text(buf, s, n) + '"');
                 }
-                complete(NullReply.INSTANCE);
+                complete(values.nil());
             }
-            case ',' -> complete(new DoubleReply(parseDouble(text(buf, s, n))));
+            case ',' -> complete(values.doubleValue(parseDouble(text(buf, s, n))));
             case '#' -> {
                 if (n == 1 && (buf[s] == 't' || buf[s] == 'f')) {
-                    complete(new BooleanReply(buf[s] == 't'));
+                    complete(values.bool(buf[s] == 't'));
                 } else {
                     throw new RespProtocolException("RESP3 boolean must be #t or #f, got #" + text(buf, s, n));
                 }
             }
-            case '(' -> complete(new BigNumberReply(parseBigNumber(text(buf, s, n))));
+            case '(' -> complete(values.bigNumber(parseBigNumber(text(buf, s, n))));
             case '$', '=', '!' -> startBulk(type, buf, s, n);
             case '*', '~', '>' -> startAggregate(type, buf, s, n, 1);
             case '%', '|' -> startAggregate(type, buf, s, n, 2);
@@ -185,7 +186,7 @@ public final class RespDecoder {
         }
         long len = parseLong(buf, s, n, "bulk length");
         if (len == -1 && type == '$') {
-            complete(NullReply.INSTANCE);
+            complete(values.nil());
             return;
         }
         if (len < 0) {
@@ -231,13 +232,13 @@ public final class RespDecoder {
         bulkType = 0;
         bulk = null;
         switch (type) {
-            case '$' -> complete(new BulkString(content));
+            case '$' -> complete(values.bulk(content));
             case '!' -> complete(error(new String(content, StandardCharsets.UTF_8), true));
             default -> {
                 if (content.length < 4 || content[3] != ':') {
                     throw new RespProtocolException("verbatim string must start with a 3-letter format and ':'");
                 }
-                complete(new VerbatimString(new String(content, 0, 3, StandardCharsets.US_ASCII),
+                complete(values.verbatim(new String(content, 0, 3, StandardCharsets.US_ASCII),
                         new String(content, 4, content.length - 4, StandardCharsets.UTF_8)));
             }
         }
@@ -250,7 +251,7 @@ public final class RespDecoder {
         }
         long count = parseLong(buf, s, n, typeName(type) + " length");
         if (count == -1 && type == '*') {
-            complete(NullReply.INSTANCE);
+            complete(values.nil());
             return;
         }
         if (count < 0) {
@@ -273,7 +274,7 @@ public final class RespDecoder {
 
     private void finishFrame(Frame f) {
         if (f.type == '|') {
-            Map<RedisReply, RedisReply> attrs = f.toMap();
+            Map<T, T> attrs = f.toMap();
             if (stack.isEmpty()) {
                 rootAttributes = attrs;
             } else {
@@ -284,9 +285,9 @@ public final class RespDecoder {
         complete(f.build());
     }
 
-    private void complete(RedisReply value) {
+    private void complete(T value) {
         Frame parent = stack.peek();
-        Map<RedisReply, RedisReply> attrs;
+        Map<T, T> attrs;
         if (parent == null) {
             attrs = rootAttributes;
             rootAttributes = null;
@@ -295,7 +296,7 @@ public final class RespDecoder {
             parent.pendingAttributes = null;
         }
         if (attrs != null && attributes == Attributes.ATTACH) {
-            value = new AttributedReply(attrs, value);
+            value = values.attributed(attrs, value);
         }
         if (parent == null) {
             result = value;
@@ -308,10 +309,10 @@ public final class RespDecoder {
         }
     }
 
-    private static ErrorReply error(String message, boolean blob) {
+    private T error(String message, boolean blob) {
         int space = message.indexOf(' ');
         String code = space < 0 ? message : message.substring(0, space);
-        return new ErrorReply(code, message, blob);
+        return values.error(code, message, blob);
     }
 
     private static String text(byte[] buf, int s, int n) {
@@ -413,11 +414,11 @@ public final class RespDecoder {
         return n > 40 ? sb + "..." : sb.toString();
     }
 
-    private static final class Frame {
+    private final class Frame {
         final byte type;
         long remaining;
-        final List<RedisReply> items;
-        Map<RedisReply, RedisReply> pendingAttributes;
+        final List<T> items;
+        Map<T, T> pendingAttributes;
 
         Frame(byte type, long remaining) {
             this.type = type;
@@ -425,17 +426,17 @@ public final class RespDecoder {
             this.items = new ArrayList<>((int) Math.min(remaining, 16));
         }
 
-        RedisReply build() {
+        T build() {
             return switch (type) {
-                case '*' -> new ArrayReply(items);
-                case '~' -> new SetReply(items);
-                case '>' -> new PushReply(items);
-                default -> new MapReply(toMap());
+                case '*' -> values.array(items);
+                case '~' -> values.set(items);
+                case '>' -> values.push(items);
+                default -> values.map(toMap());
             };
         }
 
-        Map<RedisReply, RedisReply> toMap() {
-            Map<RedisReply, RedisReply> map = new LinkedHashMap<>();
+        Map<T, T> toMap() {
+            Map<T, T> map = new LinkedHashMap<>();
             for (int i = 0; i + 1 < items.size(); i += 2) {
                 map.put(items.get(i), items.get(i + 1));
             }

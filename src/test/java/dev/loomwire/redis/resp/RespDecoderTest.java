@@ -1,5 +1,6 @@
 package dev.loomwire.redis.resp;
 
+import dev.loomwire.redis.RedisReplies;
 import dev.loomwire.redis.RedisReply;
 import dev.loomwire.redis.RedisReply.*;
 import org.junit.jupiter.api.Test;
@@ -16,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.*;
 class RespDecoderTest {
 
     /** Decodes all replies in {@code wire}, handing the decoder {@code chunk} new bytes at a time. */
-    static List<RedisReply> decodeAll(RespDecoder d, byte[] wire, int chunk) {
+    static List<RedisReply> decodeAll(RespDecoder<RedisReply> d, byte[] wire, int chunk) {
         byte[] buf = new byte[wire.length];
         int start = 0;
         int end = 0;
@@ -47,8 +48,8 @@ class RespDecoderTest {
     }
 
     static RedisReply one(String wire) {
-        List<RedisReply> whole = decodeAll(new RespDecoder(), bytes(wire), Integer.MAX_VALUE);
-        List<RedisReply> bytewise = decodeAll(new RespDecoder(), bytes(wire), 1);
+        List<RedisReply> whole = decodeAll(RedisReplies.decoder(), bytes(wire), Integer.MAX_VALUE);
+        List<RedisReply> bytewise = decodeAll(RedisReplies.decoder(), bytes(wire), 1);
         assertEquals(1, whole.size(), "one reply in " + wire);
         assertEquals(whole, bytewise, "one byte at a time decodes the same");
         return whole.get(0);
@@ -95,7 +96,7 @@ class RespDecoderTest {
         assertEquals(NullReply.INSTANCE, one("$-1\r\n"));
         byte[] binary = {0, (byte) 0xff, '\r', '\n', 7};
         byte[] wire = concat(bytes("$5\r\n"), binary, bytes("\r\n"));
-        assertArrayEquals(binary, decodeAll(new RespDecoder(), wire, 1).get(0).asBytes());
+        assertArrayEquals(binary, decodeAll(RedisReplies.decoder(), wire, 1).get(0).asBytes());
     }
 
     @Test
@@ -106,7 +107,7 @@ class RespDecoderTest {
         }
         byte[] wire = concat(bytes("$300000\r\n"), payload, bytes("\r\n"));
         for (int chunk : new int[] {1, 1000, 8192, 65536, wire.length}) {
-            List<RedisReply> r = decodeAll(new RespDecoder(), wire, chunk);
+            List<RedisReply> r = decodeAll(RedisReplies.decoder(), wire, chunk);
             assertArrayEquals(payload, r.get(0).asBytes(), "chunk " + chunk);
         }
     }
@@ -193,7 +194,7 @@ class RespDecoderTest {
     void attributesAttachedWhenAsked() {
         String wire = "|1\r\n+ttl\r\n:3600\r\n+OK\r\n";
         for (int chunk : new int[] {1, 100}) {
-            RespDecoder d = new RespDecoder(RespDecoder.DEFAULT_MAX_BULK_LENGTH,
+            RespDecoder<RedisReply> d = RedisReplies.decoder(RespDecoder.DEFAULT_MAX_BULK_LENGTH,
                     RespDecoder.DEFAULT_MAX_AGGREGATE_LENGTH, RespDecoder.DEFAULT_MAX_LINE_LENGTH,
                     RespDecoder.Attributes.ATTACH);
             AttributedReply a = (AttributedReply) decodeAll(d, bytes(wire), chunk).get(0);
@@ -207,7 +208,7 @@ class RespDecoderTest {
     void attributeInsideAnArrayAttachesToTheNextElement() {
         String wire = "*2\r\n:1\r\n|1\r\n+a\r\n+b\r\n:2\r\n";
         assertEquals(new ArrayReply(List.of(new IntegerReply(1), new IntegerReply(2))), one(wire));
-        RespDecoder d = new RespDecoder(RespDecoder.DEFAULT_MAX_BULK_LENGTH,
+        RespDecoder<RedisReply> d = RedisReplies.decoder(RespDecoder.DEFAULT_MAX_BULK_LENGTH,
                 RespDecoder.DEFAULT_MAX_AGGREGATE_LENGTH, RespDecoder.DEFAULT_MAX_LINE_LENGTH,
                 RespDecoder.Attributes.ATTACH);
         List<RedisReply> elements = decodeAll(d, bytes(wire), 1).get(0).asList();
@@ -217,10 +218,10 @@ class RespDecoderTest {
     @Test
     void severalRepliesInOneBuffer() {
         String wire = "+OK\r\n:1\r\n$3\r\nabc\r\n*1\r\n_\r\n>2\r\n+a\r\n+b\r\n";
-        List<RedisReply> whole = decodeAll(new RespDecoder(), bytes(wire), Integer.MAX_VALUE);
+        List<RedisReply> whole = decodeAll(RedisReplies.decoder(), bytes(wire), Integer.MAX_VALUE);
         assertEquals(5, whole.size());
-        assertEquals(whole, decodeAll(new RespDecoder(), bytes(wire), 1));
-        assertEquals(whole, decodeAll(new RespDecoder(), bytes(wire), 3));
+        assertEquals(whole, decodeAll(RedisReplies.decoder(), bytes(wire), 1));
+        assertEquals(whole, decodeAll(RedisReplies.decoder(), bytes(wire), 3));
     }
 
     @Test

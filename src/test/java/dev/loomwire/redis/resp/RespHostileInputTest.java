@@ -1,5 +1,7 @@
 package dev.loomwire.redis.resp;
 
+import dev.loomwire.redis.RedisReply;
+import dev.loomwire.redis.RedisReplies;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -12,7 +14,7 @@ class RespHostileInputTest {
     static RespProtocolException refused(String wire) {
         byte[] b = wire.getBytes(StandardCharsets.ISO_8859_1);
         return assertThrows(RespProtocolException.class, () -> {
-            RespDecoder d = new RespDecoder();
+            RespDecoder<RedisReply> d = RedisReplies.decoder();
             int start = 0;
             while (start < b.length) {
                 if (d.decode(b, start, b.length) == null && d.position() == start) {
@@ -31,7 +33,7 @@ class RespHostileInputTest {
 
     @Test
     void hugeDeclaredBulkWithFewBytesAllocatesOnlyWhatArrived() {
-        RespDecoder d = new RespDecoder();
+        RespDecoder<RedisReply> d = RedisReplies.decoder();
         byte[] b = "$536870912\r\nabc".getBytes(StandardCharsets.US_ASCII);
         assertNull(d.decode(b, 0, b.length), "needs more, does not allocate 512 MiB");
         assertEquals(b.length, d.position());
@@ -42,14 +44,14 @@ class RespHostileInputTest {
     void aggregateCountAboveTheLimit() {
         assertTrue(refused("*9223372036854775807\r\n").getMessage().contains("exceeds the limit"));
         assertTrue(refused("%300000000\r\n").getMessage().contains("map"));
-        RespDecoder small = new RespDecoder(100, 10, 100, RespDecoder.Attributes.SKIP);
+        RespDecoder<RedisReply> small = RedisReplies.decoder(100, 10, 100, RespDecoder.Attributes.SKIP);
         byte[] b = "*11\r\n".getBytes(StandardCharsets.US_ASCII);
         assertThrows(RespProtocolException.class, () -> small.decode(b, 0, b.length));
     }
 
     @Test
     void hugeDeclaredArrayDoesNotPreallocate() {
-        RespDecoder d = new RespDecoder();
+        RespDecoder<RedisReply> d = RedisReplies.decoder();
         byte[] b = "*268435456\r\n:1\r\n".getBytes(StandardCharsets.US_ASCII);
         assertNull(d.decode(b, 0, b.length));
     }
@@ -86,7 +88,7 @@ class RespHostileInputTest {
 
     @Test
     void endlessLineIsBounded() {
-        RespDecoder d = new RespDecoder(100, 100, 64, RespDecoder.Attributes.SKIP);
+        RespDecoder<RedisReply> d = RedisReplies.decoder(100, 100, 64, RespDecoder.Attributes.SKIP);
         byte[] b = ("+" + "x".repeat(100)).getBytes(StandardCharsets.US_ASCII);
         assertThrows(RespProtocolException.class, () -> d.decode(b, 0, b.length));
     }
