@@ -26,7 +26,28 @@ public final class ClusterSlots {
 
     /** The hash slot of a UTF-8 key. */
     public static int slot(String key) {
-        return slot(key.getBytes(StandardCharsets.UTF_8));
+        int n = key.length();
+        for (int i = 0; i < n; i++) {
+            if (key.charAt(i) >= 0x80) {
+                return slot(key.getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        // ASCII: the chars are the UTF-8 bytes, no copy needed
+        int from = 0;
+        int to = n;
+        int open = key.indexOf('{');
+        if (open >= 0) {
+            int close = key.indexOf('}', open + 1);
+            if (close > open + 1) {
+                from = open + 1;
+                to = close;
+            }
+        }
+        int crc = 0;
+        for (int i = from; i < to; i++) {
+            crc = ((crc << 8) ^ TABLE[((crc >>> 8) ^ key.charAt(i)) & 0xFF]) & 0xFFFF;
+        }
+        return crc & (SLOTS - 1);
     }
 
     /** The hash slot of a binary key. */

@@ -1,5 +1,7 @@
 package dev.loomwire.redis;
 
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -31,5 +33,13 @@ class ClusterSlotsTest {
     void binaryKeysHashTheirBytes() {
         assertEquals(ClusterSlots.slot("foo"), ClusterSlots.slot("foo".getBytes(StandardCharsets.UTF_8)));
         assertEquals(ClusterSlots.slot(new byte[] {(byte) 0xff, 0, 1}), ClusterSlots.slotOf(new byte[] {(byte) 0xff, 0, 1}));
+    }
+
+    @Property(tries = 300)
+    void textAndItsUtf8BytesHashAlike(@ForAll String key) {
+        assertEquals(ClusterSlots.slot(key.getBytes(StandardCharsets.UTF_8)), ClusterSlots.slot(key));
+        if (!key.isEmpty() && key.indexOf('{') < 0 && key.indexOf('}') < 0) {
+            assertEquals(ClusterSlots.slot(key), ClusterSlots.slot("prefix{" + key + "}suffix"), "a tag hashes like the bare key");
+        }
     }
 }
