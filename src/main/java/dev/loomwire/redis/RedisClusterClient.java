@@ -694,7 +694,7 @@ public final class RedisClusterClient implements RedisCommands, AutoCloseable {
                 + (dial.equals(node.announced) ? "" : ", dialed at " + dial) + ": " + tls.getMessage() + ". Fix: " + fix;
     }
 
-    private static TlsException tlsVerificationFailure(Throwable e) {
+    static TlsException tlsVerificationFailure(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof TlsException x) {
                 return switch (x.kind()) {
@@ -707,7 +707,7 @@ public final class RedisClusterClient implements RedisCommands, AutoCloseable {
     }
 
     /** True when the failure happened before the command could reach the server (connect refused, unknown host, pool closed). */
-    private static boolean neverSent(Throwable e) {
+    static boolean neverSent(Throwable e) {
         if (e instanceof PoolClosedException || e instanceof PoolTimeoutException) {
             return true;
         }
