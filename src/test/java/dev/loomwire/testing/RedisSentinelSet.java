@@ -1,0 +1,453 @@
+package dev.loomwire.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Redis 7 Sentinel setup for the tests: one primary, two replicas and three Sentinels, all TLS
+ * only ({@code port 0}, {@code tls-port}, {@code tls-replication yes}) on free loopback ports, each
+ * under a watchdog, with a short {@code down-after-milliseconds} ({@value #DOWN_AFTER_MILLIS} ms)
+ * and {@code repl-diskless-sync-delay 0}. The master is called {@value #MASTER}.
+ *
+ * <p>The Sentinels serve {@code server.crt} (local SANs) and announce the data nodes by IP
+ * ({@code 127.0.0.1}), as Sentinel does by default; the data nodes serve {@code server-dnsonly.crt}
+ * ({@code DNS:localhost} only), so verifying a data node under its announced IP fails (redis#7928)
+ * while {@code node_tls_name=localhost} passes. {@link #uri(String)} includes that setting.
+ *
+ * <p>Faults: {@link #failover()} ({@code SENTINEL FAILOVER}), {@link Node#kill()} (SIGKILL),
+ * {@link Node#restart()}; {@link #awaitHealthy()} waits until the Sentinels agree on a confirmed
+ * primary that every other running data node replicates. Tests never depend on which node is
+ * primary: they ask {@link #primary()}.
+ */
+public final class RedisSentinelSet implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(RedisSentinelSet.class);
+    public static final String MASTER = "mymaster";
+    public static final int DOWN_AFTER_MILLIS = 1000;
+    private static final Duration HEALTHY_TIMEOUT = Duration.ofSeconds(30);
+
+    private final String name;
+    private final List<Node> dataNodes;
+    private final List<Node> sentinels;
+    private final ReentrantLock lock = new ReentrantLock();
+
+    private RedisSentinelSet(String name, List<Node> dataNodes, List<Node> sentinels) {
+        this.name = name;
+        this.dataNodes = dataNodes;
+        this.sentinels = sentinels;
+    }
+
+    /** Starts the primary, then the replicas and Sentinels in parallel, and waits until it is healthy. */
+    static RedisSentinelSet start(String name, Path dir) {
+        LocalRedisServer primary = startData(name + "-data1", dir.resolve("data1"), null);
+        List<Supplier<LocalRedisServer>> rest = new ArrayList<>();
+        for (int i = 2; i <= 3; i++) {
+            int n = i;
+            rest.add(() -> startData(name + "-data" + n, dir.resolve("data" + n), primary.tlsPort()));
+        }
+        for (int i = 1; i <= 3; i++) {
+            int n = i;
+            rest.add(() -> startSentinel(name + "-sentinel" + n, dir.resolve("sentinel" + n), primary.tlsPort()));
+        }
+        List<CompletableFuture<LocalRedisServer>> started = rest.stream()
+                .map(s -> CompletableFuture.supplyAsync(s, r -> Thread.ofVirtual().start(r))).toList();
+        List<LocalRedisServer> servers = new ArrayList<>(List.of(primary));
+        List<Throwable> failures = new ArrayList<>();
+        for (CompletableFuture<LocalRedisServer> f : started) {
+            try {
+                servers.add(f.join());
+            } catch (RuntimeException e) {
+                failures.add(e.getCause() != null ? e.getCause() : e);
+            }
+        }
+        if (!failures.isEmpty()) {
+            servers.forEach(LocalRedisServer::stop);
+            IllegalStateException e = new IllegalStateException(name + " could not start: " + failures.get(0).getMessage(), failures.get(0));
+            failures.stream().skip(1).forEach(e::addSuppressed);
+            throw e;
+        }
+        List<Node> data = new ArrayList<>();
+        List<Node> watchers = new ArrayList<>();
+        RedisSentinelSet set = new RedisSentinelSet(name, data, watchers);
+        for (int i = 0; i < 3; i++) {
+            data.add(set.new Node("data" + (i + 1), servers.get(i)));
+            watchers.add(set.new Node("sentinel" + (i + 1), servers.get(3 + i)));
+        }
+        try {
+            set.awaitHealthy();
+            return set;
+        } catch (RuntimeException e) {
+            set.close();
+            throw e;
+        }
+    }
+
+    private static LocalRedisServer startData(String name, Path dir, Integer primaryPort) {
+        List<String> config = new ArrayList<>(List.of(
+                "tls-replication yes",
+                "tls-client-cert-file " + TestCerts.file("client.crt"),
+                "tls-client-key-file " + TestCerts.file("client.key"),
+                "repl-diskless-sync yes",
+                "repl-diskless-sync-delay 0",
+                "repl-ping-replica-period 1"));
+        if (primaryPort != null) {
+            config.add("replicaof " + LocalRedisServer.HOST + " " + primaryPort);
+        }
+        RedisServer.Options options = RedisServer.Options.defaults()
+                .withCertificate("server-dnsonly.crt", "server-dnsonly.key")
+                .withPlainPort(false)
+                .withTlsAuthClients("no")
+                .withConfig(config.toArray(String[]::new));
+        return LocalRedisServer.start(name, options, dir, true);
+    }
+
+    private static LocalRedisServer startSentinel(String name, Path dir, int primaryPort) {
+        RedisServer.Options options = RedisServer.Options.defaults()
+                .withPlainPort(false)
+                .withTlsAuthClients("no")
+                .withConfig(
+                        "tls-replication yes",
+                        "tls-client-cert-file " + TestCerts.file("client.crt"),
+                        "tls-client-key-file " + TestCerts.file("client.key"),
+                        "sentinel monitor " + MASTER + " " + LocalRedisServer.HOST + " " + primaryPort + " 2",
+                        "sentinel down-after-milliseconds " + MASTER + " " + DOWN_AFTER_MILLIS,
+                        "sentinel failover-timeout " + MASTER + " 5000",
+                        "sentinel parallel-syncs " + MASTER + " 2");
+        return LocalRedisServer.startSentinel(name, options, dir);
+    }
+
+    /** The three data nodes; which one is primary changes with failovers ({@link #primary()}). */
+    public List<Node> dataNodes() {
+        return List.copyOf(dataNodes);
+    }
+
+    public List<Node> sentinels() {
+        return List.copyOf(sentinels);
+    }
+
+    /** {@code localhost:p1,localhost:p2,localhost:p3}: the Sentinels under the name their certificate holds. */
+    public String sentinelHosts() {
+        return sentinels.stream().map(s -> "localhost:" + s.tlsPort()).collect(Collectors.joining(","));
+    }
+
+    /**
+     * {@code rediss-sentinel://loomwire:loomwire-pw@<sentinelHosts()>/0?sslrootcert=<ca.crt>&node_tls_name=localhost}
+     * then {@code &query} if not empty, then {@code #mymaster}.
+     */
+    public String uri(String query) {
+        return uriWithout("node_tls_name=localhost" + (query.isEmpty() ? "" : "&" + query));
+    }
+
+    /** Like {@link #uri(String)} but without {@code node_tls_name}: data nodes are checked under their announced IP. */
+    public String uriWithout(String query) {
+        return "rediss-sentinel://" + RedisServer.USER + ":" + RedisServer.PASSWORD + "@" + sentinelHosts() + "/0?sslrootcert="
+                + TestCerts.file("ca.crt") + (query.isEmpty() ? "" : "&" + query) + "#" + MASTER;
+    }
+
+    /** The data node every Sentinel names as primary now and that says so itself ({@link #awaitHealthy()} first). */
+    public Node primary() {
+        Optional<Node> p = agreedPrimary();
+        return p.orElseThrow(() -> new IllegalStateException(name + ": the Sentinels do not agree on a primary: " + views()));
+    }
+
+    /** The running data nodes that are not the primary. */
+    public List<Node> replicas() {
+        Node p = primary();
+        return dataNodes.stream().filter(n -> n != p && n.isRunning()).toList();
+    }
+
+    /**
+     * {@code SENTINEL FAILOVER} on one Sentinel, then waits until every Sentinel names the new
+     * primary and the set is healthy; returns the new primary.
+     */
+    public Node failover() {
+        lock.lock();
+        try {
+            Node old = primary();
+            sentinels.get(0).command("SENTINEL", "FAILOVER", MASTER);
+            awaitCondition("a new primary after SENTINEL FAILOVER", () -> agreedPrimary().filter(p -> p != old).isPresent());
+            awaitHealthy();
+            return primary();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Restarts killed data nodes and waits until healthy: for tests that broke the shared set. */
+    public void reset() {
+        lock.lock();
+        try {
+            dataNodes.stream().filter(n -> !n.isRunning()).forEach(Node::restart);
+            awaitHealthy();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Waits until every Sentinel names the same primary, which answers ROLE master, every other
+     * running data node replicates it with its link up, and the Sentinels know each other and
+     * every running replica.
+     */
+    public void awaitHealthy() {
+        long deadline = System.nanoTime() + HEALTHY_TIMEOUT.toNanos();
+        while (true) {
+            String problem = healthProblem();
+            if (problem == null) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(name + " not healthy after " + HEALTHY_TIMEOUT.toSeconds() + " s: " + problem);
+            }
+            sleep(50);
+        }
+    }
+
+    private String healthProblem() {
+        try {
+            Optional<Node> p = agreedPrimary();
+            if (p.isEmpty()) {
+                return "Sentinels name " + views();
+            }
+            Node primary = p.get();
+            long running = dataNodes.stream().filter(Node::isRunning).count();
+            for (Node d : dataNodes) {
+                if (d == primary || !d.isRunning()) {
+                    continue;
+                }
+                List<?> role = (List<?>) d.command("ROLE");
+                if (!"slave".equals(role.get(0)) || !Long.valueOf(primary.tlsPort()).equals(role.get(2))
+                        || !"connected".equals(role.get(3))) {
+                    return d + " has ROLE " + role;
+                }
+            }
+            for (Node s : sentinels) {
+                Map<String, String> m = fields((List<?>) s.command("SENTINEL", "MASTER", MASTER));
+                if (!m.get("flags").equals("master") || Long.parseLong(m.get("num-slaves")) < running - 1
+                        || Long.parseLong(m.get("num-other-sentinels")) < sentinels.size() - 1) {
+                    return s + " sees " + m.get("flags") + " with " + m.get("num-slaves") + " replicas and "
+                            + m.get("num-other-sentinels") + " other Sentinels";
+                }
+                long upReplicas = ((List<?>) s.command("SENTINEL", "REPLICAS", MASTER)).stream()
+                        .map(r -> fields((List<?>) r))
+                        .filter(r -> r.get("flags").equals("slave") && "ok".equals(r.get("master-link-status")))
+                        .count();
+                if (upReplicas < running - 1) {
+                    return s + " sees " + upReplicas + " healthy replicas of " + (running - 1);
+                }
+            }
+            return null;
+        } catch (RuntimeException e) {
+            return e.getMessage();
+        }
+    }
+
+    private Optional<Node> agreedPrimary() {
+        Node agreed = null;
+        for (Node s : sentinels) {
+            List<?> addr = (List<?>) s.command("SENTINEL", "GET-MASTER-ADDR-BY-NAME", MASTER);
+            int port = Integer.parseInt((String) addr.get(1));
+            Node d = dataNodes.stream().filter(n -> n.tlsPort() == port).findFirst().orElse(null);
+            if (d == null || agreed != null && agreed != d) {
+                return Optional.empty();
+            }
+            agreed = d;
+        }
+        try {
+            return agreed != null && agreed.isRunning() && "master".equals(((List<?>) agreed.command("ROLE")).get(0))
+                    ? Optional.of(agreed) : Optional.empty();
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    private String views() {
+        List<String> out = new ArrayList<>();
+        for (Node s : sentinels) {
+            try {
+                out.add(s.name + ": " + s.command("SENTINEL", "GET-MASTER-ADDR-BY-NAME", MASTER));
+            } catch (RuntimeException e) {
+                out.add(s.name + ": " + e.getMessage());
+            }
+        }
+        return out.toString();
+    }
+
+    private static Map<String, String> fields(List<?> flat) {
+        Map<String, String> m = new java.util.LinkedHashMap<>();
+        for (int i = 0; i + 1 < flat.size(); i += 2) {
+            m.put((String) flat.get(i), String.valueOf(flat.get(i + 1)));
+        }
+        return m;
+    }
+
+    private void awaitCondition(String what, Supplier<Boolean> condition) {
+        long deadline = System.nanoTime() + HEALTHY_TIMEOUT.toNanos();
+        while (true) {
+            try {
+                if (condition.get()) {
+                    return;
+                }
+            } catch (RuntimeException retry) {
+                // a node may be switching roles
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(name + ": timed out after " + HEALTHY_TIMEOUT.toSeconds() + " s waiting for " + what);
+            }
+            sleep(50);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the Sentinel set", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        List<Thread> stops = new ArrayList<>();
+        for (Node n : sentinels) {
+            stops.add(Thread.ofVirtual().start(n::stop));
+        }
+        for (Node n : dataNodes) {
+            stops.add(Thread.ofVirtual().start(n::stop));
+        }
+        for (Thread t : stops) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        log.info("{} stopped", name);
+    }
+
+    @Override
+    public String toString() {
+        return name + " (Redis Sentinel, master " + MASTER + ", Sentinels " + sentinelHosts() + ")";
+    }
+
+    /** One server of the set, a data node or a Sentinel: its port, an admin connection and faults. */
+    public final class Node {
+        private final String name;
+        private final ReentrantLock nodeLock = new ReentrantLock();
+        private volatile LocalRedisServer server;
+        private AdminConnection admin;
+
+        private Node(String name, LocalRedisServer server) {
+            this.name = name;
+            this.server = server;
+        }
+
+        public String host() {
+            return LocalRedisServer.HOST;
+        }
+
+        public int tlsPort() {
+            return server.tlsPort();
+        }
+
+        /** {@code 127.0.0.1:port}: what the Sentinels announce for a data node. */
+        public String address() {
+            return host() + ":" + tlsPort();
+        }
+
+        public boolean isRunning() {
+            return server.isRunning();
+        }
+
+        /**
+         * A command on the harness's own connection (default user, certificate not checked); the
+         * RESP2 reply as String, Long, List or null.
+         *
+         * @throws IllegalStateException on an error reply
+         */
+        public Object command(String... args) {
+            nodeLock.lock();
+            try {
+                if (admin == null) {
+                    admin = AdminConnection.open(LocalRedisServer.HOST, server.tlsPort());
+                }
+                Object reply = admin.call(args);
+                if (reply instanceof AdminConnection.ErrorReply error) {
+                    throw new IllegalStateException(this + " answered " + args[0] + " with " + error.message());
+                }
+                return reply;
+            } catch (IOException e) {
+                dropAdmin();
+                throw new UncheckedIOException(this + ": " + Arrays.toString(Arrays.copyOf(args, Math.min(args.length, 2)))
+                        + " failed: " + e.getMessage(), e);
+            } finally {
+                nodeLock.unlock();
+            }
+        }
+
+        private void dropAdmin() {
+            if (admin != null) {
+                admin.close();
+                admin = null;
+            }
+        }
+
+        /** SIGKILL: a crash; clients see their connections reset. */
+        public void kill() {
+            nodeLock.lock();
+            try {
+                dropAdmin();
+                server.kill();
+            } finally {
+                nodeLock.unlock();
+            }
+        }
+
+        /** Starts the node again on the same ports and configuration (a killed primary comes back as a primary until Sentinel demotes it). */
+        public void restart() {
+            nodeLock.lock();
+            try {
+                dropAdmin();
+                if (server.isRunning()) {
+                    server.kill();
+                }
+                server = server.restarted();
+            } finally {
+                nodeLock.unlock();
+            }
+        }
+
+        public Path logFile() {
+            return server.logFile();
+        }
+
+        void stop() {
+            nodeLock.lock();
+            try {
+                dropAdmin();
+                server.stop();
+            } finally {
+                nodeLock.unlock();
+            }
+        }
+
+        @Override
+        public String toString() {
+            return RedisSentinelSet.this.name + "-" + name + " (" + address() + ")";
+        }
+    }
+}
