@@ -102,6 +102,10 @@ final class SentinelRouter implements AutoCloseable {
             try {
                 return target.execute(command);
             } catch (RedisServerException e) {
+                if (target != t.primary() && ("LOADING".equals(e.code()) || "MASTERDOWN".equals(e.code()))) {
+                    replicaFailed = true; // a replica still syncing: the read goes to the primary
+                    continue;
+                }
                 if (!"READONLY".equals(e.code()) || target != t.primary() || System.nanoTime() + backoff > deadline) {
                     throw e;
                 }
@@ -358,8 +362,8 @@ final class SentinelRouter implements AutoCloseable {
         List<Node> out = new ArrayList<>();
         for (Map<String, String> r : listed == null ? List.<Map<String, String>>of() : listed) {
             String flags = r.getOrDefault("flags", "");
-            if (flags.contains("s_down") || flags.contains("o_down") || flags.contains("disconnected")
-                    || !"ok".equals(r.getOrDefault("master-link-status", "ok")) || r.get("ip") == null) {
+            // a replica whose link is still syncing is listed: its LOADING/MASTERDOWN replies send reads to the primary
+            if (flags.contains("s_down") || flags.contains("o_down") || flags.contains("disconnected") || r.get("ip") == null) {
                 continue;
             }
             HostAndPort address = new HostAndPort(r.get("ip"), Integer.parseInt(r.get("port")));
