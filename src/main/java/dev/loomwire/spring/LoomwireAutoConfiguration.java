@@ -5,6 +5,7 @@ import dev.loomwire.pg.PgPool;
 import dev.loomwire.pool.PoolSettings;
 import dev.loomwire.redis.RedisClient;
 import dev.loomwire.redis.RedisConfig;
+import dev.loomwire.redis.RedisSentinelSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -18,7 +19,7 @@ import org.springframework.context.annotation.Bean;
 
 /**
  * Spring Boot auto-configuration: a {@link PgPool} when {@code loomwire.postgres.url} is set and a
- * {@link RedisClient} when {@code loomwire.redis.url} is set, with pool settings and optional TLS
+ * {@link RedisClient} when {@code loomwire.redis.url} is set (also a {@code rediss-sentinel://} URL), with pool settings and optional TLS
  * material from an SSL bundle (see {@link LoomwirePostgresProperties}, {@link LoomwireRedisProperties}).
  * Both close with the application context. An application's own bean of either type wins.
  */
@@ -44,6 +45,12 @@ public class LoomwireAutoConfiguration {
     @ConditionalOnMissingBean
     @ConditionalOnProperty(prefix = "loomwire.redis", name = "url")
     public RedisClient loomwireRedisClient(LoomwireRedisProperties properties, ObjectProvider<SslBundles> bundles) {
+        if (DriverConfigs.isSentinel(properties)) {
+            RedisClient client = RedisClient.create(properties.getUrl(), RedisSentinelSettings.builder()
+                    .pool(poolSettings(properties.getPool(), "loomwire.redis")).build());
+            LOG.debug("RedisClient for {}", client);
+            return client;
+        }
         RedisConfig config = DriverConfigs.redis(properties, bundles.getIfAvailable());
         RedisClient client = RedisClient.create(config, poolSettings(properties.getPool(), "loomwire.redis"));
         LOG.debug("RedisClient for {} ({})", config, client.poolSettings());
