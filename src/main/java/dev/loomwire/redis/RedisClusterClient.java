@@ -1005,7 +1005,7 @@ public final class RedisClusterClient implements RedisCommands, AutoCloseable {
         }
     }
 
-    private static void sleep(long nanos) {
+    static void sleep(long nanos) {
         try {
             TimeUnit.NANOSECONDS.sleep(nanos);
         } catch (InterruptedException e) {

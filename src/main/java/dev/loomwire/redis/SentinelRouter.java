@@ -129,7 +129,7 @@ final class SentinelRouter implements AutoCloseable {
                 if (System.nanoTime() + backoff > deadline) {
                     throw e;
                 }
-                sleep(backoff);
+                RedisClusterClient.sleep(backoff);
                 backoff = Math.min(backoff * 2, MAX_BACKOFF_NANOS);
                 t = resolveAfterFailure(t, deadline, e);
             }
@@ -184,7 +184,7 @@ final class SentinelRouter implements AutoCloseable {
                     e.addSuppressed(failure);
                     throw e;
                 }
-                sleep(backoff);
+                RedisClusterClient.sleep(backoff);
                 backoff = Math.min(backoff * 2, MAX_BACKOFF_NANOS);
             }
         }
@@ -508,15 +508,6 @@ final class SentinelRouter implements AutoCloseable {
     private long deadline() {
         Duration t = dataConfig.timeout();
         return t.isZero() ? Long.MAX_VALUE : System.nanoTime() + t.toNanos();
-    }
-
-    private static void sleep(long nanos) {
-        try {
-            TimeUnit.NANOSECONDS.sleep(nanos);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new RedisException("interrupted while waiting to retry", e);
-        }
     }
 
     String describe() {

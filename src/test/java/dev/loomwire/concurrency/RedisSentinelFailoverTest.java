@@ -279,12 +279,7 @@ class RedisSentinelFailoverTest {
 
         void stop(Duration bound) throws InterruptedException {
             stop.set(true);
-            long deadline = System.nanoTime() + bound.toNanos();
-            for (Thread t : workers) {
-                if (!t.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())))) {
-                    throw new AssertionError(t.getName() + " still busy " + bound + " after the load was stopped: a hang");
-                }
-            }
+            ClusterLoad.joinAll(workers, bound);
         }
     }
 }

@@ -1,15 +1,11 @@
 package dev.loomwire.testing;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -36,7 +32,6 @@ public final class RedisSentinelSet implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RedisSentinelSet.class);
     public static final String MASTER = "mymaster";
     public static final int DOWN_AFTER_MILLIS = 1000;
-    private static final Duration HEALTHY_TIMEOUT = Duration.ofSeconds(30);
 
     private final String name;
     private final List<Node> dataNodes;
@@ -61,22 +56,12 @@ public final class RedisSentinelSet implements AutoCloseable {
             int n = i;
             rest.add(() -> startSentinel(name + "-sentinel" + n, dir.resolve("sentinel" + n), primary.tlsPort()));
         }
-        List<CompletableFuture<LocalRedisServer>> started = rest.stream()
-                .map(s -> CompletableFuture.supplyAsync(s, r -> Thread.ofVirtual().start(r))).toList();
         List<LocalRedisServer> servers = new ArrayList<>(List.of(primary));
-        List<Throwable> failures = new ArrayList<>();
-        for (CompletableFuture<LocalRedisServer> f : started) {
-            try {
-                servers.add(f.join());
-            } catch (RuntimeException e) {
-                failures.add(e.getCause() != null ? e.getCause() : e);
-            }
-        }
-        if (!failures.isEmpty()) {
-            servers.forEach(LocalRedisServer::stop);
-            IllegalStateException e = new IllegalStateException(name + " could not start: " + failures.get(0).getMessage(), failures.get(0));
-            failures.stream().skip(1).forEach(e::addSuppressed);
-            throw e;
+        try {
+            servers.addAll(RedisCluster.inParallel(rest));
+        } catch (RuntimeException e) {
+            primary.stop();
+            throw new IllegalStateException(name + " could not start: " + e.getMessage(), e);
         }
         List<Node> data = new ArrayList<>();
         List<Node> watchers = new ArrayList<>();
@@ -177,7 +162,7 @@ public final class RedisSentinelSet implements AutoCloseable {
         try {
             Node old = primary();
             sentinels.get(0).command("SENTINEL", "FAILOVER", MASTER);
-            awaitCondition("a new primary after SENTINEL FAILOVER", () -> agreedPrimary().filter(p -> p != old).isPresent());
+            RedisCluster.awaitCondition(name, "a new primary after SENTINEL FAILOVER", () -> agreedPrimary().filter(p -> p != old).isPresent());
             awaitHealthy();
             return primary();
         } finally {
@@ -202,16 +187,11 @@ public final class RedisSentinelSet implements AutoCloseable {
      * every running replica.
      */
     public void awaitHealthy() {
-        long deadline = System.nanoTime() + HEALTHY_TIMEOUT.toNanos();
-        while (true) {
-            String problem = healthProblem();
-            if (problem == null) {
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(name + " not healthy after " + HEALTHY_TIMEOUT.toSeconds() + " s: " + problem);
-            }
-            sleep(50);
+        String[] problem = {null};
+        try {
+            RedisCluster.awaitCondition(name, "a healthy Sentinel set", () -> (problem[0] = healthProblem()) == null);
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException(e.getMessage() + ": " + problem[0], e);
         }
     }
 
@@ -293,49 +273,16 @@ public final class RedisSentinelSet implements AutoCloseable {
         return m;
     }
 
-    private void awaitCondition(String what, Supplier<Boolean> condition) {
-        long deadline = System.nanoTime() + HEALTHY_TIMEOUT.toNanos();
-        while (true) {
-            try {
-                if (condition.get()) {
-                    return;
-                }
-            } catch (RuntimeException retry) {
-                // a node may be switching roles
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(name + ": timed out after " + HEALTHY_TIMEOUT.toSeconds() + " s waiting for " + what);
-            }
-            sleep(50);
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for the Sentinel set", e);
-        }
-    }
-
     @Override
     public void close() {
-        List<Thread> stops = new ArrayList<>();
+        List<Supplier<Void>> stops = new ArrayList<>();
         for (Node n : sentinels) {
-            stops.add(Thread.ofVirtual().start(n::stop));
+            stops.add(() -> { n.stop(); return null; });
         }
         for (Node n : dataNodes) {
-            stops.add(Thread.ofVirtual().start(n::stop));
+            stops.add(() -> { n.stop(); return null; });
         }
-        for (Thread t : stops) {
-            try {
-                t.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
+        RedisCluster.inParallel(stops);
         log.info("{} stopped", name);
     }
 
@@ -347,13 +294,11 @@ public final class RedisSentinelSet implements AutoCloseable {
     /** One server of the set, a data node or a Sentinel: its port, an admin connection and faults. */
     public final class Node {
         private final String name;
-        private final ReentrantLock nodeLock = new ReentrantLock();
-        private volatile LocalRedisServer server;
-        private AdminConnection admin;
+        private final AdminNode server;
 
         private Node(String name, LocalRedisServer server) {
             this.name = name;
-            this.server = server;
+            this.server = new AdminNode(RedisSentinelSet.this.name + "-" + name, server);
         }
 
         public String host() {
@@ -361,7 +306,7 @@ public final class RedisSentinelSet implements AutoCloseable {
         }
 
         public int tlsPort() {
-            return server.tlsPort();
+            return server.server().tlsPort();
         }
 
         /** {@code 127.0.0.1:port}: what the Sentinels announce for a data node. */
@@ -370,7 +315,7 @@ public final class RedisSentinelSet implements AutoCloseable {
         }
 
         public boolean isRunning() {
-            return server.isRunning();
+            return server.server().isRunning();
         }
 
         /**
@@ -380,69 +325,29 @@ public final class RedisSentinelSet implements AutoCloseable {
          * @throws IllegalStateException on an error reply
          */
         public Object command(String... args) {
-            nodeLock.lock();
-            try {
-                if (admin == null) {
-                    admin = AdminConnection.open(LocalRedisServer.HOST, server.tlsPort());
-                }
-                Object reply = admin.call(args);
-                if (reply instanceof AdminConnection.ErrorReply error) {
-                    throw new IllegalStateException(this + " answered " + args[0] + " with " + error.message());
-                }
-                return reply;
-            } catch (IOException e) {
-                dropAdmin();
-                throw new UncheckedIOException(this + ": " + Arrays.toString(Arrays.copyOf(args, Math.min(args.length, 2)))
-                        + " failed: " + e.getMessage(), e);
-            } finally {
-                nodeLock.unlock();
+            Object reply = server.reply(args);
+            if (reply instanceof AdminConnection.ErrorReply error) {
+                throw new IllegalStateException(this + " answered " + args[0] + " with " + error.message());
             }
-        }
-
-        private void dropAdmin() {
-            if (admin != null) {
-                admin.close();
-                admin = null;
-            }
+            return reply;
         }
 
         /** SIGKILL: a crash; clients see their connections reset. */
         public void kill() {
-            nodeLock.lock();
-            try {
-                dropAdmin();
-                server.kill();
-            } finally {
-                nodeLock.unlock();
-            }
+            server.kill();
         }
 
         /** Starts the node again on the same ports and configuration (a killed primary comes back as a primary until Sentinel demotes it). */
         public void restart() {
-            nodeLock.lock();
-            try {
-                dropAdmin();
-                if (server.isRunning()) {
-                    server.kill();
-                }
-                server = server.restarted();
-            } finally {
-                nodeLock.unlock();
-            }
+            server.restart();
         }
 
         public Path logFile() {
-            return server.logFile();
+            return server.server().logFile();
         }
 
         void stop() {
-            nodeLock.lock();
-            try {
-                dropAdmin();
-                server.stop();
-            } finally {
-                nodeLock.unlock();
-            }
+            server.stop();
         }
 
         @Override
