@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
 public final class RedisSentinelSet implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RedisSentinelSet.class);
     public static final String MASTER = "mymaster";
-    public static final int DOWN_AFTER_MILLIS = 1000;
+    /** Short, but not so short that a loaded 2-core machine makes the Sentinels fail over a primary that is only slow. */
+    public static final int DOWN_AFTER_MILLIS = 1500;
 
     private final String name;
     private final List<Node> dataNodes;
