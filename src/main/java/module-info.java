@@ -11,11 +11,15 @@ module dev.loomwire {
     requires static spring.context;
     requires static spring.beans;
     requires static spring.core;
+    // TLS containers for tests (dev.loomwire.testcontainers): compile-time only, optional at run time
+    requires static testcontainers;
+    requires static com.github.dockerjava.api;
 
     exports dev.loomwire.tls;
     exports dev.loomwire.redis;
     exports dev.loomwire.pg;
     exports dev.loomwire.pool;
     exports dev.loomwire.spring;
+    exports dev.loomwire.testcontainers;
     opens dev.loomwire.spring; // Spring instantiates and binds the auto-configuration and properties reflectively
 }

@@ -27,7 +27,7 @@ class PgSslModeMatrixTest {
     enum Certs { RIGHT_CA, WRONG_CA, WRONG_HOST, NO_ROOT_CERT }
 
     //                                sslmode        db          right wrongCA wrongHost noRoot
-    private static final String[][] EXPECTED = {
+    static final String[][] EXPECTED = {
         {"disable",     "loomwire", "P", "P", "P", "P"},
         {"disable",     "ssldb",    "F", "F", "F", "F"},
         {"disable",     "plaindb",  "P", "P", "P", "P"},
@@ -60,18 +60,18 @@ class PgSslModeMatrixTest {
         return out.stream();
     }
 
-    private static String conninfo(PgServer s, String sslmode, String db, Certs certs) {
+    static String conninfo(int port, String rightCa, String sslmode, String db, Certs certs) {
         String target = switch (certs) {
             case RIGHT_CA, NO_ROOT_CERT -> "host=localhost hostaddr=127.0.0.1";
             case WRONG_CA -> "host=localhost hostaddr=127.0.0.1";
             case WRONG_HOST -> "host=db.example.invalid hostaddr=127.0.0.1";
         };
         String root = switch (certs) {
-            case RIGHT_CA, WRONG_HOST -> " sslrootcert=" + PgTests.cert("ca.crt");
+            case RIGHT_CA, WRONG_HOST -> " sslrootcert=" + rightCa;
             case WRONG_CA -> " sslrootcert=" + PgTests.cert("other-ca.crt");
             case NO_ROOT_CERT -> "";
         };
-        return target + " port=" + s.port() + " user=" + PgServer.USER + " password=" + PgServer.PASSWORD
+        return target + " port=" + port + " user=" + PgServer.USER + " password=" + PgServer.PASSWORD
                 + " dbname=" + db + " connect_timeout=20 sslmode=" + sslmode + root;
     }
 
@@ -79,7 +79,10 @@ class PgSslModeMatrixTest {
     @MethodSource("cases")
     void outcomeMatchesLibpq(int version, String sslmode, String db, Certs certs, String expected) {
         PgServer s = version == 15 ? TestServers.pg15() : TestServers.pg18();
-        String conninfo = conninfo(s, sslmode, db, certs);
+        assertOutcome(conninfo(s.port(), PgTests.cert("ca.crt"), sslmode, db, certs), sslmode, db, certs, expected);
+    }
+
+    static void assertOutcome(String conninfo, String sslmode, String db, Certs certs, String expected) {
         if (expected.equals("F")) {
             PgException e = assertThrows(PgException.class, () -> PgConnection.connect(PgTests.config(conninfo)).close(),
                     conninfo);
