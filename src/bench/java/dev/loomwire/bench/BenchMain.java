@@ -14,19 +14,22 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * {@code ./loomwire bench [--quick] [--only redis|pg|tls[,...]] [--reps N] [--match TEXT]}: starts the local
+ * {@code ./loomwire bench [--quick] [--only redis|cluster|pg|tls[,...]] [--reps N] [--match TEXT]}: starts the local
  * TLS servers through the test harness, runs every scenario for loomwire and its peers (Jedis,
  * Lettuce, pgjdbc + HikariCP, redis-benchmark, pgbench) plain and TLS, and writes
  * {@code target/bench/report.md}, {@code report.svg} and {@code results.csv}.
  */
 public final class BenchMain {
+    /** The groups of scenarios {@code --only} chooses from; all run by default. */
+    static final List<String> GROUPS = List.of("redis", "cluster", "pg", "tls");
+
     private BenchMain() {}
 
     public static void main(String[] args) throws Exception {
         boolean quick = false;
         int reps = 5;
         String match = null;
-        Set<String> only = new LinkedHashSet<>(List.of("redis", "pg", "tls"));
+        Set<String> only = new LinkedHashSet<>(GROUPS);
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> quick = true;
@@ -35,8 +38,8 @@ public final class BenchMain {
                 case "--only" -> {
                     only = new LinkedHashSet<>(List.of(value(args, ++i, "--only").split(",")));
                     for (String g : only) {
-                        if (!Set.of("redis", "pg", "tls").contains(g)) {
-                            usage("unknown group \"" + g + "\" for --only: expected redis, pg or tls");
+                        if (!GROUPS.contains(g)) {
+                            usage("unknown group \"" + g + "\" for --only: expected one of " + String.join(", ", GROUPS));
                         }
                     }
                 }
@@ -61,6 +64,11 @@ public final class BenchMain {
                 redis.runAll(runner);
             }
         }
+        if (only.contains("cluster")) {
+            try (ClusterSuite cluster = new ClusterSuite()) {
+                cluster.runAll(runner);
+            }
+        }
         if (only.contains("pg")) {
             PgSuites.runAll(runner, notes);
         }
@@ -78,6 +86,7 @@ public final class BenchMain {
                 "Drivers: " + Versions.describe() + ".",
                 "TLS everywhere: TLS 1.3 as negotiated, trust = the test root CA (`ca.crt`), host name `localhost` verified"
                         + " (full verification) by every Java driver; the C tools verify the chain (redis-benchmark does not check host names; pgbench uses sslmode=verify-full).",
+                "Redis Cluster: the harness's TLS-only cluster of 3 primaries + 3 replicas (Redis 7), nodes announcing nodeN.cluster.test, each verified against its own certificate.",
                 "PostgreSQL: the harness's PostgreSQL 18, database loomwire, user loomwire (SCRAM-SHA-256); pgbench is PostgreSQL 15's.",
                 "Every measured call runs on a virtual thread; subjects of one scenario take turns repetition by repetition.");
         Report report = new Report(runner.results(), Targets.all(only), header, notes);
@@ -100,7 +109,7 @@ public final class BenchMain {
         if (problem != null) {
             System.err.println("loomwire bench: " + problem);
         }
-        System.err.println("usage: ./loomwire bench [--quick] [--only redis|pg|tls[,...]] [--reps N] [--match TEXT]");
+        System.err.println("usage: ./loomwire bench [--quick] [--only redis|cluster|pg|tls[,...]] [--reps N] [--match TEXT]");
         System.exit(problem == null ? 0 : 2);
     }
 }

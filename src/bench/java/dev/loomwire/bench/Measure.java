@@ -35,6 +35,31 @@ final class Measure {
         return new Sample((double) batches * opsPerBatch / seconds, h.getValueAtPercentile(99) / 1000.0);
     }
 
+    /**
+     * {@code subject} measuring also what each repetition cost this JVM (the client; servers run in
+     * their own processes): process CPU time and bytes allocated by all threads, each divided by the
+     * {@code opsPerRep.applyAsLong(iterations)} operations of the repetition.
+     */
+    static Subject withCosts(Subject subject, java.util.function.IntToLongFunction opsPerRep) {
+        var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        return new Subject() {
+            public Sample rep(int n) throws Exception {
+                long cpu0 = os.getProcessCpuTime();
+                long bytes0 = threads.getTotalThreadAllocatedBytes();
+                Sample s = subject.rep(n);
+                long cpu = os.getProcessCpuTime() - cpu0;
+                long bytes = threads.getTotalThreadAllocatedBytes() - bytes0;
+                double ops = opsPerRep.applyAsLong(n);
+                return new Sample(s.value(), s.p99Micros(), cpu / 1000.0 / ops, bytes / ops);
+            }
+
+            public void close() throws Exception {
+                subject.close();
+            }
+        };
+    }
+
     static double median(double[] values) {
         double[] v = values.clone();
         java.util.Arrays.sort(v);

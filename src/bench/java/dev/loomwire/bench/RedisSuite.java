@@ -586,15 +586,26 @@ final class RedisSuite implements AutoCloseable {
 
     /** Each virtual thread alternates SET and GET on its own key through the shared client. */
     private static Subject setGetWorkload(RedisClient client) throws Exception {
+        return setGet("bench:vt:", key -> client.set(key, VALUE_16), client::get, client::close);
+    }
+
+    static final String VALUE_16 = "0123456789abcdef";
+
+    interface KeyOp {
+        void run(String key) throws Exception;
+    }
+
+    /** {@value #THREADS} virtual threads, thread {@code i} alternating {@code set} and {@code get} on the key {@code prefix + i}. */
+    static Subject setGet(String prefix, KeyOp set, KeyOp get, Closer closer) throws Exception {
         return concurrent(i -> {
-            String key = "bench:vt:" + i;
+            String key = prefix + i;
             return n -> {
                 if ((n & 1) == 0) {
-                    client.set(key, "0123456789abcdef");
+                    set.run(key);
                 } else {
-                    client.get(key);
+                    get.run(key);
                 }
             };
-        }, client::close);
+        }, closer);
     }
 }

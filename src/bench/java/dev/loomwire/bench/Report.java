@@ -98,6 +98,7 @@ final class Report {
         for (var e : byGroup.entrySet()) {
             md.append("## ").append(switch (e.getKey()) {
                 case "redis" -> "Redis";
+                case "cluster" -> "Redis Cluster (TLS)";
                 case "pg" -> "PostgreSQL";
                 case "tls" -> "TLS alone";
                 default -> e.getKey();
@@ -119,7 +120,7 @@ final class Report {
             }
             md.append('\n');
         }
-        md.append("## Targets (issue 6)\n\n| Target | Result |\n|---|---|\n");
+        md.append("## Targets (issues 6 and 10)\n\n| Target | Result |\n|---|---|\n");
         for (Target t : targets) {
             md.append("| ").append(t.text()).append(" | ").append(verdict(t)).append(" |\n");
         }

@@ -60,7 +60,15 @@ final class Runner {
         return match == null || s.title().toLowerCase(Locale.ROOT).contains(match.toLowerCase(Locale.ROOT));
     }
 
+    /** The extra rows a scenario's costs go to: client CPU µs per operation and bytes allocated per operation. */
+    record CostRows(Scenario cpu, Scenario alloc) {}
+
     void run(Scenario s, String mode, List<Candidate> candidates) {
+        run(s, mode, candidates, null);
+    }
+
+    /** Like {@link #run(Scenario, String, List)}, adding each subject's costs (see {@link Measure#withCosts}) as rows of {@code costs}. */
+    void run(Scenario s, String mode, List<Candidate> candidates, CostRows costs) {
         if (!wanted(s)) {
             return;
         }
@@ -78,6 +86,8 @@ final class Runner {
         int reps = this.reps * s.slices();
         double[][] values = new double[live.size()][reps];
         double[][] p99s = new double[live.size()][reps];
+        double[][] cpus = new double[live.size()][reps];
+        double[][] allocs = new double[live.size()][reps];
         String[] failures = new String[live.size()];
         for (int rep = -1; rep < reps; rep++) {
             for (int k = 0; k < live.size(); k++) {
@@ -91,6 +101,8 @@ final class Runner {
                     if (rep >= 0) {
                         values[i][rep] = sample.value();
                         p99s[i][rep] = sample.p99Micros();
+                        cpus[i][rep] = sample.cpuMicrosPerOp();
+                        allocs[i][rep] = sample.bytesPerOp();
                     }
                 } catch (Exception e) {
                     failures[i] = (rep < 0 ? "warm-up" : "repetition " + (rep + 1)) + " failed: " + describe(e);
@@ -108,6 +120,18 @@ final class Runner {
                 subjects.get(i).close();
             } catch (Exception e) {
                 out.println("  (closing " + c.driver() + " failed: " + describe(e) + ")");
+            }
+        }
+        if (costs != null) {
+            addCosts(costs.cpu(), mode, live, failures, cpus, reps, "process CPU time of the client JVM ÷ operations");
+            addCosts(costs.alloc(), mode, live, failures, allocs, reps, "bytes allocated by all threads (ThreadMXBean) ÷ operations");
+        }
+    }
+
+    private void addCosts(Scenario row, String mode, List<Candidate> live, String[] failures, double[][] values, int reps, String note) {
+        for (int i = 0; i < live.size(); i++) {
+            if (failures[i] == null) {
+                add(new Result(row, mode, live.get(i).driver(), Measure.median(values[i]), Double.NaN, reps, note));
             }
         }
     }

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
-/** The targets of issue 6, as ratios checked against the run's results. */
+/** The targets of issues 6 and 10, as ratios checked against the run's results. */
 final class Targets {
     private Targets() {}
 
@@ -33,6 +33,12 @@ final class Targets {
             t.add(Target.vs("Redis TLS connect ≤ 0.5× Jedis", RedisSuite.CONNECT, "TLS", RedisSuite.JEDIS, 0.5, false));
             t.add(Target.vs("Redis TLS connect ≤ 0.5× Jedis with its own SslOptions", RedisSuite.CONNECT, "TLS", RedisSuite.JEDIS + " (SslOptions)", 0.5, false));
             t.add(Target.tlsOverPlain("Redis TLS/plain per-op latency (GET) ≤ 1.15×", RedisSuite.GET, 1.15));
+        }
+        if (groups.contains("cluster")) {
+            String lettuce = ClusterSuite.LETTUCE_CLUSTER;
+            t.add(Target.vs("Cluster 1,000-thread throughput ≥ 1.5× Lettuce (TLS)", ClusterSuite.THREADS_1000, "TLS", lettuce, 1.5, true));
+            t.add(Target.vs("Cluster client CPU per operation ≤ 0.7× Lettuce (TLS)", ClusterSuite.CPU, "TLS", lettuce, 0.7, false));
+            t.add(Target.vs("Cluster bytes allocated per operation ≤ 0.7× Lettuce (TLS)", ClusterSuite.ALLOC, "TLS", lettuce, 0.7, false));
         }
         if (groups.contains("pg")) {
             t.addAll(PgSuites.targets());

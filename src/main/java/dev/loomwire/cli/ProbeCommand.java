@@ -2,6 +2,9 @@ package dev.loomwire.cli;
 
 import dev.loomwire.pg.PgConfig;
 import dev.loomwire.pg.PgException;
+import dev.loomwire.redis.HostAndPort;
+import dev.loomwire.redis.RedisClusterSettings;
+import dev.loomwire.redis.RedisClusterUri;
 import dev.loomwire.redis.RedisConfig;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -23,6 +26,7 @@ final class ProbeCommand {
               <conninfo|uri>  postgresql://user@host:port/db?sslmode=verify-full&sslrootcert=ca.crt
                               'host=db.example port=5432 sslmode=verify-full sslrootcert=ca.crt'
                               rediss://host:port?sslverify=full&sslrootcert=ca.crt  (sslverify: full, ca, none)
+                              rediss://seed1:7000,seed2:7001?sslrootcert=ca.crt&cluster_tls_name=seed  (Redis Cluster)
               PostgreSQL: every libpq parameter the driver takes (host hostaddr port user dbname sslmode
                               sslrootcert sslcert sslkey sslpassword sslcrl sslnegotiation sslsni
                               connect_timeout ...), with its defaults: PG* environment variables,
@@ -31,7 +35,9 @@ final class ProbeCommand {
                               sslkeystore ssltruststore sslsni connect_timeout ...)
 
             Prints each phase with its timing (DNS, TCP, SSLRequest, TLS handshake, certificate chain,
-            a verdict per verification mode, authentication method, server version).
+            a verdict per verification mode, authentication method, server version). On a Redis Cluster
+            node: the topology, and for every node its certificate and whether the verification
+            (cluster_tls_name=announced|seed|<name>) would pass there, and which name would.
             Exit code: 0 the requested mode would succeed, 1 it would fail, 2 usage error.
             """;
 
@@ -104,14 +110,20 @@ final class ProbeCommand {
     static Report probe(String target, Duration timeout) throws UsageException {
         String lower = target.toLowerCase(Locale.ROOT);
         if (lower.startsWith("redis://") || lower.startsWith("rediss://")) {
-            RedisConfig config;
+            boolean clusterUri = RedisClusterUri.isClusterUri(target);
+            RedisClusterUri cluster;
             try {
-                config = RedisConfig.fromUri(target);
+                if (clusterUri) {
+                    cluster = RedisClusterUri.parse(target);
+                } else {
+                    RedisConfig config = RedisConfig.fromUri(target);
+                    cluster = new RedisClusterUri(config, List.of(new HostAndPort(config.host(), config.port())), RedisClusterSettings.DEFAULTS);
+                }
             } catch (IllegalArgumentException e) {
                 throw new UsageException(e.getMessage());
             }
             boolean verifyGiven = Pattern.compile("[?&]sslverify=").matcher(target).find();
-            return new RedisProbe(config, verifyGiven, timeout != null ? timeout : config.connectTimeout()).run();
+            return new RedisProbe(cluster, clusterUri, verifyGiven, timeout != null ? timeout : cluster.seedConfig().connectTimeout()).run();
         }
         if (lower.matches("^[a-z][a-z0-9+.-]*://.*") && !lower.startsWith("postgresql://") && !lower.startsWith("postgres://")) {
             throw new UsageException("unsupported URI scheme in \"" + target.substring(0, target.indexOf("://") + 3)

@@ -1,5 +1,7 @@
 package dev.loomwire.cli;
 
+import dev.loomwire.redis.HostAndPort;
+import dev.loomwire.redis.RedisClusterUri;
 import dev.loomwire.redis.RedisConfig;
 import dev.loomwire.redis.RedisReply;
 import dev.loomwire.redis.RedisReply.ErrorReply;
@@ -22,7 +24,8 @@ import java.util.Map;
 
 /**
  * Probes a Redis server: TLS handshake (rediss://), certificate chain, a verdict per verification
- * level (full, ca, none), then {@code HELLO 3} (or PING and INFO server) for the server version.
+ * level (full, ca, none), then {@code HELLO 3} (or PING and INFO server) for the server version;
+ * on a cluster node also the topology and every node's verdict ({@link RedisClusterProbe}).
  * A client certificate the server requires shows up on that first read under TLS 1.3. The URI is
  * the driver's ({@link RedisConfig}), and each verdict uses the driver's TLS settings with only
  * the verification level changed.
@@ -38,8 +41,18 @@ final class RedisProbe {
     private final boolean verifyGiven;
     private final boolean clientCert;
 
-    RedisProbe(RedisConfig cfg, boolean verifyGiven, Duration timeout) {
-        this.cfg = cfg;
+    private final RedisClusterUri cluster;
+    private final boolean clusterUri;
+    private String serverMode;
+
+    /**
+     * @param cluster    how a cluster client would treat the nodes ({@code cfg} is its first seed)
+     * @param clusterUri whether the URI asked for a cluster (several seeds or cluster parameters)
+     */
+    RedisProbe(RedisClusterUri cluster, boolean clusterUri, boolean verifyGiven, Duration timeout) {
+        this.cluster = cluster;
+        this.clusterUri = clusterUri;
+        this.cfg = cluster.seedConfig();
         this.verifyGiven = verifyGiven;
         this.timeout = timeout;
         tls = cfg.tls().orElse(null);
@@ -66,6 +79,9 @@ final class RedisProbe {
             if (tls == null) {
                 report.phase("tls", null, Report.Status.INFO, "not requested (redis://): use rediss:// to probe TLS");
                 String failure = hello(socket);
+                if (failure == null) {
+                    failure = clusterCheck(socket);
+                }
                 report.success = failure == null;
                 report.conclusion = failure == null ? "redis:// would connect, WITHOUT encryption" : "redis:// would FAIL: " + failure;
                 return;
@@ -85,6 +101,9 @@ final class RedisProbe {
             String sessionFailure;
             try {
                 sessionFailure = hello(session.socket());
+                if (sessionFailure == null) {
+                    sessionFailure = clusterCheck(session.socket());
+                }
             } finally {
                 Network.closeQuietly(session.socket());
             }
@@ -98,11 +117,28 @@ final class RedisProbe {
         }
     }
 
+    /** On a cluster node: the topology and every node's TLS verdict; returns why a cluster client would fail, or null. */
+    private String clusterCheck(Socket session) {
+        if (!"cluster".equals(serverMode)) {
+            if (clusterUri && serverMode != null) {
+                String why = cfg.host() + ":" + cfg.port() + " is not a cluster node (mode " + serverMode
+                        + "): RedisClusterClient refuses it; use RedisClient with a single-host URI";
+                report.phase("cluster", null, Report.Status.FAIL, why);
+                return why;
+            }
+            return null;
+        }
+        return new RedisClusterProbe(report, cluster, timeout).run(session, new HostAndPort(cfg.host(), cfg.port()));
+    }
+
     private void describeTarget() {
         Map<String, Object> t = report.target;
         t.put("protocol", tls != null ? "rediss" : "redis");
         t.put("host", cfg.host());
         t.put("port", cfg.port());
+        if (cluster.seeds().size() > 1) {
+            t.put("seeds", cluster.seeds().stream().map(HostAndPort::toString).toList());
+        }
         if (tls != null) {
             t.put("sslverify", verify + (verifyGiven ? "" : " (default)"));
             if (tls.trustStore() != null) {
@@ -151,6 +187,7 @@ final class RedisProbe {
             if (reply instanceof MapReply map) {
                 Map<String, RedisReply> m = map.asMap();
                 Report.Phase p = report.phase("hello", Report.since(t0), Report.Status.OK, "HELLO 3: RESP3 session");
+                serverMode = m.get("mode") == null ? null : m.get("mode").asString();
                 for (String k : List.of("server", "proto", "mode", "role")) {
                     if (m.get(k) != null) {
                         p.details().put(k, m.get(k).asString());

@@ -47,7 +47,10 @@ import java.util.function.Function;
  * the slot map from the seeds ({@code CLUSTER SHARDS}, falling back to {@code CLUSTER SLOTS}),
  * routes each command to the node owning the hash slot of its key ({@code {hash tag}} aware), and
  * keeps one {@link RedisClient} per node: its multiplexed shared connection for everyday commands,
- * its pool for {@link #withConnection}, {@link #pipeline} and {@link #transaction}.
+ * its pool for {@link #withConnection}, {@link #pipeline}, {@link #transaction} and blocking
+ * commands. Every typed command of {@link RedisCommands} works here, routed by the key positions
+ * and flags {@link RedisCommandFactory} defines ({@code READ_ONLY} commands may go to replicas
+ * under {@code readFrom}, {@code ALL_NODES} ones run on every primary).
  *
  * <p>Redirects: {@code MOVED} updates the slot map, asks for a topology refresh and retries on the
  * new owner; {@code ASK} sends {@code ASKING} and the command in one write to the importing node,
@@ -114,8 +117,8 @@ public final class RedisClusterClient implements RedisCommands, AutoCloseable {
 
     /** As {@link #create(String)}, with {@code settings} (the URI's cluster parameters win over them). */
     public static RedisClusterClient create(String uri, RedisClusterSettings settings) {
-        RedisUri.ClusterUri parsed = RedisUri.parseCluster(uri);
-        return start(parsed.config(), parsed.seeds(), settings.withParameters(parsed.clusterParameters()));
+        RedisClusterUri parsed = RedisClusterUri.parse(uri, settings);
+        return start(parsed.seedConfig(), parsed.seeds(), parsed.settings());
     }
 
     /** A client whose seeds are {@code config}'s host and {@link RedisClusterSettings#seeds()}. */
@@ -167,11 +170,15 @@ public final class RedisClusterClient implements RedisCommands, AutoCloseable {
         if (command.has(RedisCommand.Flag.ALL_NODES)) {
             return command.decode(onAllPrimaries(command));
         }
+        if (command.keysKnown() && command.keyCount() == 1) { // the everyday case, routed without allocating
+            return run(command, ClusterSlots.slotOf(command.rawArgument(command.keyPosition(0))),
+                    command.has(RedisCommand.Flag.READ_ONLY));
+        }
         Route route = route(command);
-        String name = command.name().toUpperCase(Locale.ROOT);
+        String name = route.keys.length > 1 ? command.name().toUpperCase(Locale.ROOT) : "";
         if (route.keys.length > 1 && SPLIT.contains(name)) {
             for (int i = 1; i < route.keys.length; i++) {
-                if (ClusterSlots.slot(command.argument(route.keys[i])) != route.slot) {
+                if (ClusterSlots.slotOf(command.rawArgument(route.keys[i])) != route.slot) {
                     return command.decode(split(name, command, route));
                 }
             }
@@ -417,7 +424,7 @@ public final class RedisClusterClient implements RedisCommands, AutoCloseable {
             keys = commandKeys.keyIndexes(spec, args, this::anyPrimaryCall).stream().mapToInt(Integer::intValue).toArray();
             readOnly |= spec.readOnly();
         }
-        return new Route(keys, keys.length == 0 ? -1 : ClusterSlots.slot(command.argument(keys[0])), readOnly);
+        return new Route(keys, keys.length == 0 ? -1 : ClusterSlots.slotOf(command.rawArgument(keys[0])), readOnly);
     }
 
     private static Object[] arguments(RedisCommand<?> command) {
@@ -474,7 +481,7 @@ public final class RedisClusterClient implements RedisCommands, AutoCloseable {
         long deadline = deadline();
         int redirects = 0;
         long backoff = FIRST_BACKOFF_NANOS;
-        List<HostAndPort> tried = new ArrayList<>(2);
+        List<HostAndPort> tried = null; // made on the first redirect: the everyday call allocates nothing here
         Node target = null;
         boolean asking = false;
         boolean replicaFailed = false;
@@ -483,14 +490,13 @@ public final class RedisClusterClient implements RedisCommands, AutoCloseable {
                 boolean replica = readOnly && !(replicaFailed && settings.readFrom() == ReadFrom.REPLICA_PREFERRED);
                 target = slot < 0 ? anyPrimary() : pick(slot, replica, deadline);
             }
-            if (tried.isEmpty() || !tried.get(tried.size() - 1).equals(target.announced)) {
-                tried.add(target.announced);
-            }
             try {
                 return asking ? target.asking(command) : target.client.execute(command);
             } catch (RedisServerException e) {
                 String code = e.code();
                 if (code.equals("MOVED") || code.equals("ASK")) {
+                    tried = tried == null ? new ArrayList<>(2) : tried;
+                    tried.add(target.announced);
                     if (++redirects > settings.maxRedirects()) {
                         throw new RedisClusterException(RedisClusterException.Kind.TOO_MANY_REDIRECTS, "gave up on "
                                 + command.name() + " for slot " + slot + " after " + settings.maxRedirects()
@@ -980,18 +986,7 @@ public final class RedisClusterClient implements RedisCommands, AutoCloseable {
 
     /** How to reach and verify a node: TLS checks the cluster_tls_name choice, the socket goes to the mapped address. */
     private RedisConfig nodeConfig(HostAndPort announced) {
-        String name = !seedConfig.isTls() ? announced.host() : switch (settings.tlsName()) {
-            case TlsName.Announced a -> announced.host();
-            case TlsName.Seed s -> seeds.get(0).host();
-            case TlsName.Explicit e -> e.name();
-        };
-        HostAndPort dial = settings.addressMapper().apply(announced);
-        RedisConfig.Builder b = seedConfig.toBuilder().host(name).port(announced.port())
-                .readOnly(settings.readFrom() != ReadFrom.PRIMARY);
-        if (!dial.equals(new HostAndPort(name, announced.port()))) {
-            b.dial(dial);
-        }
-        return b.build();
+        return new RedisClusterUri(seedConfig, seeds, settings).nodeConfig(announced);
     }
 
     private long deadline() {

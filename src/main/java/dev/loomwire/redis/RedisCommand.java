@@ -115,6 +115,11 @@ public sealed class RedisCommand<T> permits RedisCommand.Blocking {
         };
     }
 
+    /** Argument {@code i} as given, not copied (the cluster client hashes keys without a copy); never modify it. */
+    Object rawArgument(int i) {
+        return args[i];
+    }
+
     /** True when {@link #keyPositions()} is exact; false for a raw command the factory does not know. */
     public boolean keysKnown() {
         return firstKey >= 0;

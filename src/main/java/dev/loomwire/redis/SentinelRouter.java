@@ -50,6 +50,8 @@ final class SentinelRouter implements AutoCloseable {
     private final String masterName;
     private final RedisSentinelSettings settings;
     private final boolean multiplexed;
+    /** How each data node is named for TLS and dialed: the cluster's rules with node_tls_name and the address mapper. */
+    private final RedisClusterUri nodes;
     private final ReentrantLock resolveLock = new ReentrantLock();
     private final AtomicInteger roundRobin = new AtomicInteger();
     private final List<Thread> watchers = new ArrayList<>();
@@ -69,6 +71,8 @@ final class SentinelRouter implements AutoCloseable {
         this.masterName = uri.masterName();
         this.settings = settings.withParameters(uri.sentinelParameters());
         this.multiplexed = multiplexed;
+        this.nodes = new RedisClusterUri(dataConfig, sentinels, RedisClusterSettings.builder()
+                .tlsName(this.settings.nodeTlsName()).addressMapper(this.settings.addressMapper()).build());
     }
 
     /** Resolves the primary (failing with a {@link RedisSentinelException} if none is found), then starts the watchers. */
@@ -463,20 +467,11 @@ final class SentinelRouter implements AutoCloseable {
         return sentinelConfig.toBuilder().host(s.host()).port(s.port()).build();
     }
 
-    /** A client for a data node: TLS checks the node_tls_name choice, the socket goes to the mapped address. */
+    /** A client for a data node: TLS checks the node_tls_name choice, the socket goes to the mapped address (as for cluster nodes). */
     private RedisClient nodeClient(HostAndPort announced, String role) {
-        String name = !dataConfig.isTls() ? announced.host() : switch (settings.nodeTlsName()) {
-            case TlsName.Announced a -> announced.host();
-            case TlsName.Seed s -> sentinels.get(0).host();
-            case TlsName.Explicit e -> e.name();
-        };
-        HostAndPort dial = settings.addressMapper().apply(announced);
-        RedisConfig.Builder b = dataConfig.toBuilder().host(name).port(announced.port());
-        if (!dial.equals(new HostAndPort(name, announced.port()))) {
-            b.dial(dial);
-        }
+        RedisConfig config = nodes.nodeConfig(announced);
         var pool = settings.pool().toBuilder().name("redis-sentinel[" + masterName + " " + role + " " + announced + "]").build();
-        return multiplexed ? RedisClient.create(b.build(), pool) : RedisClient.createPooled(b.build(), pool);
+        return multiplexed ? RedisClient.create(config, pool) : RedisClient.createPooled(config, pool);
     }
 
     private String sentinelTlsRefusal(HostAndPort s, TlsException tls) {

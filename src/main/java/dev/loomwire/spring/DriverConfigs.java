@@ -2,8 +2,15 @@ package dev.loomwire.spring;
 
 import dev.loomwire.pg.PgConfig;
 import dev.loomwire.pg.SslMode;
+import dev.loomwire.redis.HostAndPort;
+import dev.loomwire.redis.RedisClusterSettings;
+import dev.loomwire.redis.RedisClusterUri;
 import dev.loomwire.redis.RedisConfig;
 import dev.loomwire.tls.TlsConfig;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 import org.springframework.boot.ssl.NoSuchSslBundleException;
 import org.springframework.boot.ssl.SslBundles;
 
@@ -65,7 +72,58 @@ public final class DriverConfigs {
         if (p.getUrl() == null || p.getUrl().isBlank()) {
             throw new IllegalStateException("loomwire.redis.url is not set");
         }
-        RedisConfig parsed = RedisConfig.fromUri(p.getUrl());
+        return withOverrides(RedisConfig.fromUri(p.getUrl()), p, bundles);
+    }
+
+    /**
+     * The Redis Cluster seeds and settings: {@code loomwire.redis.url} (one or more seeds) and/or
+     * {@code loomwire.redis.cluster.nodes} (without a URL: {@code rediss://} with full verification),
+     * {@code cluster.tls-name}, then user/password overrides and the SSL bundle as for {@link #redis}.
+     */
+    public static RedisClusterUri redisCluster(LoomwireRedisProperties p, SslBundles bundles) {
+        List<HostAndPort> nodes = new ArrayList<>();
+        List<String> listed = p.getCluster().getNodes();
+        for (int i = 0; i < listed.size(); i++) {
+            nodes.add(hostAndPort("loomwire.redis.cluster.nodes[" + i + "]", listed.get(i)));
+        }
+        boolean hasUrl = p.getUrl() != null && !p.getUrl().isBlank();
+        if (!hasUrl && nodes.isEmpty()) {
+            throw new IllegalStateException("neither loomwire.redis.url nor loomwire.redis.cluster.nodes is set");
+        }
+        String url = hasUrl ? p.getUrl() : "rediss://" + String.join(",", nodes.stream().map(HostAndPort::toString).toList());
+        RedisClusterUri parsed;
+        try {
+            parsed = RedisClusterUri.parse(url);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("loomwire.redis.url: " + e.getMessage(), e);
+        }
+        Set<HostAndPort> seeds = new LinkedHashSet<>(parsed.seeds());
+        seeds.addAll(nodes);
+        RedisClusterSettings settings = parsed.settings();
+        if (p.getCluster().getTlsName() != null) {
+            try {
+                settings = settings.toBuilder().tlsName(p.getCluster().getTlsName()).build();
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException("loomwire.redis.cluster.tls-name: " + e.getMessage(), e);
+            }
+        }
+        return new RedisClusterUri(withOverrides(parsed.seedConfig(), p, bundles), List.copyOf(seeds), settings);
+    }
+
+    private static HostAndPort hostAndPort(String property, String value) {
+        int colon = value == null ? -1 : value.lastIndexOf(':');
+        try {
+            if (colon <= 0) {
+                throw new IllegalArgumentException("expected host:port");
+            }
+            return new HostAndPort(value.substring(0, colon).strip(), Integer.parseInt(value.substring(colon + 1).strip()));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException(property + "=" + value + ": " + e.getMessage() + " (expected host:port)", e);
+        }
+    }
+
+    /** {@code parsed} with the user/password overrides and the SSL bundle's trust and client key. */
+    private static RedisConfig withOverrides(RedisConfig parsed, LoomwireRedisProperties p, SslBundles bundles) {
         RedisConfig.Builder b = parsed.toBuilder();
         if (p.getUsername() != null) {
             b.user(p.getUsername());

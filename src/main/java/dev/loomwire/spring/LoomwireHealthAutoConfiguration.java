@@ -2,6 +2,7 @@ package dev.loomwire.spring;
 
 import dev.loomwire.pg.PgPool;
 import dev.loomwire.redis.RedisClient;
+import dev.loomwire.redis.RedisClusterClient;
 import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -11,8 +12,9 @@ import org.springframework.context.annotation.Bean;
 
 /**
  * Health indicators for the loomwire beans, only when Spring Boot Actuator is on the class path:
- * {@code loomwirePostgres} ({@code SELECT 1}) and {@code loomwireRedis} ({@code PING}), each with
- * the server version, TLS protocol and pool counters as details.
+ * {@code loomwirePostgres} ({@code SELECT 1}), {@code loomwireRedis} ({@code PING}), each with
+ * the server version, TLS protocol and pool counters as details, and {@code loomwireRedisCluster}
+ * ({@code PING} on every primary).
  */
 @AutoConfiguration(after = LoomwireAutoConfiguration.class)
 @ConditionalOnClass(HealthIndicator.class)
@@ -23,6 +25,13 @@ public class LoomwireHealthAutoConfiguration {
     @ConditionalOnMissingBean(name = "loomwirePostgresHealthIndicator")
     public HealthIndicator loomwirePostgresHealthIndicator(PgPool pool) {
         return new PgPoolHealthIndicator(pool);
+    }
+
+    @Bean
+    @ConditionalOnBean(RedisClusterClient.class)
+    @ConditionalOnMissingBean(name = "loomwireRedisClusterHealthIndicator")
+    public HealthIndicator loomwireRedisClusterHealthIndicator(RedisClusterClient client) {
+        return new RedisClusterHealthIndicator(client);
     }
 
     @Bean

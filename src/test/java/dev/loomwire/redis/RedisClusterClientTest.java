@@ -142,6 +142,34 @@ class RedisClusterClientTest {
     }
 
     @Test
+    void pipelinedCommandsFollowTheirOwnRedirects() {
+        try (RedisClusterClient client = RedisClusterClient.create(cluster.uri("cluster_refresh_period=0"))) {
+            List<String> keys = keysOnEveryShard();
+            for (String k : keys) {
+                client.set(k, "before " + k);
+            }
+            int slot = ClusterSlots.slot(keys.get(0));
+            RedisCluster.Node owner = cluster.ownerOf(slot);
+            RedisCluster.Node other = cluster.shards().stream().map(RedisCluster.Shard::primary).filter(p -> p != owner)
+                    .findFirst().orElseThrow();
+            try {
+                cluster.migrateSlot(slot, other); // the client still maps the slot to its old owner
+                List<RedisReply> replies = client.pipeline(p -> {
+                    for (String k : keys) {
+                        p.command("GET", k);
+                    }
+                });
+                for (int i = 0; i < keys.size(); i++) {
+                    assertEquals("before " + keys.get(i), replies.get(i).asString(), "MOVED followed for the moved key only");
+                }
+                assertEquals(other.id(), client.withConnection(keys.get(0), c -> c.command("CLUSTER", "MYID").asString()));
+            } finally {
+                cluster.reset();
+            }
+        }
+    }
+
+    @Test
     void transactionsRunOnTheSlotsPrimaryAndRefuseCrossSlotKeysBeforeSending() {
         try (RedisClusterClient client = RedisClusterClient.create(cluster.uri(""))) {
             String a = "{" + prefix + "}a";
@@ -263,6 +291,30 @@ class RedisClusterClientTest {
                 }
             } finally {
                 cluster.reset();
+            }
+        }
+    }
+
+    @Test
+    void aNodeThatLeavesTheClusterIsDropped() throws Exception {
+        try (RedisCluster own = TestServers.startRedisCluster(RedisCluster.Options.hostnames());
+             RedisClusterClient client = RedisClusterClient.create(own.uri(""))) {
+            assertEquals(6, client.topology().nodes().size());
+            RedisCluster.Node gone = own.node(6);
+            gone.kill();
+            for (int n = 1; n <= 5; n++) {
+                own.node(n).command("CLUSTER", "FORGET", gone.id());
+            }
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (client.topology().nodes().stream().anyMatch(n -> n.id().equals(gone.id()))) {
+                assertTrue(System.nanoTime() < deadline, "node6 still in the client's topology: " + client.topology());
+                client.refreshTopology();
+                Thread.sleep(100);
+            }
+            assertEquals(5, client.topology().nodes().size());
+            for (String key : keysOnEveryShard()) {
+                client.set(key, "after");
+                assertEquals("after", client.get(key));
             }
         }
     }

@@ -260,7 +260,7 @@ public final class RedisCluster implements AutoCloseable {
                     throw new IllegalStateException(name + ": " + replica + " cannot replicate " + primaryId + ": " + error.message()
                             + "; last lines of " + replica.logFile() + ":\n" + ServerProcess.tail(replica.logFile(), 0, 15));
                 }
-                sleep(20);
+                ServerProcess.sleep(20);
             }
         }
         // a replica whose replication offset is still 0 stays "loading" (and out of CLUSTER SLOTS) until something replicates
@@ -477,7 +477,7 @@ public final class RedisCluster implements AutoCloseable {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException(name + " not healthy after " + timeout.toSeconds() + " s: " + problem);
             }
-            sleep(50);
+            ServerProcess.sleep(50);
         }
     }
 
@@ -647,16 +647,7 @@ public final class RedisCluster implements AutoCloseable {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException(name + ": timed out after " + HEALTHY_TIMEOUT.toSeconds() + " s waiting for " + what);
             }
-            sleep(50);
-        }
-    }
-
-    static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for test servers", e);
+            ServerProcess.sleep(50);
         }
     }
 
