@@ -40,6 +40,8 @@ final class SentinelRouter implements AutoCloseable {
     private static final long MAX_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
     private static final Duration WATCH_POLL = Duration.ofMillis(500);
     private static final Duration WATCH_RECONNECT = Duration.ofSeconds(1);
+    /** With readFrom=replica[Preferred]: how often the replica list is read again besides on Sentinel events. */
+    private static final long REPLICA_REFRESH_NANOS = TimeUnit.SECONDS.toNanos(5);
     /** The Sentinel events a watcher acts on. */
     private static final String SWITCH = "+switch-master";
     private static final String[] REPLICA_EVENTS = {"+slave", "+sdown", "-sdown", "+convert-to-slave"};
@@ -56,6 +58,9 @@ final class SentinelRouter implements AutoCloseable {
     private final AtomicInteger roundRobin = new AtomicInteger();
     private final List<Thread> watchers = new ArrayList<>();
     private volatile Topology current;
+    /** Set while a +switch-master is being followed: callers wait for it rather than write to the demoted primary. */
+    private volatile boolean switching;
+    private volatile long lastReplicaRefresh = System.nanoTime();
     private volatile boolean closed;
 
     /** The primary and the replicas as last resolved; {@code generation} grows with every change. */
@@ -172,6 +177,10 @@ final class SentinelRouter implements AutoCloseable {
     private Topology topology() {
         if (closed) {
             throw new PoolClosedException("RedisClient for Sentinel master \"" + masterName + "\" is closed");
+        }
+        if (switching) {
+            resolveLock.lock(); // held by the watcher confirming the new primary (bounded by connect_timeout)
+            resolveLock.unlock();
         }
         Topology t = current;
         return t != null ? t : resolve(null, null);
@@ -422,6 +431,12 @@ final class SentinelRouter implements AutoCloseable {
                 RedisSubscription sub = c.subscribe(channels.toArray(String[]::new));
                 while (!closed) {
                     sub.receive(WATCH_POLL).ifPresent(m -> onEvent(s, m));
+                    long now = System.nanoTime();
+                    if (settings.readFrom() != ReadFrom.PRIMARY && now - lastReplicaRefresh > REPLICA_REFRESH_NANOS) {
+                        // events can race a replica's state (listed while still down): read the list again now and then
+                        lastReplicaRefresh = now;
+                        resolveInBackground(current);
+                    }
                 }
             } catch (RuntimeException e) {
                 if (!closed) {
@@ -450,10 +465,15 @@ final class SentinelRouter implements AutoCloseable {
                 return;
             }
             log.info("Sentinel {} announced +switch-master for \"{}\": {}:{} -> {}", sentinel, masterName, words[1], words[2], next);
+            resolveLock.lock();
             try {
+                switching = true;
                 resolve(now, next);
             } catch (RuntimeException e) {
                 log.warn("following +switch-master of \"{}\" to {} failed: {}", masterName, next, e.getMessage());
+            } finally {
+                switching = false;
+                resolveLock.unlock();
             }
         } else if (m.text().contains("@ " + masterName + " ")) {
             // <type> <name> <ip> <port> @ <master> ...: a replica appeared, went down or came back
