@@ -13,7 +13,7 @@ DAYS=30
 command -v openssl >/dev/null || { echo "generate.sh: openssl is not installed (apt-get install -y openssl)" >&2; exit 1; }
 
 rm -f ./*.crt ./*.key ./*.der ./*.p12 ./*.jks ./*.crl ./*.csr ./*.srl ./*.ext ./*.cnf ./*.pem
-rm -rf ca-db
+rm -rf ca-db crls
 
 ext() { # ext NAME CONTENT: writes an extensions file
   printf '%s\n' "$2" > "$1.ext"
@@ -79,6 +79,19 @@ for n in 1 2 3 4 5 6; do
   ec_key cluster-node$n.key; server_ext cluster-node$n "DNS:node$n.cluster.test"; sign cluster-node$n node$n.cluster.test ca
 done
 ec_key cluster-wildcard.key;   server_ext cluster-wildcard "DNS:*.cluster.test"; sign cluster-wildcard "*.cluster.test" ca
+# host-name rule cases (libpq vs JDK): CN-only, CN that spells an IP, a dNSName that spells an IP, wildcards
+nosan_ext() { # nosan_ext NAME: a server certificate without subjectAltName
+  ext "$1" "basicConstraints=critical,CA:FALSE
+keyUsage=critical,digitalSignature,keyEncipherment
+extendedKeyUsage=serverAuth
+subjectKeyIdentifier=hash
+authorityKeyIdentifier=keyid"
+}
+ec_key server-cn-only.key;     nosan_ext server-cn-only;                         sign server-cn-only localhost ca
+ec_key server-cn-ip.key;       nosan_ext server-cn-ip;                           sign server-cn-ip 127.0.0.1 ca
+ec_key server-dns-cn-ip.key;  server_ext server-dns-cn-ip "DNS:localhost";      sign server-dns-cn-ip 127.0.0.1 ca
+ec_key server-dns-ip.key;     server_ext server-dns-ip "DNS:127.0.0.1";         sign server-dns-ip "ip spelled as dNSName" ca
+ec_key server-wildcard.key;   server_ext server-wildcard "DNS:*.loomwire.test,DNS:db*.partial.test"; sign server-wildcard "wildcard" ca
 
 # expired: issued and expired in the past, signed by the root CA (needs 'openssl ca' for dates)
 rsa_key server-expired.key
@@ -116,10 +129,39 @@ openssl req -new -key server-revoked.key -subj "/O=loomwire tests/CN=localhost" 
 openssl ca -batch -config ca.cnf -notext -days $DAYS -extfile server-revoked.ext \
   -in server-revoked.csr -out server-revoked.crt 2>/dev/null
 openssl ca -config ca.cnf -revoke server-revoked.crt 2>/dev/null
+
+# client certificates signed through the CA database: revoked, expired, not yet valid
+ext client "$client_ext"
+for c in client-revoked client-expired client-future; do
+  ec_key "$c.key"
+  openssl req -new -key "$c.key" -subj "/O=loomwire tests/CN=loomwire" -out "$c.csr"
+done
+openssl ca -batch -config ca.cnf -notext -days $DAYS -extfile client.ext -in client-revoked.csr -out client-revoked.crt 2>/dev/null
+openssl ca -batch -config ca.cnf -notext -startdate 20200101000000Z -enddate 20200201000000Z -extfile client.ext \
+  -in client-expired.csr -out client-expired.crt 2>/dev/null
+openssl ca -batch -config ca.cnf -notext -startdate 20900101000000Z -enddate 20900201000000Z -extfile client.ext \
+  -in client-future.csr -out client-future.crt 2>/dev/null
+openssl ca -config ca.cnf -revoke client-revoked.crt 2>/dev/null
 openssl ca -config ca.cnf -gencrl -out ca.crl 2>/dev/null
 
+# the intermediate CA's (empty) CRL: a chain through the intermediate needs it besides ca.crl
+mkdir -p int-db && : > int-db/index.txt && echo 01 > int-db/crlnumber
+cat > int.cnf <<CNF
+[ ca ]
+default_ca = int
+[ int ]
+database = int-db/index.txt
+crlnumber = int-db/crlnumber
+certificate = intermediate.crt
+private_key = intermediate.key
+default_md = sha256
+default_crl_days = $DAYS
+CNF
+openssl ca -config int.cnf -gencrl -out intermediate.crl 2>/dev/null
+cat ca.crl intermediate.crl > crl-chain.crl
+mkdir -p crls && cp ca.crl intermediate.crl crls/
+
 # --- client certificates (CN = the database / ACL user name "loomwire")
-ext client "$client_ext"
 rsa_key client.key                                   # PKCS#8 PEM (BEGIN PRIVATE KEY)
 sign client loomwire ca
 openssl pkey -in client.key -traditional -out client-pkcs1.key 2>/dev/null || \
@@ -147,7 +189,7 @@ fi
 
 # --- combined bundle and the permissions servers insist on
 cat ca.crt other-ca.crt > ca-bundle.crt
-rm -f ./*.csr ./*.ext ./*.srl ca.cnf
-rm -rf ca-db
+rm -f ./*.csr ./*.ext ./*.srl ca.cnf int.cnf
+rm -rf ca-db int-db
 chmod 600 ./*.key
 echo "generate.sh: wrote $(ls | wc -l) files to $(pwd)"

@@ -4,7 +4,6 @@ import dev.loomwire.pg.PgException;
 import dev.loomwire.pg.PgRow;
 import dev.loomwire.pg.PgTlsInfo;
 import dev.loomwire.pg.SslMode;
-import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 
 /**
@@ -47,8 +46,7 @@ public class PgClientCert {
             X509Certificate server = tls.peerCertificates().get(0);
             System.out.println("server certificate: " + server.getSubjectX500Principal() + " (issuer "
                     + server.getIssuerX500Principal() + ")");
-            Certificate[] sent = tls.session().socket().getSession().getLocalCertificates();
-            X509Certificate mine = (X509Certificate) sent[0];
+            X509Certificate mine = tls.session().clientChain().get(0);
             System.out.println("client certificate sent: " + mine.getSubjectX500Principal() + " (issuer "
                     + mine.getIssuerX500Principal() + ", valid until " + mine.getNotAfter().toInstant() + ")");
             PgRow row = c.query("SELECT current_user, client_dn FROM pg_stat_ssl WHERE pid = pg_backend_pid()").single();

@@ -1,7 +1,6 @@
 import dev.loomwire.redis.RedisConnection;
 import dev.loomwire.redis.RedisException;
 import dev.loomwire.tls.TlsSession;
-import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 
 /**
@@ -29,12 +28,11 @@ public class RedisMtlsPem {
             X509Certificate server = tls.peerChain().get(0);
             System.out.println("server certificate: " + server.getSubjectX500Principal() + " (issuer "
                     + server.getIssuerX500Principal() + ")");
-            Certificate[] sent = tls.socket().getSession().getLocalCertificates();
-            if (sent == null) {
+            if (!tls.clientCertificateSent()) {
                 System.err.println("RedisMtlsPem: the server did not ask for a client certificate (tls-auth-clients no?)");
                 System.exit(1);
             }
-            X509Certificate mine = (X509Certificate) sent[0];
+            X509Certificate mine = tls.clientChain().get(0);
             System.out.println("client certificate sent: " + mine.getSubjectX500Principal() + " (issuer "
                     + mine.getIssuerX500Principal() + ", valid until " + mine.getNotAfter().toInstant() + ")");
             String key = "loomwire:example:mtls:" + ProcessHandle.current().pid();

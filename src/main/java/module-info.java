@@ -4,6 +4,7 @@
  */
 module dev.loomwire {
     requires transitive org.slf4j;
+    requires jdk.net; // TCP keepalive idle/interval/count (libpq keepalives_*)
     // Spring Boot auto-configuration (dev.loomwire.spring): compile-time only, optional at run time
     requires static spring.boot;
     requires static spring.boot.autoconfigure;

@@ -4,7 +4,7 @@ import dev.loomwire.testing.RedisServer;
 import dev.loomwire.testing.TestCerts;
 import dev.loomwire.testing.TestServers;
 import dev.loomwire.tls.PemFiles;
-import dev.loomwire.tls.TlsSession;
+import dev.loomwire.tls.TlsConnection;
 import dev.loomwire.tls.TlsSockets;
 
 import java.io.InputStream;
@@ -72,9 +72,9 @@ final class TlsSuite {
                         Socket plain = new Socket();
                         plain.setTcpNoDelay(true);
                         plain.connect(new InetSocketAddress(Trust.HOST, port));
-                        TlsSession session = TlsSockets.layer(plain, Trust.HOST, port, Trust.loomwire(), Duration.ofSeconds(10));
-                        count(session.resumed(), loomwireResumed, loomwireTotal);
-                        pingAndClose(session.socket());
+                        TlsConnection tls = TlsSockets.layer(plain, Trust.HOST, port, Trust.loomwire(), Duration.ofSeconds(10));
+                        count(tls.session().resumed(), loomwireResumed, loomwireTotal);
+                        pingAndClose(tls.socket());
                     }
                 }), "TlsSockets.layer, cached SSLContext (resumes)"),
                 new Runner.Candidate(JDK_RESUMED, () -> n -> Measure.latency(n, () -> {

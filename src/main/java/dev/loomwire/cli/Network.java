@@ -1,5 +1,7 @@
 package dev.loomwire.cli;
 
+import dev.loomwire.tls.SocketOptions;
+
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -51,7 +53,7 @@ final class Network {
         long t0 = System.nanoTime();
         for (InetAddress a : addresses) {
             long t = System.nanoTime();
-            Socket s = new Socket();
+            Socket s = newSocket();
             try {
                 s.connect(new InetSocketAddress(a, port), (int) timeout.toMillis());
                 s.setTcpNoDelay(true);
@@ -81,7 +83,7 @@ final class Network {
 
     /** A new connection to the same address, for the extra verification handshakes. */
     static Socket reconnect(InetAddress a, int port, Duration timeout) throws IOException {
-        Socket s = new Socket();
+        Socket s = SocketOptions.DEFAULTS.newSocket();
         try {
             s.connect(new InetSocketAddress(a, port), (int) timeout.toMillis());
             s.setTcpNoDelay(true);
@@ -96,6 +98,15 @@ final class Network {
     static String hostPort(InetAddress a, int port) {
         String h = a.getHostAddress();
         return (h.indexOf(':') >= 0 ? "[" + h + "]" : h) + ":" + port;
+    }
+
+    /** A socket like the drivers' (so the TLS layer can recover a server's alert during the handshake). */
+    private static Socket newSocket() {
+        try {
+            return SocketOptions.DEFAULTS.newSocket();
+        } catch (IOException e) {
+            return new Socket();
+        }
     }
 
     static void closeQuietly(Socket s) {

@@ -18,7 +18,10 @@ import dev.loomwire.pg.protocol.ByteSink;
 import dev.loomwire.pg.protocol.Frontend;
 import dev.loomwire.pg.protocol.ProtocolException;
 import dev.loomwire.tls.TlsConfig;
+import dev.loomwire.tls.ClientIdentity;
+import dev.loomwire.tls.TlsConnection;
 import dev.loomwire.tls.TlsSession;
+import dev.loomwire.tls.TrustSource;
 import dev.loomwire.tls.TlsVerification;
 import java.io.EOFException;
 import java.io.IOException;
@@ -108,8 +111,9 @@ final class PgProbe {
                         "direct (PostgreSQL 17+): TLS ClientHello right away with ALPN postgresql, no SSLRequest");
             }
             TlsConfig unverified = capture.tls().toBuilder().verification(TlsVerification.NONE).build();
-            TlsSession session = TlsProbe.capture(report, socket, capture.verifyHost(), cfg.port(), unverified, timeout,
+            TlsConnection connection = TlsProbe.capture(report, socket, capture.verifyHost(), cfg.port(), unverified, timeout,
                     direct ? "does the server support sslnegotiation=direct? It needs PostgreSQL 17 or newer" : null);
+            TlsSession session = connection == null ? null : connection.session();
             if (session == null) {
                 failAllModes(report.conclusion);
                 if (!cfg.sslMode().requiresEncryption()) {
@@ -120,11 +124,13 @@ final class PgProbe {
             }
             judged.put(List.of(unverified, capture.verifyHost()), new Report.Verdict("", true, "encrypted; the server certificate is not checked"));
             try {
-                startup(session.socket().getInputStream(), session.socket(), true);
+                startup(connection.socket().getInputStream(), connection.socket(), true);
             } catch (IOException e) {
-                report.phase("startup", null, Report.Status.FAIL, "connection failed after the TLS handshake: " + e.getMessage());
+                String rejection = TlsProbe.serverRejection(e, connection);
+                report.phase("startup", null, Report.Status.FAIL, rejection != null ? rejection
+                        : "connection failed after the TLS handshake: " + e.getMessage());
             } finally {
-                Network.closeQuietly(session.socket());
+                Network.closeQuietly(connection.socket());
             }
             verdicts(address, session);
             conclude(session);
@@ -168,13 +174,13 @@ final class PgProbe {
         t.put("dbname", cfg.database());
         t.put("sslmode", sslmode + (given("sslmode", "PGSSLMODE") ? "" : " (default)"));
         t.put("sslnegotiation", direct ? "direct" : "postgres");
-        t.put("sslrootcert", cfg.sslRootCert().map(r -> r + (given("sslrootcert", "PGSSLROOTCERT") ? "" : " (libpq default file)"))
-                .orElse("none"));
+        t.put("sslrootcert", cfg.sslRootCert().map(r -> r.equals("system") ? "system: " + new TrustSource.OperatingSystem().location()
+                : r + (given("sslrootcert", "PGSSLROOTCERT") ? "" : " (libpq default file)")).orElse("none"));
         cfg.sslCert().ifPresent(c -> {
             t.put("sslcert", c.toString());
             t.put("sslkey", cfg.sslKey().map(Object::toString).orElse("none"));
         });
-        if (cfg.sslMode() != SslMode.DISABLE && captureSetup() != null && captureSetup().tls().clientKeyPassword() != null) {
+        if (cfg.sslMode() != SslMode.DISABLE && captureSetup() != null && captureSetup().tls().clientIdentity() instanceof ClientIdentity.CertificateAndKeyFiles f && f.password() != null) {
             t.put("sslpassword", "(set, not shown)");
         }
         if (cfg.password().isPresent()) t.put("password", "(set, not shown; the probe does not authenticate)");

@@ -8,7 +8,7 @@ import dev.loomwire.redis.RedisReply;
 import dev.loomwire.redis.RedisReply.ErrorReply;
 import dev.loomwire.redis.resp.RespEncoder;
 import dev.loomwire.tls.TlsConfig;
-import dev.loomwire.tls.TlsSession;
+import dev.loomwire.tls.TlsConnection;
 import dev.loomwire.tls.TlsSockets;
 import dev.loomwire.tls.TlsVerification;
 import java.io.IOException;
@@ -118,8 +118,8 @@ final class RedisClusterProbe {
         try {
             address = InetAddress.getByName(dial.host());
             Socket s = Network.reconnect(address, dial.port(), timeout);
-            TlsSession captured = TlsSockets.layer(s, name, dial.port(), tls.toBuilder().verification(TlsVerification.NONE).build(), timeout);
-            chain = captured.peerChain();
+            TlsConnection captured = TlsSockets.layer(s, name, dial.port(), tls.toBuilder().verification(TlsVerification.NONE).build(), timeout);
+            chain = captured.session().peerChain();
             Network.closeQuietly(captured.socket());
         } catch (IOException e) {
             String why = announced + " (dialed at " + dial + "): " + e.getMessage();

@@ -9,7 +9,10 @@ import dev.loomwire.redis.RedisReply.MapReply;
 import dev.loomwire.redis.resp.RespEncoder;
 import dev.loomwire.redis.resp.RespProtocolException;
 import dev.loomwire.tls.TlsConfig;
+import dev.loomwire.tls.ClientIdentity;
+import dev.loomwire.tls.TlsConnection;
 import dev.loomwire.tls.TlsSession;
+import dev.loomwire.tls.TrustSource;
 import dev.loomwire.tls.TlsVerification;
 import java.io.EOFException;
 import java.io.IOException;
@@ -40,6 +43,7 @@ final class RedisProbe {
     private final String verify;
     private final boolean verifyGiven;
     private final boolean clientCert;
+    private TlsConnection connection;
 
     private final RedisClusterUri cluster;
     private final boolean clusterUri;
@@ -57,7 +61,7 @@ final class RedisProbe {
         this.timeout = timeout;
         tls = cfg.tls().orElse(null);
         verify = tls == null ? null : tls.verification().name().toLowerCase(Locale.ROOT);
-        clientCert = tls != null && (tls.clientCertFile() != null || tls.clientKeyStore() != null);
+        clientCert = tls != null && tls.clientIdentity().present();
         report = new Report("Redis at " + cfg.host() + ":" + cfg.port() + (tls != null ? " (rediss, TLS)" : " (redis, plaintext)"));
     }
 
@@ -86,7 +90,8 @@ final class RedisProbe {
                 report.conclusion = failure == null ? "redis:// would connect, WITHOUT encryption" : "redis:// would FAIL: " + failure;
                 return;
             }
-            TlsSession session = TlsProbe.capture(report, socket, cfg.host(), cfg.port(), level(TlsVerification.NONE), timeout, null);
+            connection = TlsProbe.capture(report, socket, cfg.host(), cfg.port(), level(TlsVerification.NONE), timeout, null);
+            TlsSession session = connection == null ? null : connection.session();
             if (session == null) {
                 String plain = plaintextPing(address);
                 if (plain != null) {
@@ -100,12 +105,12 @@ final class RedisProbe {
             }
             String sessionFailure;
             try {
-                sessionFailure = hello(session.socket());
+                sessionFailure = hello(connection.socket());
                 if (sessionFailure == null) {
-                    sessionFailure = clusterCheck(session.socket());
+                    sessionFailure = clusterCheck(connection.socket());
                 }
             } finally {
-                Network.closeQuietly(session.socket());
+                Network.closeQuietly(connection.socket());
             }
             verdicts(address, session);
             Report.Verdict v = report.verdict(verify);
@@ -141,18 +146,24 @@ final class RedisProbe {
         }
         if (tls != null) {
             t.put("sslverify", verify + (verifyGiven ? "" : " (default)"));
-            if (tls.trustStore() != null) {
-                t.put("ssltruststore", tls.trustStore().toString());
-            } else {
-                t.put("sslrootcert", tls.trustSystem() ? "system"
-                        : tls.trustPemFile() != null ? tls.trustPemFile().toString() : "none (the JDK's default trust store)");
+            switch (tls.trust()) {
+                case TrustSource.KeyStoreFile k -> t.put("ssltruststore", k.path().toString());
+                case TrustSource.OperatingSystem o -> t.put("sslrootcert", "system: " + o.location());
+                case TrustSource.PemFile f -> t.put("sslrootcert", f.path().toString());
+                case TrustSource.Certificates c -> t.put("sslrootcert", c.certificates().size() + " certificates in memory");
+                case TrustSource.JdkDefault j -> t.put("sslrootcert", "none (the JDK's default trust store)");
             }
-            if (tls.clientCertFile() != null) {
-                t.put("sslcert", tls.clientCertFile().toString());
-                t.put("sslkey", tls.clientKeyFile().toString());
+            switch (tls.clientIdentity()) {
+                case ClientIdentity.CertificateAndKeyFiles f -> {
+                    t.put("sslcert", f.certificate().toString());
+                    t.put("sslkey", f.key().toString());
+                    if (f.password() != null) t.put("sslpassword", "(set, not shown)");
+                }
+                case ClientIdentity.KeyStoreFile k -> t.put("sslkeystore", k.path().toString());
+                case ClientIdentity.InMemory m -> t.put("sslcert", "in memory: " + m.chain().get(0).getSubjectX500Principal().getName());
+                case ClientIdentity.None n -> { }
             }
-            if (tls.clientKeyStore() != null) t.put("sslkeystore", tls.clientKeyStore().toString());
-            if (tls.clientKeyPassword() != null) t.put("sslpassword", "(set, not shown)");
+            if (!tls.crls().isEmpty()) t.put("sslcrl", tls.crls().toString());
         }
         if (cfg.user() != null) t.put("user", cfg.user());
         if (cfg.password() != null) t.put("password", "(set, not shown)");
@@ -234,7 +245,7 @@ final class RedisProbe {
             report.phase("hello", Report.since(t0), Report.Status.FAIL, why);
             return why;
         } catch (IOException e) {
-            String refusal = tls != null ? TlsProbe.clientCertificateRefusal(e, clientCert) : null;
+            String refusal = connection != null ? TlsProbe.serverRejection(e, connection) : null;
             String why;
             if (refusal != null) {
                 why = refusal;
@@ -270,7 +281,7 @@ final class RedisProbe {
                     + " ms: the server accepted the session" + (clientCert ? " and our client certificate" : " without a client certificate"));
             return null;
         } catch (IOException e) {
-            String refusal = TlsProbe.clientCertificateRefusal(e, clientCert);
+            String refusal = TlsProbe.serverRejection(e, connection);
             String why = refusal != null ? refusal : "the server closed the TLS session right after the handshake: " + e.getMessage();
             report.phase("post-handshake", Report.since(t0), Report.Status.FAIL, why);
             return why;

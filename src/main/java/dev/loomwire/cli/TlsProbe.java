@@ -3,7 +3,9 @@ package dev.loomwire.cli;
 import dev.loomwire.tls.PemFiles;
 import dev.loomwire.tls.TlsConfig;
 import dev.loomwire.tls.TlsException;
+import dev.loomwire.tls.TlsConnection;
 import dev.loomwire.tls.TlsSession;
+import dev.loomwire.tls.TrustSource;
 import dev.loomwire.tls.TlsSockets;
 import java.io.IOException;
 import java.net.Socket;
@@ -30,28 +32,27 @@ final class TlsProbe {
     record Trust(String description, Path pemFile) {
         /** The trust source a driver's TLS settings name. */
         static Trust of(TlsConfig config) {
-            if (config.trustPemFile() != null) {
-                return new Trust("sslrootcert " + config.trustPemFile(), config.trustPemFile());
-            }
-            if (config.trustSystem()) {
-                return new Trust("sslrootcert=system (the JDK's default trust store)", null);
-            }
-            if (config.trustStore() != null) {
-                return new Trust("ssltruststore " + config.trustStore(), null);
-            }
-            return new Trust("the JDK's default trust store (no sslrootcert given)", null);
+            return switch (config.trust()) {
+                case TrustSource.PemFile f -> new Trust("sslrootcert " + f.path(), f.path());
+                case TrustSource.OperatingSystem o -> new Trust("sslrootcert=system: " + o.location(), null);
+                case TrustSource.KeyStoreFile k -> new Trust("ssltruststore " + k.path(), null);
+                case TrustSource.Certificates c -> new Trust(c.certificates().size() + " trusted certificates given in memory", null);
+                case TrustSource.JdkDefault j -> new Trust("the JDK's default trust store (no sslrootcert given)", null);
+            };
         }
     }
 
     private TlsProbe() {}
 
     /** The unverified handshake; records the "tls handshake" phase and the chain. {@code null} if it failed. */
-    static TlsSession capture(Report report, Socket socket, String verifyHost, int port, TlsConfig none,
-                              Duration timeout, String hintOnClose) {
+    static TlsConnection capture(Report report, Socket socket, String verifyHost, int port, TlsConfig none,
+                                 Duration timeout, String hintOnClose) {
         long t0 = System.nanoTime();
+        TlsConnection connection;
         TlsSession session;
         try {
-            session = TlsSockets.layer(socket, verifyHost, port, none, timeout);
+            connection = TlsSockets.layer(socket, verifyHost, port, none, timeout);
+            session = connection.session();
         } catch (TlsException e) {
             String hint = e.kind() == TlsException.Kind.CLOSED_BY_PEER && hintOnClose != null ? " (" + hintOnClose + ")" : "";
             report.phase("tls handshake", Report.since(t0), Report.Status.FAIL, e.getMessage() + hint);
@@ -65,6 +66,9 @@ final class TlsProbe {
         p.details().put("alpn", session.alpn() == null ? "none" : session.alpn());
         p.details().put("sni sent", session.sniSent() == null ? "none" : session.sniSent());
         p.details().put("session resumed", session.resumed() ? "yes" : "no (full handshake)");
+        p.details().put("client certificate", session.clientCertificateRequested()
+                ? (session.clientCertificateSent() ? "requested by the server and sent" : "requested by the server, none sent")
+                : "not requested by the server");
         Instant now = Instant.now();
         int i = 0;
         for (X509Certificate c : session.peerChain()) {
@@ -74,7 +78,7 @@ final class TlsProbe {
                 report.warnings.add(warning);
             }
         }
-        return session;
+        return connection;
     }
 
     /** Would a handshake at this level succeed? Runs one on a new connection and explains a failure. */
@@ -87,8 +91,8 @@ final class TlsProbe {
             return new Report.Verdict(mode, false, "could not open another connection to check: " + e.getMessage());
         }
         try {
-            TlsSession session = TlsSockets.layer(s, verifyHost, port, config, timeout);
-            Network.closeQuietly(session.socket());
+            TlsConnection connection = TlsSockets.layer(s, verifyHost, port, config, timeout);
+            Network.closeQuietly(connection.socket());
             return new Report.Verdict(mode, true, switch (config.verification()) {
                 case NONE -> "encrypted; the server certificate is not checked";
                 case CA -> "chain leads to a certificate in " + trust.description() + " (host name not checked)";
@@ -156,24 +160,13 @@ final class TlsProbe {
         return out;
     }
 
-    /** Whether an exception on the first read after the handshake is the server refusing our (missing) client certificate. */
-    static String clientCertificateRefusal(IOException e, boolean haveClientCert) {
-        String all = messages(e).toLowerCase(Locale.ROOT);
-        int at = all.indexOf("received fatal alert: ");
-        String alert = at >= 0 ? all.substring(at + "received fatal alert: ".length()).split("[\\s;|)]", 2)[0] : null;
-        if (alert != null && List.of("certificate_required", "bad_certificate", "unknown_ca", "certificate_unknown",
-                "access_denied", "handshake_failure", "certificate_expired", "certificate_revoked",
-                "unsupported_certificate").contains(alert)) {
-            return haveClientCert
-                    ? "server rejected the client certificate (TLS alert " + alert + " on the first read after the handshake)"
-                    : "client certificate required: the server ended the session with TLS alert " + alert
-                      + " on the first read after the handshake (TLS 1.3 checks client certificates after the"
-                      + " client's Finished); give sslcert=... sslkey=...";
-        }
-        if (alert != null) {
-            return "server ended the TLS session with alert " + alert;
-        }
-        return null;
+    /**
+     * Whether an exception on the first read or write after the handshake is the server ending the
+     * session with a TLS alert (TLS 1.3 judges client certificates after the client's Finished):
+     * the alert's name and meaning, or {@code null} when no alert came.
+     */
+    static String serverRejection(IOException e, TlsConnection connection) {
+        return connection.serverRejection(e).map(Throwable::getMessage).orElse(null);
     }
 
     static String messages(Throwable t) {

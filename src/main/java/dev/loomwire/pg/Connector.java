@@ -10,6 +10,7 @@ import dev.loomwire.pg.protocol.ProtocolException;
 import dev.loomwire.pg.protocol.ScramClient;
 import dev.loomwire.tls.TlsConfig;
 import dev.loomwire.tls.TlsException;
+import dev.loomwire.tls.TlsConnection;
 import dev.loomwire.tls.TlsSession;
 import dev.loomwire.tls.TlsSockets;
 import java.io.IOException;
@@ -136,10 +137,10 @@ final class Connector {
     }
 
     private Socket openSocket() {
-        Socket s = new Socket();
+        Socket s = null;
         try {
+            s = cfg.socketOptions().newSocket();
             s.setTcpNoDelay(true);
-            s.setKeepAlive(true);
             s.connect(new InetSocketAddress(cfg.connectAddress(), cfg.port()), remainingMillis());
             return s;
         } catch (SocketTimeoutException e) {
@@ -160,29 +161,30 @@ final class Connector {
         long tcpNanos = System.nanoTime() - start;
         long sslRequestNanos = -1;
         PgStream stream = null;
+        TlsConnection tls = null;
         TlsSession session = null;
         try {
             boolean direct = false;
             if (encryption != Encryption.NONE) {
                 if (cfg.sslNegotiation() == SslNegotiation.DIRECT) {
-                    session = handshake(socket, encryption);
+                    tls = handshake(socket, encryption);
                     direct = true;
                 } else {
                     long asked = System.nanoTime();
                     boolean accepted = sslRequest(socket, encryption);
                     sslRequestNanos = System.nanoTime() - asked;
                     if (accepted) {
-                        session = handshake(socket, encryption);
+                        tls = handshake(socket, encryption);
                     }
                 }
             }
-            if (session != null && cfg.sslCertMode() == SslCertMode.REQUIRE
-                    && session.socket().getSession().getLocalCertificates() == null) {
-                throw new PgConnectionException(cfg.sslCert().isEmpty()
+            session = tls == null ? null : tls.session();
+            if (session != null && cfg.sslCertMode() == SslCertMode.REQUIRE && !session.clientCertificateSent()) {
+                throw new PgConnectionException(!tlsConfig.clientIdentity().present()
                         ? "sslcertmode=require, but no client certificate is configured (sslcert, ~/.postgresql/postgresql.crt)"
                         : "sslcertmode=require: server did not request an SSL certificate");
             }
-            stream = new PgStream(session != null ? session.socket() : socket);
+            stream = new PgStream(tls != null ? tls.socket() : socket);
             Established established = startup(stream, session, direct);
             if (LOG.isDebugEnabled()) {
                 logConnected(session, direct, tcpNanos, sslRequestNanos, System.nanoTime() - start);
@@ -199,7 +201,12 @@ final class Connector {
             close(socket, stream);
             throw timeout();
         } catch (IOException e) {
+            // TLS 1.3: the server's verdict on the client certificate arrives after the handshake
+            TlsException rejected = tls == null ? null : tls.serverRejection(e).orElse(null);
             close(socket, stream);
+            if (rejected != null) {
+                throw new PgConnectionException("SSL connection to " + where() + " failed: " + rejected.getMessage(), rejected);
+            }
             throw new PgConnectionException("connection to " + where() + " failed: " + e.getMessage(), e);
         } catch (ProtocolException e) {
             close(socket, stream);
@@ -279,7 +286,7 @@ final class Connector {
         }
     }
 
-    private TlsSession handshake(Socket socket, Encryption encryption) {
+    private TlsConnection handshake(Socket socket, Encryption encryption) {
         int ms = remainingMillis();
         Duration timeout = ms == 0 ? Duration.ofMinutes(5) : Duration.ofMillis(ms);
         try {

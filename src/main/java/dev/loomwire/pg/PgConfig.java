@@ -1,6 +1,9 @@
 package dev.loomwire.pg;
 
+import dev.loomwire.tls.LibpqTls;
+import dev.loomwire.tls.SocketOptions;
 import dev.loomwire.tls.TlsConfig;
+import dev.loomwire.tls.VerificationRules;
 import dev.loomwire.tls.TlsVerification;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,6 +72,7 @@ public final class PgConfig {
     private final Path sslCrl;
     private final Path sslCrlDir;
     private final boolean sslSni;
+    private final SocketOptions socketOptions;
     private final SslCertMode sslCertMode;
     private final String sslMinProtocol;
     private final String sslMaxProtocol;
@@ -135,7 +139,12 @@ public final class PgConfig {
             crl = pgDir.resolve("root.crl");
         }
         sslCrl = crl;
-        sslSni = !"0".equals(v.getOrDefault("sslsni", "1"));
+        sslSni = !"0".equals(v.getOrDefault("sslsni", "1")); // the parser accepts only 0 and 1
+        try {
+            socketOptions = SocketOptions.fromLibpq(v);
+        } catch (IllegalArgumentException e) {
+            throw new PgConfigException(e.getMessage());
+        }
         sslMinProtocol = v.getOrDefault("ssl_min_protocol_version", "TLSv1.2");
         sslMaxProtocol = v.get("ssl_max_protocol_version");
         sslKeyLogFile = v.containsKey("sslkeylogfile") ? Path.of(v.get("sslkeylogfile")) : null;
@@ -257,6 +266,11 @@ public final class PgConfig {
         return sslSni;
     }
 
+    /** keepalives, keepalives_idle, keepalives_interval, keepalives_count and tcp_user_timeout, applied to the socket. */
+    public SocketOptions socketOptions() {
+        return socketOptions;
+    }
+
     public SslCertMode sslCertMode() {
         return sslCertMode;
     }
@@ -306,7 +320,9 @@ public final class PgConfig {
 
     private TlsConfig buildTlsConfig() {
         TlsVerification verification = tlsVerification();
-        TlsConfig.Builder b = TlsConfig.builder().verification(verification);
+        TlsConfig.Builder b = TlsConfig.builder().verification(verification).rules(VerificationRules.LIBPQ)
+                .alpn("postgresql");
+        Map<String, String> libpq = new LinkedHashMap<>();
         if (verification != TlsVerification.NONE) {
             if (sslRootCertificates != null) {
                 b.trustCertificates(sslRootCertificates);
@@ -315,21 +331,18 @@ public final class PgConfig {
                         + defaultRootCert + "\" does not exist; either provide the file (sslrootcert), use the system's"
                         + " trusted roots with sslrootcert=system, or change sslmode to disable server"
                         + " certificate verification");
-            } else if ("system".equals(sslRootCert)) {
-                b.trustSystem();
             } else {
-                Path root = Path.of(sslRootCert);
-                if (!Files.isRegularFile(root)) {
-                    throw new PgConnectionException("sslrootcert: root certificate file \"" + root + "\" does not exist");
+                if (!"system".equals(sslRootCert) && !Files.isRegularFile(Path.of(sslRootCert))) {
+                    throw new PgConnectionException("sslrootcert: root certificate file \"" + sslRootCert + "\" does not exist");
                 }
-                b.trustPemFile(root);
+                libpq.put("sslrootcert", sslRootCert);
             }
             if (sslCrl != null) {
                 requireFile("sslcrl", sslCrl);
-                b.crl(sslCrl);
+                libpq.put("sslcrl", sslCrl.toString());
             }
             if (sslCrlDir != null) {
-                b.crl(sslCrlDir);
+                libpq.put("sslcrldir", sslCrlDir.toString());
             }
         }
         if (sslClientKey != null && sslCertMode != SslCertMode.DISABLE) {
@@ -342,12 +355,18 @@ public final class PgConfig {
                         + sslKey + "\"");
             }
             checkKeyPermissions(sslKey);
-            b.clientCertificate(sslCert, sslKey, sslPassword == null ? null : sslPassword.toCharArray());
+            libpq.put("sslcert", sslCert.toString());
+            libpq.put("sslkey", sslKey.toString());
+            if (sslPassword != null) {
+                libpq.put("sslpassword", sslPassword);
+            }
         }
-        b.sni(sslSni).alpn("postgresql").minProtocol(sslMinProtocol);
+        libpq.put("sslsni", sslSni ? "1" : "0");
+        libpq.put("ssl_min_protocol_version", sslMinProtocol);
         if (sslMaxProtocol != null) {
-            b.maxProtocol(sslMaxProtocol);
+            libpq.put("ssl_max_protocol_version", sslMaxProtocol);
         }
+        LibpqTls.apply(libpq, b);
         if (sslKeyLogFile != null) {
             b.keyLogFile(sslKeyLogFile);
         }

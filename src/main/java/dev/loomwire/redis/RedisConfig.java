@@ -1,6 +1,7 @@
 package dev.loomwire.redis;
 
 import dev.loomwire.redis.resp.RespDecoder;
+import dev.loomwire.tls.SocketOptions;
 import dev.loomwire.tls.TlsConfig;
 
 import java.time.Duration;
@@ -37,6 +38,7 @@ public final class RedisConfig {
     private final HostAndPort dial;
     /** Cluster nodes only: send READONLY after connecting, so replicas serve reads. */
     private final boolean readOnly;
+    private final SocketOptions socketOptions;
 
     private RedisConfig(Builder b) {
         this.host = b.host;
@@ -52,6 +54,7 @@ public final class RedisConfig {
         this.maxBulkLength = b.maxBulkLength;
         this.dial = b.dial;
         this.readOnly = b.readOnly;
+        this.socketOptions = b.socketOptions;
     }
 
     /** A builder with the defaults: localhost:6379, plaintext, RESP3, database 0, 10 s read and 5 s connect timeout. */
@@ -88,6 +91,8 @@ public final class RedisConfig {
     public String clientName() { return clientName; }
     /** Largest bulk string accepted in a reply; a longer declared length breaks the connection. */
     public long maxBulkLength() { return maxBulkLength; }
+    /** TCP keepalive and user-timeout settings (libpq names in the URI: keepalives, keepalives_idle, ...). */
+    public SocketOptions socketOptions() { return socketOptions; }
 
     /** The address to connect to: {@link #host()}:{@link #port()} unless a cluster node is dialed elsewhere. */
     HostAndPort dialAddress() {
@@ -101,7 +106,8 @@ public final class RedisConfig {
     /** A builder holding this configuration's values, to derive a variant. */
     public Builder toBuilder() {
         Builder b = new Builder().host(host).port(port).tls(tls).user(user).database(database)
-                .protocol(protocol).timeout(timeout).connectTimeout(connectTimeout).clientName(clientName).maxBulkLength(maxBulkLength);
+                .protocol(protocol).timeout(timeout).connectTimeout(connectTimeout).clientName(clientName).maxBulkLength(maxBulkLength)
+                .socketOptions(socketOptions);
         b.password = password == null ? null : password.clone();
         b.dial = dial;
         b.readOnly = readOnly;
@@ -135,7 +141,8 @@ public final class RedisConfig {
                 && Objects.equals(user, c.user) && Arrays.equals(password, c.password) && database == c.database
                 && protocol == c.protocol && timeout.equals(c.timeout) && connectTimeout.equals(c.connectTimeout)
                 && Objects.equals(clientName, c.clientName) && maxBulkLength == c.maxBulkLength
-                && Objects.equals(dial, c.dial) && readOnly == c.readOnly;
+                && Objects.equals(dial, c.dial) && readOnly == c.readOnly
+                && socketOptions.equals(c.socketOptions);
     }
 
     @Override
@@ -158,6 +165,7 @@ public final class RedisConfig {
         private long maxBulkLength = RespDecoder.DEFAULT_MAX_BULK_LENGTH;
         private HostAndPort dial;
         private boolean readOnly;
+        private SocketOptions socketOptions = SocketOptions.DEFAULTS;
 
         private Builder() {}
 
@@ -264,6 +272,15 @@ public final class RedisConfig {
                 throw new IllegalArgumentException("maxBulkLength must be between 1 and " + (Integer.MAX_VALUE - 8));
             }
             this.maxBulkLength = bytes;
+            return this;
+        }
+
+        /** TCP keepalive and user-timeout settings; default {@link SocketOptions#DEFAULTS}. */
+        public Builder socketOptions(SocketOptions options) {
+            if (options == null) {
+                throw new IllegalArgumentException("socketOptions must not be null (use SocketOptions.DEFAULTS)");
+            }
+            this.socketOptions = options;
             return this;
         }
 

@@ -3,6 +3,7 @@ package dev.loomwire.redis;
 import dev.loomwire.redis.RedisReply.ErrorReply;
 import dev.loomwire.tls.TlsConfig;
 import dev.loomwire.tls.TlsException;
+import dev.loomwire.tls.TlsConnection;
 import dev.loomwire.tls.TlsSession;
 import dev.loomwire.tls.TlsSockets;
 import org.slf4j.Logger;
@@ -39,15 +40,18 @@ final class RedisConnector {
         TlsSession tls = null;
         Socket stream = socket;
         try {
+            RespChannel channel;
             if (config.isTls()) {
-                tls = handshake(socket, config, peer, deadline);
-                stream = tls.socket();
+                TlsConnection connection = handshake(socket, config, peer, deadline);
+                tls = connection.session();
+                stream = connection.socket();
+                channel = new RespChannel(stream, peer, config.maxBulkLength());
+                channel.tls(connection);
+                channel.closeHint("the server closed the TLS connection before answering, without a TLS alert");
+            } else {
+                channel = new RespChannel(stream, peer, config.maxBulkLength());
+                channel.closeHint("is port " + config.port() + " a TLS port? use rediss://");
             }
-            RespChannel channel = new RespChannel(stream, peer, config.maxBulkLength());
-            channel.closeHint(config.isTls()
-                    ? "the server closed the TLS connection before answering: it may have rejected the client"
-                            + " certificate, which TLS 1.3 reports only after the handshake"
-                    : "is port " + config.port() + " a TLS port? use rediss://");
             RedisConnection connection = new RedisConnection(config, channel, tls);
             long setupStart;
             try {
@@ -87,7 +91,7 @@ final class RedisConnector {
                 .append(' ').append(millis(tls.handshakeTime().toNanos())).append(" (verification ")
                 .append(config.tls().orElseThrow().verification()).append(", SNI ").append(tls.sniSent())
                 .append(", resumed ").append(tls.resumed());
-        if (tls.socket().getSession().getLocalCertificates() != null) {
+        if (tls.clientCertificateSent()) {
             sb.append(", client certificate sent");
         }
         if (!tls.peerChain().isEmpty()) {
@@ -103,10 +107,10 @@ final class RedisConnector {
     }
 
     private static Socket openSocket(RedisConfig config, String peer) {
-        Socket socket = new Socket();
+        Socket socket = null;
         try {
+            socket = config.socketOptions().newSocket();
             socket.setTcpNoDelay(true);
-            socket.setKeepAlive(true);
             HostAndPort dial = config.dialAddress();
             socket.connect(new InetSocketAddress(dial.host(), dial.port()),
                     (int) Math.min(Integer.MAX_VALUE, Math.max(1, config.connectTimeout().toMillis())));
@@ -128,7 +132,7 @@ final class RedisConnector {
         }
     }
 
-    private static TlsSession handshake(Socket socket, RedisConfig config, String peer, long deadline) {
+    private static TlsConnection handshake(Socket socket, RedisConfig config, String peer, long deadline) {
         TlsConfig tlsConfig = config.tls().orElseThrow();
         long remaining = deadline - System.nanoTime();
         if (remaining <= 0) {
@@ -144,8 +148,7 @@ final class RedisConnector {
                 case NOT_TLS -> " (for a plaintext Redis port use redis://)";
                 case TIMEOUT -> " (a plaintext Redis port never answers a TLS handshake: is port " + config.port()
                         + " a plaintext port? then use redis://)";
-                case CLOSED_BY_PEER -> " (the server may have rejected the client certificate, or port "
-                        + config.port() + " is not a TLS port)";
+                case CLOSED_BY_PEER -> " (is port " + config.port() + " a Redis TLS port?)";
                 default -> "";
             };
             throw new RedisConnectionException("TLS to " + peer + " failed: " + e.getMessage() + hint, e);
@@ -253,6 +256,9 @@ final class RedisConnector {
     }
 
     private static void closeQuietly(Socket s) {
+        if (s == null) {
+            return;
+        }
         try {
             s.close();
         } catch (IOException ignored) {

@@ -1,5 +1,7 @@
 package dev.loomwire.redis;
 
+import dev.loomwire.tls.LibpqTls;
+import dev.loomwire.tls.SocketOptions;
 import dev.loomwire.tls.TlsConfig;
 import dev.loomwire.tls.TlsVerification;
 
@@ -17,10 +19,22 @@ import java.util.Map;
  * the offending part but never repeat the password.
  */
 final class RedisUri {
-    static final List<String> TLS_PARAMETERS = List.of("sslverify", "sslrootcert", "sslcert", "sslkey",
-            "sslpassword", "sslkeystore", "sslkeystorepassword", "ssltruststore", "ssltruststorepassword",
-            "sslsni", "ssl_min_protocol_version", "ssl_max_protocol_version");
-    static final List<String> OTHER_PARAMETERS = List.of("protocol", "timeout", "connect_timeout", "client_name");
+    static final List<String> TLS_PARAMETERS = tlsParameters();
+    static final List<String> OTHER_PARAMETERS = otherParameters();
+
+    private static List<String> tlsParameters() {
+        List<String> names = new java.util.ArrayList<>(List.of("sslverify", "sslkeystore", "sslkeystorepassword",
+                "ssltruststore", "ssltruststorepassword"));
+        names.addAll(LibpqTls.PARAMETERS);
+        return List.copyOf(names);
+    }
+
+    private static List<String> otherParameters() {
+        List<String> names = new java.util.ArrayList<>(List.of("protocol", "timeout", "connect_timeout", "client_name"));
+        names.addAll(SocketOptions.PARAMETERS);
+        return List.copyOf(names);
+    }
+
     /** Accepted only by {@link RedisClusterClient}; mapped in {@link RedisClusterSettings}. */
     static final List<String> CLUSTER_PARAMETERS = List.of("cluster_tls_name", "readFrom", "cluster_refresh_period");
 
@@ -277,6 +291,11 @@ final class RedisUri {
         if (p.containsKey("client_name")) {
             b.clientName(p.get("client_name"));
         }
+        try {
+            b.socketOptions(SocketOptions.fromLibpq(p));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage() + " in Redis URI", e);
+        }
     }
 
     /** Seconds ({@code 5}, {@code 2.5}) or with a unit ({@code 500ms}, {@code 10s}, {@code 1m}). */
@@ -314,60 +333,21 @@ final class RedisUri {
             default -> throw new IllegalArgumentException("bad sslverify \"" + verify
                     + "\" in Redis URI: expected full, ca or none");
         });
-        String root = p.get("sslrootcert");
-        if (root != null) {
-            if (root.equals("system")) {
-                t.trustSystem();
-            } else {
-                t.trustPemFile(path("sslrootcert", root));
-            }
-        }
-        String cert = p.get("sslcert");
-        String key = p.get("sslkey");
-        if ((cert == null) != (key == null)) {
-            throw new IllegalArgumentException(cert == null ? "sslkey needs sslcert" : "sslcert needs sslkey");
-        }
-        if (cert != null) {
-            t.clientCertificate(path("sslcert", cert), path("sslkey", key), chars(p.get("sslpassword")));
-        } else if (p.containsKey("sslpassword")) {
+        if (p.containsKey("sslpassword") && !p.containsKey("sslkey")) {
             throw new IllegalArgumentException("sslpassword is only used with sslkey");
         }
+        LibpqTls.apply(p, t);
         if (p.containsKey("sslkeystore")) {
-            t.clientKeyStore(path("sslkeystore", p.get("sslkeystore")), chars(p.get("sslkeystorepassword")));
+            t.clientKeyStore(LibpqTls.path("sslkeystore", p.get("sslkeystore")), chars(p.get("sslkeystorepassword")));
         } else if (p.containsKey("sslkeystorepassword")) {
             throw new IllegalArgumentException("sslkeystorepassword is only used with sslkeystore");
         }
         if (p.containsKey("ssltruststore")) {
-            t.trustStore(path("ssltruststore", p.get("ssltruststore")), chars(p.get("ssltruststorepassword")));
+            t.trustStore(LibpqTls.path("ssltruststore", p.get("ssltruststore")), chars(p.get("ssltruststorepassword")));
         } else if (p.containsKey("ssltruststorepassword")) {
             throw new IllegalArgumentException("ssltruststorepassword is only used with ssltruststore");
         }
-        if (p.containsKey("sslsni")) {
-            String sni = p.get("sslsni");
-            if (sni.isEmpty()) {
-                t.sni(false);
-            } else {
-                t.sniName(sni);
-            }
-        }
-        if (p.containsKey("ssl_min_protocol_version")) {
-            t.minProtocol(p.get("ssl_min_protocol_version"));
-        }
-        if (p.containsKey("ssl_max_protocol_version")) {
-            t.maxProtocol(p.get("ssl_max_protocol_version"));
-        }
         return t.build();
-    }
-
-    private static Path path(String name, String value) {
-        if (value.isEmpty()) {
-            throw new IllegalArgumentException(name + " is empty: expected a file path");
-        }
-        try {
-            return Path.of(value);
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException(name + " \"" + value + "\" is not a valid path: " + e.getMessage());
-        }
     }
 
     private static char[] chars(String s) {

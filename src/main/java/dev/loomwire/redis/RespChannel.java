@@ -1,10 +1,15 @@
 package dev.loomwire.redis;
 
+import dev.loomwire.tls.TlsConnection;
+import dev.loomwire.tls.TlsException;
+
 import dev.loomwire.redis.resp.RespDecoder;
 import dev.loomwire.redis.resp.RespEncoder;
 import dev.loomwire.redis.resp.RespProtocolException;
 
+import java.io.EOFException;
 import java.io.IOException;
+import java.util.Optional;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -40,6 +45,7 @@ final class RespChannel {
     private boolean closed;
     /** Extra words for the "server closed the connection" message, e.g. a TLS-port hint. */
     private String closeHint;
+    private TlsConnection tls;
 
     RespChannel(Socket socket, String peer, long maxBulkLength) throws IOException {
         this.decoder = RedisReplies.decoder(maxBulkLength, RespDecoder.DEFAULT_MAX_AGGREGATE_LENGTH,
@@ -57,6 +63,14 @@ final class RespChannel {
 
     void closeHint(String hint) {
         this.closeHint = hint;
+    }
+
+    /**
+     * The TLS connection under this channel: a failure before the first reply asks it for the
+     * server's TLS alert (TLS 1.3 delivers the verdict on the client certificate only then).
+     */
+    void tls(TlsConnection connection) {
+        this.tls = connection;
     }
 
     /** Writes the encoder's bytes with one socket write and empties it. */
@@ -190,6 +204,14 @@ final class RespChannel {
 
     /** Marks the channel broken, closes the socket and returns the exception to throw. */
     RedisConnectionException fail(String message, Throwable cause) {
+        if (tls != null && !everReadReply && !closed) {
+            Optional<TlsException> rejected = tls.serverRejection(
+                    cause instanceof IOException io ? io : new EOFException(message));
+            if (rejected.isPresent()) {
+                message = rejected.get().getMessage();
+                cause = rejected.get();
+            }
+        }
         if (brokenReason == null && !closed) {
             brokenReason = message;
         }

@@ -13,12 +13,18 @@ final class HostNames {
         return host != null && (IPV4.matcher(host).matches() || host.indexOf(':') >= 0);
     }
 
-    /** The host without surrounding IPv6 brackets and without a trailing dot. */
-    static String normalize(String host) {
+    /** The host without surrounding whitespace and IPv6 brackets, otherwise as given. */
+    static String unbracket(String host) {
         String h = host.strip();
         if (h.startsWith("[") && h.endsWith("]")) {
             h = h.substring(1, h.length() - 1);
         }
+        return h;
+    }
+
+    /** The host without surrounding IPv6 brackets and without a trailing dot. */
+    static String normalize(String host) {
+        String h = unbracket(host);
         if (h.endsWith(".") && h.length() > 1) {
             h = h.substring(0, h.length() - 1);
         }

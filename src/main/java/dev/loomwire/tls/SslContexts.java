@@ -49,7 +49,10 @@ final class SslContexts {
     /** What a file looked like when its context was built; {@code null} fields for a missing file. */
     private record Stamp(Path path, long modifiedNanos, long size, Object fileKey) {}
 
-    private record Entry(List<Stamp> stamps, SSLContext context, long builtAtNanos) {}
+    private record Entry(List<Stamp> stamps, Built built, long builtAtNanos) {}
+
+    /** A context and what it checks servers against ({@code null} under NONE), for messages and session facts. */
+    record Built(SSLContext context, String trustedBy) {}
 
     private static final Map<TlsConfig, Entry> CACHE = new ConcurrentHashMap<>();
     private static final ReentrantLock BUILD_LOCK = new ReentrantLock();
@@ -57,21 +60,21 @@ final class SslContexts {
     private SslContexts() {}
 
     /** The context for this configuration, built now if missing or if a file it reads changed. */
-    static SSLContext get(TlsConfig config) throws TlsException {
+    static Built get(TlsConfig config) throws TlsException {
         List<Stamp> stamps = stamps(config);
         Entry e = CACHE.get(config);
         if (e != null && e.stamps().equals(stamps)) {
-            return e.context();
+            return e.built();
         }
         BUILD_LOCK.lock();
         try {
             stamps = stamps(config);
             e = CACHE.get(config);
             if (e != null && e.stamps().equals(stamps)) {
-                return e.context();
+                return e.built();
             }
             long start = System.nanoTime();
-            SSLContext context = build(config);
+            Built context = build(config);
             if (e == null && CACHE.size() >= MAX_ENTRIES) {
                 evictOldest();
             }
@@ -99,7 +102,7 @@ final class SslContexts {
         List<Stamp> out = new ArrayList<>();
         for (Path p : config.referencedPaths()) {
             out.add(stamp(p));
-            if (Files.isDirectory(p)) {
+            if (config.crls().contains(p) && Files.isDirectory(p)) {
                 try (DirectoryStream<Path> dir = Files.newDirectoryStream(p)) {
                     List<Path> files = new ArrayList<>();
                     dir.forEach(files::add);
@@ -127,40 +130,68 @@ final class SslContexts {
 
     // ------------------------------------------------------------------ building
 
-    private static SSLContext build(TlsConfig config) throws TlsException {
-        TrustManager tm = trustManager(config);
+    private static Built build(TlsConfig config) throws TlsException {
+        VerifyingTrustManager tm = trustManager(config);
         KeyManager km = keyManager(config);
         try {
             SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(km == null ? null : new KeyManager[] {km}, new TrustManager[] {tm}, null);
-            return ctx;
+            ctx.init(new KeyManager[] {km}, new TrustManager[] {tm == null ? new TrustAllManager() : tm}, null);
+            return new Built(ctx, tm == null ? null : tm.trustSource());
         } catch (GeneralSecurityException e) {
             throw new TlsException(TlsException.Kind.CONFIG, "cannot create a TLS context: " + e.getMessage(), e);
         }
     }
 
-    static X509ExtendedTrustManager trustManager(TlsConfig config) throws TlsException {
+    /** The checking trust manager, or {@code null} under {@link TlsVerification#NONE}. */
+    static VerifyingTrustManager trustManager(TlsConfig config) throws TlsException {
         if (config.verification() == TlsVerification.NONE) {
-            return new TrustAllManager();
+            return null;
         }
         String source;
-        Set<X509Certificate> anchors = new LinkedHashSet<>();
-        if (config.trustPemFile() != null) {
-            source = "root certificate file " + config.trustPemFile();
-            anchors.addAll(PemFiles.readCertificates(config.trustPemFile(), "root certificate file"));
-        } else if (config.trustCertificates() != null) {
-            source = "the trust certificates given in memory";
-            anchors.addAll(config.trustCertificates());
-        } else if (config.trustStore() != null) {
-            source = "trust store " + config.trustStore();
-            KeyStore ks = PemFiles.loadKeyStore(config.trustStore(), config.trustStorePassword(), "trust store");
-            anchors.addAll(certificatesIn(ks));
-            if (anchors.isEmpty()) {
-                throw SourceFiles.config("trust store " + config.trustStore() + " holds no certificates");
+        Set<X509Certificate> trusted = new LinkedHashSet<>();
+        switch (config.trust()) {
+            case TrustSource.PemFile f -> {
+                source = "root certificate file " + f.path();
+                trusted.addAll(PemFiles.readCertificates(f.path(), "root certificate file"));
             }
-        } else {
-            source = "the JDK default trust store";
-            anchors.addAll(List.of(systemTrustManager().getAcceptedIssuers()));
+            case TrustSource.Certificates c -> {
+                source = "the trust certificates given in memory";
+                trusted.addAll(c.certificates());
+            }
+            case TrustSource.KeyStoreFile k -> {
+                source = "trust store " + k.path();
+                KeyStore ks = PemFiles.loadKeyStore(k.path(), Password.charsOf(k.password()), "trust store");
+                trusted.addAll(certificatesIn(ks));
+                if (trusted.isEmpty()) {
+                    throw SourceFiles.config("trust store " + k.path() + " holds no certificates");
+                }
+            }
+            case TrustSource.OperatingSystem o -> {
+                SystemTrust system = SystemTrust.locate();
+                trusted.addAll(system.certificates());
+                if (trusted.isEmpty()) {
+                    source = "the JDK default trust store (" + system.description() + " holds no certificates)";
+                    trusted.addAll(List.of(systemTrustManager().getAcceptedIssuers()));
+                } else {
+                    source = system.description();
+                }
+            }
+            case TrustSource.JdkDefault j -> {
+                source = "the JDK default trust store";
+                trusted.addAll(List.of(systemTrustManager().getAcceptedIssuers()));
+            }
+        }
+        Set<X509Certificate> anchors = new LinkedHashSet<>();
+        List<X509Certificate> notAnchors = new ArrayList<>();
+        for (X509Certificate c : trusted) {
+            if (config.rules() == VerificationRules.JDK || selfSigned(c)) {
+                anchors.add(c);
+            } else {
+                notAnchors.add(c);
+            }
+        }
+        if (anchors.isEmpty()) {
+            return new VerifyingTrustManager(null, source, 0, notAnchors);
         }
         List<X509CRL> crls = new ArrayList<>();
         for (Path p : config.crls()) {
@@ -174,14 +205,14 @@ final class SslContexts {
                 ks.setCertificateEntry("anchor-" + i++, c);
             }
             TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
-            if (config.crls().isEmpty()) {
+            if (config.crls().isEmpty() && notAnchors.isEmpty()) {
                 tmf.init(ks);
             } else {
-                tmf.init(new CertPathTrustManagerParameters(revocationParameters(ks, crls)));
+                tmf.init(new CertPathTrustManagerParameters(pkixParameters(ks, notAnchors, crls, !config.crls().isEmpty())));
             }
             for (TrustManager t : tmf.getTrustManagers()) {
                 if (t instanceof X509ExtendedTrustManager x) {
-                    return new VerifyingTrustManager(x, source, anchors.size());
+                    return new VerifyingTrustManager(x, source, anchors.size(), notAnchors);
                 }
             }
             throw new TlsException(TlsException.Kind.CONFIG, "the JDK offers no X509ExtendedTrustManager");
@@ -190,19 +221,38 @@ final class SslContexts {
         }
     }
 
+    /** Subject equals issuer and the certificate verifies with its own key: what OpenSSL accepts as the end of a chain. */
+    static boolean selfSigned(X509Certificate c) {
+        if (!c.getSubjectX500Principal().equals(c.getIssuerX500Principal())) {
+            return false;
+        }
+        try {
+            c.verify(c.getPublicKey());
+            return true;
+        } catch (GeneralSecurityException e) {
+            return false;
+        }
+    }
+
     /**
-     * PKIX with revocation checked from the given CRLs only: a listed certificate fails; where no
-     * CRL covers an issuer the check soft-fails (passes); never OCSP, never network fetches.
+     * PKIX from these anchors, with trusted non-anchor certificates available for building the
+     * chain and, when {@code revocation}, every certificate checked against the given CRLs only:
+     * a listed certificate fails, and so does one whose issuer has no CRL among them (OpenSSL's
+     * X509_V_FLAG_CRL_CHECK_ALL); never OCSP, never network fetches.
      */
-    private static PKIXBuilderParameters revocationParameters(KeyStore anchors, List<X509CRL> crls)
+    private static PKIXBuilderParameters pkixParameters(KeyStore anchors, List<X509Certificate> intermediates,
+                                                        List<X509CRL> crls, boolean revocation)
             throws GeneralSecurityException {
         PKIXBuilderParameters params = new PKIXBuilderParameters(anchors, new X509CertSelector());
-        params.addCertStore(CertStore.getInstance("Collection", new CollectionCertStoreParameters(crls)));
-        params.setRevocationEnabled(true);
-        PKIXRevocationChecker checker = (PKIXRevocationChecker) CertPathBuilder.getInstance("PKIX").getRevocationChecker();
-        checker.setOptions(EnumSet.of(PKIXRevocationChecker.Option.PREFER_CRLS,
-                PKIXRevocationChecker.Option.NO_FALLBACK, PKIXRevocationChecker.Option.SOFT_FAIL));
-        params.addCertPathChecker(checker);
+        List<Object> store = new ArrayList<>(crls);
+        store.addAll(intermediates);
+        params.addCertStore(CertStore.getInstance("Collection", new CollectionCertStoreParameters(store)));
+        params.setRevocationEnabled(revocation);
+        if (revocation) {
+            PKIXRevocationChecker checker = (PKIXRevocationChecker) CertPathBuilder.getInstance("PKIX").getRevocationChecker();
+            checker.setOptions(EnumSet.of(PKIXRevocationChecker.Option.PREFER_CRLS, PKIXRevocationChecker.Option.NO_FALLBACK));
+            params.addCertPathChecker(checker);
+        }
         return params;
     }
 
@@ -236,47 +286,46 @@ final class SslContexts {
     }
 
     static KeyManager keyManager(TlsConfig config) throws TlsException {
-        if (config.clientKey() != null) {
-            return new FixedKeyManager(config.clientKey(), config.clientKeyChain().toArray(X509Certificate[]::new));
-        }
-        if (config.clientCertFile() != null) {
-            List<X509Certificate> chain = PemFiles.readCertificates(config.clientCertFile(), "client certificate");
-            char[] password = config.clientKeyPassword();
-            PrivateKey key = PemFiles.readPrivateKey(config.clientKeyFile(), password, PemFiles.KeyLabel.CLIENT);
-            PemFiles.checkKeyMatchesCertificate(key, chain.get(0), config.clientKeyFile(), config.clientCertFile());
-            return new FixedKeyManager(key, chain.toArray(X509Certificate[]::new));
-        }
-        if (config.clientKeyStore() != null) {
-            Path file = config.clientKeyStore();
-            char[] password = config.clientKeyStorePassword();
-            KeyStore ks = PemFiles.loadKeyStore(file, password, "client keystore");
-            try {
-                for (String alias : Collections.list(ks.aliases())) {
-                    if (!ks.isKeyEntry(alias)) {
-                        continue;
-                    }
-                    PrivateKey key;
-                    try {
-                        key = (PrivateKey) ks.getKey(alias, password == null ? new char[0] : password);
-                    } catch (UnrecoverableKeyException e) {
-                        throw SourceFiles.config("client keystore " + file + ": cannot unlock the key \"" + alias
-                                + "\" with the store password (keys with their own password are not supported)");
-                    }
-                    Certificate[] chain = ks.getCertificateChain(alias);
-                    if (key == null || chain == null || chain.length == 0) {
-                        continue;
-                    }
-                    List<X509Certificate> x509 = new ArrayList<>();
-                    for (Certificate c : chain) {
-                        x509.add((X509Certificate) c);
-                    }
-                    return new FixedKeyManager(key, x509.toArray(X509Certificate[]::new));
-                }
-            } catch (GeneralSecurityException | ClassCastException e) {
-                throw new TlsException(TlsException.Kind.CONFIG, "client keystore " + file + ": " + e.getMessage(), e);
+        return switch (config.clientIdentity()) {
+            case ClientIdentity.None n -> new FixedKeyManager(null, null);
+            case ClientIdentity.InMemory m -> new FixedKeyManager(m.key(), m.chain().toArray(X509Certificate[]::new));
+            case ClientIdentity.CertificateAndKeyFiles f -> {
+                List<X509Certificate> chain = PemFiles.readCertificates(f.certificate(), "client certificate");
+                PrivateKey key = PemFiles.readPrivateKey(f.key(), Password.charsOf(f.password()), PemFiles.KeyLabel.CLIENT);
+                PemFiles.checkKeyMatchesCertificate(key, chain.get(0), f.key(), f.certificate());
+                yield new FixedKeyManager(key, chain.toArray(X509Certificate[]::new));
             }
-            throw SourceFiles.config("client keystore " + file + " holds no private key with a certificate");
+            case ClientIdentity.KeyStoreFile k -> keyStoreKeyManager(k.path(), Password.charsOf(k.password()));
+        };
+    }
+
+    private static KeyManager keyStoreKeyManager(Path file, char[] password) throws TlsException {
+        KeyStore ks = PemFiles.loadKeyStore(file, password, "client keystore");
+        try {
+            for (String alias : Collections.list(ks.aliases())) {
+                if (!ks.isKeyEntry(alias)) {
+                    continue;
+                }
+                PrivateKey key;
+                try {
+                    key = (PrivateKey) ks.getKey(alias, password == null ? new char[0] : password);
+                } catch (UnrecoverableKeyException e) {
+                    throw SourceFiles.config("client keystore " + file + ": cannot unlock the key \"" + alias
+                            + "\" with the store password (keys with their own password are not supported)");
+                }
+                Certificate[] chain = ks.getCertificateChain(alias);
+                if (key == null || chain == null || chain.length == 0) {
+                    continue;
+                }
+                List<X509Certificate> x509 = new ArrayList<>();
+                for (Certificate c : chain) {
+                    x509.add((X509Certificate) c);
+                }
+                return new FixedKeyManager(key, x509.toArray(X509Certificate[]::new));
+            }
+        } catch (GeneralSecurityException | ClassCastException e) {
+            throw new TlsException(TlsException.Kind.CONFIG, "client keystore " + file + ": " + e.getMessage(), e);
         }
-        return null;
+        throw SourceFiles.config("client keystore " + file + " holds no private key with a certificate");
     }
 }

@@ -12,6 +12,10 @@ final class TlsCertificateException extends CertificateException {
 
     private final TlsException.Kind kind;
 
+    TlsCertificateException(TlsException.Kind kind, String message) {
+        this(kind, message, null);
+    }
+
     TlsCertificateException(TlsException.Kind kind, String message, Throwable cause) {
         super(message, cause);
         this.kind = kind;

@@ -12,35 +12,28 @@ import java.util.Objects;
 import javax.net.ssl.SNIHostName;
 
 /**
- * Immutable TLS settings for one kind of connection: how much to verify, what to trust, which
- * client certificate to present, SNI, ALPN and protocol versions. Equal configurations share one
- * cached {@link javax.net.ssl.SSLContext} (see {@link TlsSockets}), so build it once and reuse it.
+ * Immutable TLS settings for one kind of connection: how much to verify ({@link TlsVerification}),
+ * by whose rules ({@link VerificationRules}), what to trust ({@link TrustSource}), which client
+ * certificate to present ({@link ClientIdentity}), CRLs, SNI, ALPN and protocol versions. Equal
+ * configurations share one cached {@link javax.net.ssl.SSLContext} (see {@link TlsSockets}), so
+ * build it once and reuse it. {@link LibpqTls} maps libpq's parameter names onto it.
  *
- * <p>Trust: exactly one of {@link Builder#trustPemFile}, {@link Builder#trustStore},
- * {@link Builder#trustSystem}, {@link Builder#trustCertificates}; with none, the JDK's default trust store is used. Trust settings
- * and CRLs have no effect under {@link TlsVerification#NONE}.
+ * <p>Trust: one {@link TrustSource}; by default the JDK's trust store. Trust settings and CRLs
+ * have no effect under {@link TlsVerification#NONE}.
  *
- * <p>Revocation: with {@link Builder#crl} files, every certificate in the chain is checked against
- * the CRLs given; a revoked certificate fails the handshake. A certificate whose issuer has no CRL
- * among them passes (soft fail: we check the CRLs we have, nothing is fetched from the network).
+ * <p>Revocation: with {@link Builder#crl} files, every certificate of the chain is checked against
+ * the CRLs given, as OpenSSL's full-chain CRL check does for libpq: a revoked certificate fails the
+ * handshake, and so does a certificate whose issuer has no CRL among them (nothing is fetched from
+ * the network).
  */
 public final class TlsConfig {
     /** Protocol versions {@link Builder#minProtocol}/{@link Builder#maxProtocol} accept, oldest first. */
     static final List<String> PROTOCOLS = List.of("TLSv1.2", "TLSv1.3");
 
     private final TlsVerification verification;
-    private final Path trustPemFile;
-    private final boolean trustSystem;
-    private final Path trustStore;
-    private final char[] trustStorePassword;
-    private final Path clientCertFile;
-    private final Path clientKeyFile;
-    private final char[] clientKeyPassword;
-    private final Path clientKeyStore;
-    private final char[] clientKeyStorePassword;
-    private final List<X509Certificate> trustCertificates;
-    private final PrivateKey clientKey;
-    private final List<X509Certificate> clientKeyChain;
+    private final VerificationRules rules;
+    private final TrustSource trust;
+    private final ClientIdentity identity;
     private final List<Path> crls;
     private final boolean sni;
     private final String sniName;
@@ -50,18 +43,9 @@ public final class TlsConfig {
 
     private TlsConfig(Builder b) {
         verification = b.verification;
-        trustPemFile = b.trustPemFile;
-        trustSystem = b.trustSystem;
-        trustStore = b.trustStore;
-        trustStorePassword = copy(b.trustStorePassword);
-        clientCertFile = b.clientCertFile;
-        clientKeyFile = b.clientKeyFile;
-        clientKeyPassword = copy(b.clientKeyPassword);
-        clientKeyStore = b.clientKeyStore;
-        clientKeyStorePassword = copy(b.clientKeyStorePassword);
-        trustCertificates = b.trustCertificates;
-        clientKey = b.clientKey;
-        clientKeyChain = b.clientKeyChain;
+        rules = b.rules;
+        trust = b.trust.value;
+        identity = b.identity.value;
         crls = List.copyOf(b.crls);
         sni = b.sni;
         sniName = b.sniName;
@@ -70,7 +54,7 @@ public final class TlsConfig {
         maxProtocol = b.maxProtocol;
     }
 
-    /** A builder with the defaults: FULL verification, JDK trust store, SNI on, TLSv1.2 minimum. */
+    /** A builder with the defaults: FULL verification by the JDK's rules, JDK trust store, SNI on, TLSv1.2 minimum. */
     public static Builder builder() {
         return new Builder();
     }
@@ -79,18 +63,9 @@ public final class TlsConfig {
     public Builder toBuilder() {
         Builder b = new Builder();
         b.verification = verification;
-        b.trustPemFile = trustPemFile;
-        b.trustSystem = trustSystem;
-        b.trustStore = trustStore;
-        b.trustStorePassword = copy(trustStorePassword);
-        b.clientCertFile = clientCertFile;
-        b.clientKeyFile = clientKeyFile;
-        b.clientKeyPassword = copy(clientKeyPassword);
-        b.clientKeyStore = clientKeyStore;
-        b.clientKeyStorePassword = copy(clientKeyStorePassword);
-        b.trustCertificates = trustCertificates;
-        b.clientKey = clientKey;
-        b.clientKeyChain = clientKeyChain;
+        b.rules = rules;
+        b.trust.replace(trust);
+        b.identity.replace(identity);
         b.crls.addAll(crls);
         b.sni = sni;
         b.sniName = sniName;
@@ -103,32 +78,14 @@ public final class TlsConfig {
     /** How much of the server's identity is checked. */
     public TlsVerification verification() { return verification; }
 
-    /** PEM file or bundle of trusted certificates, or {@code null}. */
-    public Path trustPemFile() { return trustPemFile; }
+    /** Whose rules pick trust anchors and match host names. */
+    public VerificationRules rules() { return rules; }
 
-    /** Whether the JDK's default trust store was chosen explicitly. */
-    public boolean trustSystem() { return trustSystem; }
+    /** What the server's chain must lead to. */
+    public TrustSource trust() { return trust; }
 
-    /** PKCS#12/JKS trust store, or {@code null}. */
-    public Path trustStore() { return trustStore; }
-
-    /** A copy of the trust store password, or {@code null}. */
-    public char[] trustStorePassword() { return copy(trustStorePassword); }
-
-    /** Client certificate (chain) file, PEM or DER, or {@code null}. */
-    public Path clientCertFile() { return clientCertFile; }
-
-    /** Client private key file, or {@code null}. */
-    public Path clientKeyFile() { return clientKeyFile; }
-
-    /** A copy of the client key's password, or {@code null}. */
-    public char[] clientKeyPassword() { return copy(clientKeyPassword); }
-
-    /** PKCS#12/JKS store holding the client key and certificate, or {@code null}. */
-    public Path clientKeyStore() { return clientKeyStore; }
-
-    /** A copy of the client keystore password, or {@code null}. */
-    public char[] clientKeyStorePassword() { return copy(clientKeyStorePassword); }
+    /** The client certificate presented when the server asks for one. */
+    public ClientIdentity clientIdentity() { return identity; }
 
     /** CRL files and directories, in the order given. */
     public List<Path> crls() { return crls; }
@@ -148,15 +105,6 @@ public final class TlsConfig {
     /** Newest protocol version allowed, or {@code null} for the newest the JDK supports. */
     public String maxProtocol() { return maxProtocol; }
 
-    /** Trust anchors given in memory ({@link Builder#trustCertificates}), or null. */
-    public List<X509Certificate> trustCertificates() { return trustCertificates; }
-
-    /** Client private key given in memory ({@link Builder#clientKey}), or null. */
-    public PrivateKey clientKey() { return clientKey; }
-
-    /** Certificate chain (leaf first) of the in-memory {@link #clientKey()}, or null. */
-    public List<X509Certificate> clientKeyChain() { return clientKeyChain; }
-
     /** Always {@code null}: TLS key logging is not possible with the JDK (see {@link Builder#keyLogFile}). */
     public Path keyLogFile() { return null; }
 
@@ -170,10 +118,21 @@ public final class TlsConfig {
     /** Every file or directory this configuration reads (for change detection). */
     List<Path> referencedPaths() {
         List<Path> out = new ArrayList<>();
-        for (Path p : new Path[] {trustPemFile, trustStore, clientCertFile, clientKeyFile, clientKeyStore}) {
-            if (p != null) {
-                out.add(p);
+        switch (trust) {
+            case TrustSource.PemFile f -> out.add(f.path());
+            case TrustSource.KeyStoreFile k -> out.add(k.path());
+            case TrustSource.OperatingSystem o -> out.addAll(SystemTrust.locate().paths());
+            case TrustSource.JdkDefault j -> { }
+            case TrustSource.Certificates c -> { }
+        }
+        switch (identity) {
+            case ClientIdentity.CertificateAndKeyFiles f -> {
+                out.add(f.certificate());
+                out.add(f.key());
             }
+            case ClientIdentity.KeyStoreFile k -> out.add(k.path());
+            case ClientIdentity.InMemory m -> { }
+            case ClientIdentity.None n -> { }
         }
         out.addAll(crls);
         return out;
@@ -183,19 +142,10 @@ public final class TlsConfig {
     public boolean equals(Object o) {
         return o instanceof TlsConfig c
                 && verification == c.verification
-                && trustSystem == c.trustSystem
+                && rules == c.rules
                 && sni == c.sni
-                && Objects.equals(trustPemFile, c.trustPemFile)
-                && Objects.equals(trustStore, c.trustStore)
-                && Arrays.equals(trustStorePassword, c.trustStorePassword)
-                && Objects.equals(clientCertFile, c.clientCertFile)
-                && Objects.equals(clientKeyFile, c.clientKeyFile)
-                && Arrays.equals(clientKeyPassword, c.clientKeyPassword)
-                && Objects.equals(clientKeyStore, c.clientKeyStore)
-                && Arrays.equals(clientKeyStorePassword, c.clientKeyStorePassword)
-                && Objects.equals(trustCertificates, c.trustCertificates)
-                && Objects.equals(clientKey, c.clientKey)
-                && Objects.equals(clientKeyChain, c.clientKeyChain)
+                && trust.equals(c.trust)
+                && identity.equals(c.identity)
                 && crls.equals(c.crls)
                 && Objects.equals(sniName, c.sniName)
                 && alpn.equals(c.alpn)
@@ -205,29 +155,15 @@ public final class TlsConfig {
 
     @Override
     public int hashCode() {
-        int h = Objects.hash(verification, trustSystem, sni, trustPemFile, trustStore, clientCertFile,
-                clientKeyFile, clientKeyStore, crls, sniName, alpn, minProtocol, maxProtocol, trustCertificates,
-                clientKeyChain);
-        return 31 * h + Arrays.hashCode(clientKeyPassword) + Arrays.hashCode(clientKeyStorePassword)
-                + Arrays.hashCode(trustStorePassword);
+        return Objects.hash(verification, rules, sni, trust, identity, crls, sniName, alpn, minProtocol, maxProtocol);
     }
 
     /** Describes the settings; passwords show only whether one is set. */
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder("TlsConfig[verification=").append(verification);
-        if (trustPemFile != null) sb.append(", trustPemFile=").append(trustPemFile);
-        if (trustSystem) sb.append(", trustSystem");
-        if (trustStore != null) sb.append(", trustStore=").append(trustStore).append(secret(trustStorePassword));
-        if (clientCertFile != null) {
-            sb.append(", clientCert=").append(clientCertFile).append(", clientKey=").append(clientKeyFile)
-                    .append(secret(clientKeyPassword));
-        }
-        if (clientKeyStore != null) sb.append(", clientKeyStore=").append(clientKeyStore).append(secret(clientKeyStorePassword));
-        if (trustCertificates != null) sb.append(", trustCertificates=").append(trustCertificates.size()).append(" in memory");
-        if (clientKey != null) {
-            sb.append(", clientKey=in memory (").append(clientKeyChain.get(0).getSubjectX500Principal().getName()).append(')');
-        }
+        StringBuilder sb = new StringBuilder("TlsConfig[verification=").append(verification)
+                .append(", rules=").append(rules).append(", trust=").append(trust);
+        if (identity.present()) sb.append(", ").append(identity);
         if (!crls.isEmpty()) sb.append(", crls=").append(crls);
         sb.append(", sni=").append(sni);
         if (sniName != null) sb.append(", sniName=").append(sniName);
@@ -236,12 +172,33 @@ public final class TlsConfig {
         return sb.append(']').toString();
     }
 
-    private static String secret(char[] password) {
-        return password == null ? "" : " (password set)";
-    }
+    /** One of several alternatives, remembering which named setters chose it (two different ones conflict). */
+    private static final class Choice<T> {
+        private final T none;
+        private final java.util.Set<String> setters = new java.util.LinkedHashSet<>();
+        private T value;
 
-    private static char[] copy(char[] a) {
-        return a == null ? null : a.clone();
+        Choice(T none) {
+            this.none = none;
+            this.value = none;
+        }
+
+        void choose(String setter, T v) {
+            if (v == null) {
+                setters.remove(setter);
+                if (setters.isEmpty()) {
+                    value = none;
+                }
+            } else {
+                setters.add(setter);
+                value = v;
+            }
+        }
+
+        void replace(T v) {
+            setters.clear();
+            value = v == null ? none : v;
+        }
     }
 
     /**
@@ -250,18 +207,10 @@ public final class TlsConfig {
      */
     public static final class Builder {
         private TlsVerification verification = TlsVerification.FULL;
-        private Path trustPemFile;
-        private boolean trustSystem;
-        private Path trustStore;
-        private char[] trustStorePassword;
-        private Path clientCertFile;
-        private Path clientKeyFile;
-        private char[] clientKeyPassword;
-        private Path clientKeyStore;
-        private char[] clientKeyStorePassword;
-        private List<X509Certificate> trustCertificates;
-        private PrivateKey clientKey;
-        private List<X509Certificate> clientKeyChain;
+        private VerificationRules rules = VerificationRules.JDK;
+        private final Choice<TrustSource> trust = new Choice<>(new TrustSource.JdkDefault());
+        private final Choice<ClientIdentity> identity = new Choice<>(new ClientIdentity.None());
+        private RuntimeException invalid;
         private final List<Path> crls = new ArrayList<>();
         private boolean sni = true;
         private String sniName;
@@ -277,22 +226,53 @@ public final class TlsConfig {
             return this;
         }
 
-        /** Trust the certificates in this PEM (or DER) file or bundle (libpq {@code sslrootcert=<file>}). */
-        public Builder trustPemFile(Path pemFileOrBundle) {
-            trustPemFile = pemFileOrBundle;
+        /** Whose rules pick trust anchors and match host names; default {@link VerificationRules#JDK}. */
+        public Builder rules(VerificationRules r) {
+            rules = r;
             return this;
         }
 
-        /** Trust the JDK's default trust store (libpq {@code sslrootcert=system}). */
-        public Builder trustSystem() {
-            trustSystem = true;
+        /** Trust this source; replaces an earlier {@code trust(...)}, conflicts with the named trust setters. */
+        public Builder trust(TrustSource source) {
+            trust.replace(source);
             return this;
+        }
+
+        /** Present this client certificate; replaces an earlier {@code clientIdentity(...)}. */
+        public Builder clientIdentity(ClientIdentity id) {
+            identity.replace(id);
+            return this;
+        }
+
+        /** Trust the certificates in this PEM (or DER) file or bundle (libpq {@code sslrootcert=<file>}). */
+        public Builder trustPemFile(Path pemFileOrBundle) {
+            return chooseTrust("trustPemFile", pemFileOrBundle == null ? null : new TrustSource.PemFile(pemFileOrBundle));
+        }
+
+        /** Trust the operating system's store as OpenSSL sees it (libpq {@code sslrootcert=system}; see {@link TrustSource.OperatingSystem}). */
+        public Builder trustSystem() {
+            return chooseTrust("trustSystem", new TrustSource.OperatingSystem());
         }
 
         /** Trust the certificate entries of a PKCS#12 or JKS store (type detected from content). */
         public Builder trustStore(Path p12OrJks, char[] passwordOrNull) {
-            trustStore = p12OrJks;
-            trustStorePassword = copy(passwordOrNull);
+            return chooseTrust("trustStore", p12OrJks == null ? null : new TrustSource.KeyStoreFile(p12OrJks, Password.of(passwordOrNull)));
+        }
+
+        /**
+         * Trust these certificates, held in memory instead of a file (e.g. from a Spring Boot SSL
+         * bundle); {@code null} clears.
+         */
+        public Builder trustCertificates(List<X509Certificate> anchorsOrNull) {
+            if (anchorsOrNull != null && anchorsOrNull.isEmpty()) {
+                invalid = new IllegalArgumentException("trustCertificates: no certificates given");
+                return this;
+            }
+            return chooseTrust("trustCertificates", anchorsOrNull == null ? null : new TrustSource.Certificates(anchorsOrNull));
+        }
+
+        private Builder chooseTrust(String setter, TrustSource source) {
+            trust.choose(setter, source);
             return this;
         }
 
@@ -302,26 +282,18 @@ public final class TlsConfig {
          * {@code sslcert}/{@code sslkey}/{@code sslpassword}. The key must match the certificate.
          */
         public Builder clientCertificate(Path certPemOrDer, Path keyFile, char[] keyPasswordOrNull) {
-            clientCertFile = certPemOrDer;
-            clientKeyFile = keyFile;
-            clientKeyPassword = copy(keyPasswordOrNull);
-            return this;
+            if ((certPemOrDer == null) != (keyFile == null)) {
+                invalid = new IllegalArgumentException("clientCertificate needs both a certificate file and a key file"
+                        + " (got " + (certPemOrDer == null ? "no certificate" : "no key") + ")");
+                return this;
+            }
+            return chooseIdentity("clientCertificate", certPemOrDer == null ? null
+                    : new ClientIdentity.CertificateAndKeyFiles(certPemOrDer, keyFile, Password.of(keyPasswordOrNull)));
         }
 
         /** Present the first key entry (with its chain) of this PKCS#12 or JKS store. */
         public Builder clientKeyStore(Path p12OrJks, char[] passwordOrNull) {
-            clientKeyStore = p12OrJks;
-            clientKeyStorePassword = copy(passwordOrNull);
-            return this;
-        }
-
-        /**
-         * Trust these certificates, held in memory instead of a file (e.g. from a Spring Boot SSL
-         * bundle); {@code null} clears.
-         */
-        public Builder trustCertificates(List<X509Certificate> anchorsOrNull) {
-            trustCertificates = anchorsOrNull == null ? null : List.copyOf(anchorsOrNull);
-            return this;
+            return chooseIdentity("clientKeyStore", p12OrJks == null ? null : new ClientIdentity.KeyStoreFile(p12OrJks, Password.of(passwordOrNull)));
         }
 
         /**
@@ -329,8 +301,16 @@ public final class TlsConfig {
          * of files; {@code null} key clears. The key must match the leaf certificate.
          */
         public Builder clientKey(PrivateKey keyOrNull, List<X509Certificate> chain) {
-            clientKey = keyOrNull;
-            clientKeyChain = keyOrNull == null || chain == null ? null : List.copyOf(chain);
+            try {
+                return chooseIdentity("clientKey", keyOrNull == null ? null : new ClientIdentity.InMemory(keyOrNull, chain));
+            } catch (IllegalArgumentException e) {
+                invalid = e;
+                return this;
+            }
+        }
+
+        private Builder chooseIdentity(String setter, ClientIdentity id) {
+            identity.choose(setter, id);
             return this;
         }
 
@@ -400,36 +380,17 @@ public final class TlsConfig {
             if (verification == null) {
                 throw new IllegalArgumentException("verification must not be null (NONE, CA or FULL)");
             }
-            List<String> trust = new ArrayList<>();
-            if (trustPemFile != null) trust.add("trustPemFile");
-            if (trustStore != null) trust.add("trustStore");
-            if (trustSystem) trust.add("trustSystem");
-            if (trustCertificates != null) trust.add("trustCertificates");
-            if (trustCertificates != null && trustCertificates.isEmpty()) {
-                throw new IllegalArgumentException("trustCertificates: no certificates given");
+            if (invalid != null) {
+                throw invalid;
             }
-            if (trust.size() > 1) {
-                throw new IllegalArgumentException("choose one trust source, not " + String.join(" and ", trust));
+            if (rules == null) {
+                throw new IllegalArgumentException("rules must not be null (JDK or LIBPQ)");
             }
-            if ((clientCertFile == null) != (clientKeyFile == null)) {
-                throw new IllegalArgumentException("clientCertificate needs both a certificate file and a key file"
-                        + " (got " + (clientCertFile == null ? "no certificate" : "no key") + ")");
+            if (trust.setters.size() > 1) {
+                throw new IllegalArgumentException("choose one trust source, not " + String.join(" and ", trust.setters));
             }
-            if (clientCertFile != null && clientKeyStore != null) {
-                throw new IllegalArgumentException("choose clientCertificate or clientKeyStore, not both");
-            }
-            if (clientKey != null) {
-                if (clientCertFile != null || clientKeyStore != null) {
-                    throw new IllegalArgumentException("choose clientKey or " + (clientCertFile != null
-                            ? "clientCertificate" : "clientKeyStore") + ", not both");
-                }
-                if (clientKeyChain == null || clientKeyChain.isEmpty()) {
-                    throw new IllegalArgumentException("clientKey needs its certificate chain (leaf first)");
-                }
-                if (!PemFiles.keyMatches(clientKey, clientKeyChain.get(0).getPublicKey())) {
-                    throw new IllegalArgumentException("clientKey does not match certificate "
-                            + clientKeyChain.get(0).getSubjectX500Principal().getName());
-                }
+            if (identity.setters.size() > 1) {
+                throw new IllegalArgumentException("choose " + String.join(" or ", identity.setters) + ", not both");
             }
             minProtocol = protocol("minProtocol", minProtocol == null ? "TLSv1.2" : minProtocol);
             if (maxProtocol != null) {

@@ -21,7 +21,17 @@ public class TlsException extends IOException {
         EXPIRED,
         /** A certificate in the chain is listed in a configured certificate revocation list. */
         REVOKED,
-        /** Any other handshake failure (no common protocol or cipher, alert from the server, ...). */
+        /**
+         * The server ended the handshake or the session with a TLS alert; {@link TlsException#alert()}
+         * names it (e.g. certificate_required, unknown_ca, certificate_revoked, protocol_version).
+         */
+        REJECTED,
+        /**
+         * CRLs are configured, but none from the issuer of a certificate in the chain is among them,
+         * so its revocation status is unknown (libpq/OpenSSL fail such chains too).
+         */
+        REVOCATION_UNKNOWN,
+        /** Any other handshake failure. */
         HANDSHAKE,
         /** The handshake did not finish within the timeout. */
         TIMEOUT,
@@ -32,17 +42,32 @@ public class TlsException extends IOException {
     }
 
     private final Kind kind;
+    private final TlsAlert alert;
 
     /** A failure of the given kind with a user-facing message. */
     public TlsException(Kind kind, String message) {
         super(message);
         this.kind = kind;
+        this.alert = null;
     }
 
     /** A failure of the given kind with a user-facing message and the underlying cause. */
     public TlsException(Kind kind, String message, Throwable cause) {
         super(message, cause);
         this.kind = kind;
+        this.alert = null;
+    }
+
+    /** The server's rejection by TLS alert ({@link Kind#REJECTED}). */
+    public TlsException(TlsAlert alert, String message, Throwable cause) {
+        super(message, cause);
+        this.kind = Kind.REJECTED;
+        this.alert = alert;
+    }
+
+    /** The alert the server sent, for {@link Kind#REJECTED}. */
+    public java.util.Optional<TlsAlert> alert() {
+        return java.util.Optional.ofNullable(alert);
     }
 
     /** What went wrong. */

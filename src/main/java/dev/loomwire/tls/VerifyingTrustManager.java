@@ -32,19 +32,49 @@ final class VerifyingTrustManager extends X509ExtendedTrustManager {
     private final X509ExtendedTrustManager jdk;
     private final String trustSource;
     private final int anchorCount;
+    private final List<X509Certificate> trustedNonAnchors;
 
     /**
-     * @param trustSource how the trusted certificates are described in messages, e.g.
-     *                    "root certificate file /etc/ca.crt"
+     * @param jdk               the PKIX trust manager, or {@code null} when nothing can be an anchor
+     *                          (every chain is then refused, saying why)
+     * @param trustSource       how the trusted certificates are described in messages, e.g.
+     *                          "root certificate file /etc/ca.crt"
+     * @param trustedNonAnchors trusted certificates that are not self-signed, which libpq's rules do
+     *                          not accept as the end of a chain
      */
-    VerifyingTrustManager(X509ExtendedTrustManager jdk, String trustSource, int anchorCount) {
+    VerifyingTrustManager(X509ExtendedTrustManager jdk, String trustSource, int anchorCount,
+                          List<X509Certificate> trustedNonAnchors) {
         this.jdk = jdk;
         this.trustSource = trustSource;
         this.anchorCount = anchorCount;
+        this.trustedNonAnchors = List.copyOf(trustedNonAnchors);
+    }
+
+    /** What the chain is checked against, for messages and session facts. */
+    String trustSource() {
+        return trustSource;
+    }
+
+    private void noAnchors(X509Certificate[] chain) throws CertificateException {
+        if (jdk == null) {
+            throw new TlsCertificateException(TlsException.Kind.UNTRUSTED, "server certificate chain is not trusted: "
+                    + trustSource + " holds no self-signed (root) certificate, only " + describe(trustedNonAnchors)
+                    + "; like libpq (OpenSSL without partial chains), a chain must end at a self-signed certificate"
+                    + " found there, an intermediate CA alone is not a trust anchor");
+        }
+    }
+
+    private static String describe(List<X509Certificate> certs) {
+        List<String> names = new ArrayList<>();
+        for (X509Certificate c : certs) {
+            names.add("\"" + subject(c) + "\"");
+        }
+        return String.join(", ", names);
     }
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+        noAnchors(chain);
         try {
             jdk.checkServerTrusted(chain, authType, socket);
         } catch (CertificateException e) {
@@ -55,6 +85,7 @@ final class VerifyingTrustManager extends X509ExtendedTrustManager {
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+        noAnchors(chain);
         try {
             jdk.checkServerTrusted(chain, authType, engine);
         } catch (CertificateException e) {
@@ -64,6 +95,7 @@ final class VerifyingTrustManager extends X509ExtendedTrustManager {
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+        noAnchors(chain);
         try {
             jdk.checkServerTrusted(chain, authType);
         } catch (CertificateException e) {
@@ -73,22 +105,22 @@ final class VerifyingTrustManager extends X509ExtendedTrustManager {
 
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-        jdk.checkClientTrusted(chain, authType, socket);
+        throw new CertificateException("a client-side trust manager does not check clients");
     }
 
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-        jdk.checkClientTrusted(chain, authType, engine);
+        throw new CertificateException("a client-side trust manager does not check clients");
     }
 
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-        jdk.checkClientTrusted(chain, authType);
+        throw new CertificateException("a client-side trust manager does not check clients");
     }
 
     @Override
     public X509Certificate[] getAcceptedIssuers() {
-        return jdk.getAcceptedIssuers();
+        return jdk == null ? new X509Certificate[0] : jdk.getAcceptedIssuers();
     }
 
     private CertificateException explain(X509Certificate[] chain, String authType, CertificateException failure,
@@ -134,6 +166,13 @@ final class VerifyingTrustManager extends X509ExtendedTrustManager {
             }
             return new TlsCertificateException(TlsException.Kind.REVOKED, sb.append(" according to the CRLs given").toString(), failure);
         }
+        if (cpve != null && cpve.getReason() == CertPathValidatorException.BasicReason.UNDETERMINED_REVOCATION_STATUS) {
+            X509Certificate cert = certAt(cpve, chain);
+            return new TlsCertificateException(TlsException.Kind.REVOCATION_UNKNOWN, "no CRL from \"" + issuer(cert)
+                    + "\" among the CRLs given covers certificate \"" + subject(cert) + "\": with sslcrl/sslcrldir set,"
+                    + " every certificate of the chain needs its issuer's CRL (OpenSSL's full-chain CRL check, as in libpq)",
+                    failure);
+        }
         boolean expired = find(failure, CertificateExpiredException.class) != null
                 || find(failure, CertificateNotYetValidException.class) != null
                 || (cpve != null && (cpve.getReason() == CertPathValidatorException.BasicReason.EXPIRED
@@ -160,9 +199,23 @@ final class VerifyingTrustManager extends X509ExtendedTrustManager {
         String detail = rootMessage(failure);
         boolean usualDetail = detail.contains("unable to find valid certification path")
                 || (cpve != null && cpve.getReason() == PKIXReason.NO_TRUST_ANCHOR);
+        List<X509Certificate> intermediates = new ArrayList<>();
+        for (X509Certificate c : chain) {
+            for (X509Certificate t : trustedNonAnchors) {
+                if (t.getSubjectX500Principal().equals(c.getSubjectX500Principal()) || t.getSubjectX500Principal().equals(c.getIssuerX500Principal())) {
+                    if (!intermediates.contains(t)) {
+                        intermediates.add(t);
+                    }
+                }
+            }
+        }
+        String libpq = intermediates.isEmpty() ? "" : "; " + describe(intermediates) + " from " + trustSource
+                + " is not self-signed: like libpq (OpenSSL without partial chains), a chain must end at a self-signed"
+                + " certificate found there, so add the root CA that issued it";
         return new TlsCertificateException(TlsException.Kind.UNTRUSTED, "server certificate chain is not trusted by "
                 + trustSource + ": the chain ends at " + end + ", which is not among the " + anchorCount
-                + " trusted certificate" + (anchorCount == 1 ? "" : "s") + (usualDetail ? "" : " (" + detail + ")"), failure);
+                + " trusted root certificate" + (anchorCount == 1 ? "" : "s") + (usualDetail ? "" : " (" + detail + ")")
+                + libpq, failure);
     }
 
     private static X509Certificate certAt(CertPathValidatorException e, X509Certificate[] chain) {

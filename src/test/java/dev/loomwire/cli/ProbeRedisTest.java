@@ -80,7 +80,7 @@ class ProbeRedisTest {
         RedisServer mtls = TestServers.redisMtls();
         Cli.Result r = Cli.run("probe", "rediss://localhost:" + mtls.tlsPort() + "?sslrootcert=" + ca("ca.crt"));
         assertEquals(1, r.exitCode(), r.toString());
-        assertTrue(r.out().contains("client certificate required"), r.out());
+        assertTrue(r.out().contains("alert certificate_required: the server requires a client certificate and none was sent"), r.out());
         assertTrue(r.out().matches("(?s).*\\n  full\\s+OK.*"), "the server certificate itself is fine: " + r.out());
 
         Cli.Result withCert = Cli.run("probe", "rediss://localhost:" + mtls.tlsPort() + "?sslrootcert=" + ca("ca.crt")

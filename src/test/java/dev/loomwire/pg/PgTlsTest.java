@@ -110,10 +110,17 @@ class PgTlsTest {
         try (PgConnection c = PgTests.connect(s, "sslcrl=" + PgTests.cert("ca.crl"))) {
             assertTrue(c.tls().isPresent(), "server.crt is not on the CA's revocation list");
         }
-        // sslrootcert=system: the JDK's trust store does not know the test CA
+        // a named CRL file that does not exist is refused (libpq would silently skip revocation checks)
+        var missingCrl = assertThrows(PgConnectionException.class,
+                () -> PgTests.connect(s, "sslcrl=/nonexistent/root.crl").close());
+        assertTrue(missingCrl.getMessage().contains("sslcrl: file \"/nonexistent/root.crl\" does not exist"), missingCrl.getMessage());
+        // sslsni means 0 or 1, as in libpq
+        var badSni = assertThrows(PgConfigException.class, () -> PgTests.connect(s, "sslsni=db.example").close());
+        assertTrue(badSni.getMessage().contains("invalid sslsni value \"db.example\" (must be 0 or 1)"), badSni.getMessage());
+        // sslrootcert=system: the operating system's store (as OpenSSL sees it) does not know the test CA
         var e = assertThrows(PgConnectionException.class,
                 () -> PgTests.connect(s, "host=localhost sslmode=verify-full sslrootcert=system").close());
-        assertTrue(e.getMessage().contains("not trusted"), e.getMessage());
+        assertTrue(e.getMessage().contains("not trusted by the operating system's trust store as OpenSSL sees it ("), e.getMessage());
     }
 
     @Test

@@ -121,6 +121,22 @@ class RedisTlsTest {
     }
 
     @Test
+    void crlsCheckTheWholeChainForRedisToo() {
+        try (RedisServer revoked = TestServers.startRedis(RedisServer.Options.defaults()
+                .withCertificate("server-revoked.crt", "server-revoked.key"))) {
+            works(tlsUri("localhost", revoked, ""));
+            assertEquals(TlsException.Kind.REVOKED, tlsKind(refused(tlsUri("localhost", revoked, "sslcrl=" + cert("ca.crl")))));
+        }
+        try (RedisServer chain = TestServers.startRedis(RedisServer.Options.defaults()
+                .withCertificate("server-chain.crt", "server-intermediate.key"))) {
+            assertEquals(TlsException.Kind.REVOCATION_UNKNOWN,
+                    tlsKind(refused(tlsUri("localhost", chain, "sslcrl=" + cert("ca.crl")))));
+            works(tlsUri("localhost", chain, "sslcrl=" + cert("crl-chain.crl")));
+            works(tlsUri("localhost", chain, "sslcrldir=" + TestCerts.dir().resolve("crls")));
+        }
+    }
+
+    @Test
     void tlsSessionFactsAndSniDefaultToTheHost() {
         try (RedisConnection c = RedisConnection.connect(tlsUri("localhost", TestServers.redis(), ""))) {
             TlsSession s = c.tls().orElseThrow();
@@ -133,9 +149,19 @@ class RedisTlsTest {
         try (RedisConnection c = RedisConnection.connect(tlsUri("127.0.0.1", TestServers.redis(), ""))) {
             assertNull(c.tls().orElseThrow().sniSent(), "no SNI for an IP literal");
         }
-        try (RedisConnection c = RedisConnection.connect(tlsUri("127.0.0.1", TestServers.redis(), "sslverify=ca&sslsni=cache.internal"))) {
+        try (RedisConnection c = RedisConnection.connect(tlsUri("127.0.0.1", TestServers.redis(), "sslverify=ca&sslservername=cache.internal"))) {
             assertEquals("cache.internal", c.tls().orElseThrow().sniSent());
         }
+        // sslsni means what it means in libpq: 0 sends none, 1 (the default) sends the host
+        try (RedisConnection c = RedisConnection.connect(tlsUri("localhost", TestServers.redis(), "sslsni=0"))) {
+            assertNull(c.tls().orElseThrow().sniSent());
+        }
+        try (RedisConnection c = RedisConnection.connect(tlsUri("localhost", TestServers.redis(), "sslsni=1"))) {
+            assertEquals("localhost", c.tls().orElseThrow().sniSent());
+        }
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+                () -> RedisConnection.connect(tlsUri("localhost", TestServers.redis(), "sslsni=cache.internal")));
+        assertTrue(bad.getMessage().contains("use sslservername=cache.internal"), bad.getMessage());
     }
 
     @Test

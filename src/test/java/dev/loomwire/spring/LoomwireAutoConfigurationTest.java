@@ -87,6 +87,37 @@ class LoomwireAutoConfigurationTest {
                 });
     }
 
+    /** A client key from an SSL bundle that the server refuses is named as that key, with the server's alert. */
+    @Test
+    void aRefusedBundleKeyIsReportedWithTheServersAlert() {
+        RedisServer redis = TestServers.redisMtls();
+        PgServer pg = TestServers.pg15();
+        runner.withPropertyValues(
+                        "spring.ssl.bundle.pem.other.truststore.certificate=file:" + cert("ca.crt"),
+                        "spring.ssl.bundle.pem.other.keystore.certificate=file:" + cert("client-other-ca.crt"),
+                        "spring.ssl.bundle.pem.other.keystore.private-key=file:" + cert("client-other-ca.key"),
+                        "spring.ssl.bundle.pem.expired.truststore.certificate=file:" + cert("ca.crt"),
+                        "spring.ssl.bundle.pem.expired.keystore.certificate=file:" + cert("client-expired.crt"),
+                        "spring.ssl.bundle.pem.expired.keystore.private-key=file:" + cert("client-expired.key"),
+                        "loomwire.redis.url=rediss://localhost:" + redis.tlsPort() + "?connect_timeout=20",
+                        "loomwire.redis.ssl.bundle=other",
+                        "loomwire.postgres.url=host=localhost port=" + pg.port() + " dbname=certdb user=loomwire"
+                                + " sslmode=verify-full connect_timeout=20",
+                        "loomwire.postgres.ssl.bundle=expired",
+                        "loomwire.postgres.pool.min-idle=0")
+                .run(context -> {
+                    RuntimeException redisRefusal = assertThrows(RuntimeException.class,
+                            () -> context.getBean(RedisClient.class).ping());
+                    assertThat(redisRefusal.getMessage()).contains("alert unknown_ca: the server does not trust the client"
+                            + " certificate's issuer; client certificate \"CN=loomwire,O=loomwire tests\" (in memory)")
+                            .doesNotContain("none is configured").doesNotContain("no client certificate");
+                    RuntimeException pgRefusal = assertThrows(RuntimeException.class,
+                            () -> context.getBean(PgPool.class).query("SELECT 1"));
+                    assertThat(pgRefusal.getMessage()).contains("alert certificate_expired: the client certificate has expired")
+                            .contains("(in memory)");
+                });
+    }
+
     @Test
     void pkcs12BundleAndPasswordPropertyForAnAclUser() {
         RedisServer redis = TestServers.redis();
@@ -104,9 +135,8 @@ class LoomwireAutoConfigurationTest {
                     assertThat(context).hasNotFailed().doesNotHaveBean(PgPool.class);
                     RedisClient client = context.getBean(RedisClient.class);
                     assertThat(client.command("ACL", "WHOAMI").asString()).isEqualTo(RedisServer.USER);
-                    java.security.cert.Certificate[] sent = client.withConnection(c -> c.tls().orElseThrow().socket().getSession()
-                            .getLocalCertificates());
-                    assertThat(sent).isNotNull();
+                    boolean sent = client.withConnection(c -> c.tls().orElseThrow().clientCertificateSent());
+                    assertThat(sent).isTrue();
                 });
     }
 

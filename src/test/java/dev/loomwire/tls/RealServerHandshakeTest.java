@@ -78,8 +78,9 @@ class RealServerHandshakeTest {
     @MethodSource("targetsAndLevels")
     void tls13HandshakeAtEachVerificationLevel(Target target, TlsVerification level) throws IOException {
         for (String host : List.of("localhost", "127.0.0.1")) {
-            TlsSession session = TlsSockets.layer(target.open(), host, target.port(), trusting("ca.crt", level), TIMEOUT);
-            try (var socket = session.socket()) {
+            TlsConnection connection = TlsSockets.layer(target.open(), host, target.port(), trusting("ca.crt", level), TIMEOUT);
+            TlsSession session = connection.session();
+            try (var socket = connection.socket()) {
                 assertEquals("TLSv1.3", session.protocol(), target + " via " + host);
                 assertNotNull(session.cipherSuite());
                 assertEquals("CN=localhost,O=loomwire tests",
@@ -139,7 +140,7 @@ class RealServerHandshakeTest {
         // Under TLS 1.3 the server judges the client certificate after the client's Finished:
         // the refusal arrives as an alert on the first read.
         IOException e = assertThrows(IOException.class, () -> {
-            TlsSession s = TlsSockets.layer(target.open(), "localhost", target.port(), trusting("ca.crt", TlsVerification.FULL), TIMEOUT);
+            TlsConnection s = TlsSockets.layer(target.open(), "localhost", target.port(), trusting("ca.crt", TlsVerification.FULL), TIMEOUT);
             try (var socket = s.socket()) {
                 ping(socket);
             }
@@ -148,9 +149,9 @@ class RealServerHandshakeTest {
 
         TlsConfig withCert = TlsConfig.builder().trustPemFile(TestCerts.file("ca.crt"))
                 .clientCertificate(TestCerts.file("client.crt"), TestCerts.file("client.key"), null).build();
-        TlsSession s = TlsSockets.layer(target.open(), "localhost", target.port(), withCert, TIMEOUT);
+        TlsConnection s = TlsSockets.layer(target.open(), "localhost", target.port(), withCert, TIMEOUT);
         try (var socket = s.socket()) {
-            assertEquals("TLSv1.3", s.protocol());
+            assertEquals("TLSv1.3", s.session().protocol());
             assertEquals("+PONG", ping(socket));
         }
     }

@@ -82,9 +82,10 @@ class TlsConfigTest {
         char[] pw = "s3cret-pw".toCharArray();
         TlsConfig c = TlsConfig.builder().clientKeyStore(Path.of("/client.p12"), pw).build();
         pw[0] = 'X';
-        assertEquals("s3cret-pw", new String(c.clientKeyStorePassword()));
-        c.clientKeyStorePassword()[0] = 'Y';
-        assertEquals("s3cret-pw", new String(c.clientKeyStorePassword()));
+        ClientIdentity.KeyStoreFile store = (ClientIdentity.KeyStoreFile) c.clientIdentity();
+        assertEquals("s3cret-pw", new String(store.password().chars()));
+        store.password().chars()[0] = 'Y';
+        assertEquals("s3cret-pw", new String(store.password().chars()));
         assertFalse(c.toString().contains("s3cret"), c.toString());
         assertTrue(c.toString().contains("(password set)"), c.toString());
     }
