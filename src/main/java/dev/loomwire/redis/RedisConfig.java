@@ -141,8 +141,8 @@ public final class RedisConfig {
                 && Objects.equals(user, c.user) && Arrays.equals(password, c.password) && database == c.database
                 && protocol == c.protocol && timeout.equals(c.timeout) && connectTimeout.equals(c.connectTimeout)
                 && Objects.equals(clientName, c.clientName) && maxBulkLength == c.maxBulkLength
-                && Objects.equals(dial, c.dial) && readOnly == c.readOnly
-                && socketOptions.equals(c.socketOptions);
+                && socketOptions.equals(c.socketOptions)
+                && Objects.equals(dial, c.dial) && readOnly == c.readOnly;
     }
 
     @Override
