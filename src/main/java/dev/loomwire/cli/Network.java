@@ -1,5 +1,7 @@
 package dev.loomwire.cli;
 
+import dev.loomwire.net.ConnectListener;
+import dev.loomwire.net.Dialer;
 import dev.loomwire.tls.SocketOptions;
 
 import java.io.IOException;
@@ -53,11 +55,8 @@ final class Network {
         long t0 = System.nanoTime();
         for (InetAddress a : addresses) {
             long t = System.nanoTime();
-            Socket s = newSocket();
             try {
-                s.connect(new InetSocketAddress(a, port), (int) timeout.toMillis());
-                s.setTcpNoDelay(true);
-                s.setSoTimeout((int) timeout.toMillis());
+                Socket s = reconnect(a, port, timeout);
                 Report.Phase p = report.phase("tcp connect", Report.since(t), Report.Status.OK,
                         "connected to " + hostPort(a, port));
                 if (!failures.isEmpty()) {
@@ -69,11 +68,6 @@ final class Network {
             } catch (IOException e) {
                 failures.add(hostPort(a, port) + ": " + e.getMessage());
             }
-            try {
-                s.close();
-            } catch (IOException ignored) {
-                // never connected
-            }
         }
         Report.Phase p = report.phase("tcp connect", Report.since(t0), Report.Status.FAIL, "cannot connect to port " + port);
         p.details().put("attempts", failures);
@@ -81,12 +75,15 @@ final class Network {
         return null;
     }
 
-    /** A new connection to the same address, for the extra verification handshakes. */
+    /**
+     * A connection to {@code a} through the drivers' {@link Dialer} (their socket options, so the
+     * TLS layer can recover a server's alert), reads bounded by {@code timeout}; also for the extra
+     * verification handshakes.
+     */
     static Socket reconnect(InetAddress a, int port, Duration timeout) throws IOException {
-        Socket s = SocketOptions.DEFAULTS.newSocket();
+        Socket s = Dialer.connect(new InetSocketAddress(a, port), hostPort(a, port), SocketOptions.DEFAULTS,
+                Dialer.Deadline.after(timeout), ConnectListener.none());
         try {
-            s.connect(new InetSocketAddress(a, port), (int) timeout.toMillis());
-            s.setTcpNoDelay(true);
             s.setSoTimeout((int) timeout.toMillis());
             return s;
         } catch (IOException e) {
@@ -98,15 +95,6 @@ final class Network {
     static String hostPort(InetAddress a, int port) {
         String h = a.getHostAddress();
         return (h.indexOf(':') >= 0 ? "[" + h + "]" : h) + ":" + port;
-    }
-
-    /** A socket like the drivers' (so the TLS layer can recover a server's alert during the handshake). */
-    private static Socket newSocket() {
-        try {
-            return SocketOptions.DEFAULTS.newSocket();
-        } catch (IOException e) {
-            return new Socket();
-        }
     }
 
     static void closeQuietly(Socket s) {

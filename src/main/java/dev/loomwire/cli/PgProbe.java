@@ -2,6 +2,7 @@ package dev.loomwire.cli;
 
 import dev.loomwire.pg.PgConfig;
 import dev.loomwire.pg.PgException;
+import dev.loomwire.pg.PgHost;
 import dev.loomwire.pg.SslMode;
 import dev.loomwire.pg.SslNegotiation;
 import dev.loomwire.pg.protocol.Backend;
@@ -61,10 +62,21 @@ final class PgProbe {
     private final Map<SslMode, ModeSetup> setups = new EnumMap<>(SslMode.class);
     private final Map<List<Object>, Report.Verdict> judged = new HashMap<>();
     private TlsProbe.Opener opener;
+    /** The host entry probed when the connection string names several (null: the only one). */
+    private final PgHost host;
+    /** in_hot_standby and default_transaction_read_only, when the server reported them (only without a password). */
+    private String inHotStandby;
+    private String readOnly;
 
     PgProbe(String conninfo, PgConfig cfg, Duration timeout) {
+        this(conninfo, cfg, null, timeout);
+    }
+
+    /** Probes one {@code host} of a multi-host connection string. */
+    PgProbe(String conninfo, PgConfig all, PgHost host, Duration timeout) {
         this.conninfo = conninfo;
-        this.cfg = cfg;
+        this.host = host;
+        this.cfg = host == null ? all : all.forHost(host);
         this.timeout = timeout;
         sslmode = cfg.sslMode().keyword();
         direct = cfg.sslNegotiation() == SslNegotiation.DIRECT;
@@ -75,6 +87,22 @@ final class PgProbe {
         probe();
         report.concludeFailure("sslmode=" + sslmode);
         return report;
+    }
+
+    /** "standby", "primary" or "primary, read-only" as the server reported it, or empty when it asked for a password first. */
+    java.util.Optional<String> serverType() {
+        if (inHotStandby == null) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of("on".equals(inHotStandby) ? "standby" : "on".equals(readOnly) ? "primary, read-only" : "primary");
+    }
+
+    boolean hotStandby() {
+        return "on".equals(inHotStandby);
+    }
+
+    boolean readOnly() {
+        return "on".equals(readOnly) || hotStandby();
     }
 
     private void probe() {
@@ -147,6 +175,9 @@ final class PgProbe {
         return setups.computeIfAbsent(mode, m -> {
             try {
                 PgConfig c = m == cfg.sslMode() ? cfg : PgConfig.builder().conninfo(conninfo).set("sslmode", m.keyword()).build();
+                if (host != null && c != cfg) {
+                    c = c.forHost(host);
+                }
                 return new ModeSetup(m, c.toTlsConfig(), c.tlsHost(), null);
             } catch (PgException e) {
                 return new ModeSetup(m, null, null, e.getMessage());
@@ -274,6 +305,8 @@ final class PgProbe {
                 BackendMessage m = readMessage(in);
                 switch (m) {
                     case ParameterStatus p when p.name().equals("server_version") -> serverVersion = p.value();
+                    case ParameterStatus p when p.name().equals("in_hot_standby") -> inHotStandby = p.value();
+                    case ParameterStatus p when p.name().equals("default_transaction_read_only") -> readOnly = p.value();
                     case ErrorResponse e -> {
                         auth = "server refused: " + errorText(e.fields());
                         status = Report.Status.WARN;

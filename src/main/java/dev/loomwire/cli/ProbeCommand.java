@@ -142,6 +142,9 @@ final class ProbeCommand {
         if (timeout == null) {
             timeout = config.connectTimeout().isZero() ? DEFAULT_TIMEOUT : config.connectTimeout();
         }
+        if (config.hosts().size() > 1) {
+            return new PgHostsProbe(target, config, timeout).run();
+        }
         return new PgProbe(target, config, timeout).run();
     }
 

@@ -6,7 +6,8 @@ import dev.loomwire.tls.TlsException;
 import dev.loomwire.tls.TlsConnection;
 import dev.loomwire.tls.TlsSession;
 import dev.loomwire.tls.TrustSource;
-import dev.loomwire.tls.TlsSockets;
+import dev.loomwire.net.ConnectListener;
+import dev.loomwire.net.Dialer;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.file.Path;
@@ -20,7 +21,7 @@ import java.util.Locale;
 /**
  * The TLS part shared by the PostgreSQL and Redis probes: one handshake without verification to see
  * what the server sends, then one handshake per verification level through the same
- * {@link TlsSockets} code the drivers use, so each verdict is exactly what a driver would decide.
+ * {@link Dialer} code the drivers use, so each verdict is exactly what a driver would decide.
  */
 final class TlsProbe {
     /** Opens a new connection positioned where the ClientHello goes (after SSLRequest for PostgreSQL). */
@@ -51,7 +52,8 @@ final class TlsProbe {
         TlsConnection connection;
         TlsSession session;
         try {
-            connection = TlsSockets.layer(socket, verifyHost, port, none, timeout);
+            connection = Dialer.layerTls(socket, verifyHost, port, none, Dialer.Deadline.after(timeout), verifyHost + ":" + port,
+                    ConnectListener.none());
             session = connection.session();
         } catch (TlsException e) {
             String hint = e.kind() == TlsException.Kind.CLOSED_BY_PEER && hintOnClose != null ? " (" + hintOnClose + ")" : "";
@@ -91,7 +93,8 @@ final class TlsProbe {
             return new Report.Verdict(mode, false, "could not open another connection to check: " + e.getMessage());
         }
         try {
-            TlsConnection connection = TlsSockets.layer(s, verifyHost, port, config, timeout);
+            TlsConnection connection = Dialer.layerTls(s, verifyHost, port, config, Dialer.Deadline.after(timeout),
+                    verifyHost + ":" + port, ConnectListener.none());
             Network.closeQuietly(connection.socket());
             return new Report.Verdict(mode, true, switch (config.verification()) {
                 case NONE -> "encrypted; the server certificate is not checked";

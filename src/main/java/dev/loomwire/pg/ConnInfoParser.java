@@ -2,6 +2,8 @@ package dev.loomwire.pg;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /**
@@ -122,35 +124,19 @@ final class ConnInfoParser {
             }
         }
         int hostStart = i + at + 1;
-        String hostPort = authority.substring(at + 1);
-        if (hostPort.contains(",")) {
-            throw new PgConfigException("URI: multiple hosts are not supported at position " + hostStart);
+        // postgresql://a:5432,b:5433/db : one host list and one port list, as libpq's URI form
+        List<String> hosts = new ArrayList<>();
+        List<String> ports = new ArrayList<>();
+        int entryStart = hostStart;
+        for (String entry : authority.substring(at + 1).split(",", -1)) {
+            hostAndPort(entry, entryStart, hosts, ports);
+            entryStart += entry.length() + 1;
         }
-        String host;
-        String port = null;
-        if (hostPort.startsWith("[")) {
-            int close = hostPort.indexOf(']');
-            if (close < 0) {
-                throw new PgConfigException("URI: missing \"]\" in IPv6 host address at position " + hostStart);
-            }
-            host = hostPort.substring(1, close);
-            String rest = hostPort.substring(close + 1);
-            if (rest.startsWith(":")) {
-                port = rest.substring(1);
-            } else if (!rest.isEmpty()) {
-                throw new PgConfigException("URI: unexpected \"" + rest + "\" after IPv6 host address at position "
-                        + (hostStart + close + 1));
-            }
-        } else {
-            int colon = hostPort.lastIndexOf(':');
-            host = colon < 0 ? hostPort : hostPort.substring(0, colon);
-            port = colon < 0 ? null : hostPort.substring(colon + 1);
+        if (hosts.stream().anyMatch(h -> !h.isEmpty()) || hosts.size() > 1) {
+            set(b, "host", String.join(",", hosts), "URI", hostStart);
         }
-        if (!host.isEmpty()) {
-            set(b, "host", decode(host, "host", hostStart), "URI", hostStart);
-        }
-        if (port != null && !port.isEmpty()) {
-            set(b, "port", decode(port, "port", hostStart), "URI", hostStart);
+        if (ports.stream().anyMatch(p -> !p.isEmpty())) {
+            set(b, "port", String.join(",", ports), "URI", hostStart);
         }
         if (slash >= 0) {
             String db = beforeQuery.substring(slash + 1);
@@ -180,6 +166,36 @@ final class ConnInfoParser {
                 pos += param.length() + 1;
             }
         }
+    }
+
+    private static void hostAndPort(String hostPort, int hostStart, List<String> hosts, List<String> ports) {
+        String host;
+        String port = "";
+        if (hostPort.startsWith("[")) {
+            int close = hostPort.indexOf(']');
+            if (close < 0) {
+                throw new PgConfigException("URI: missing \"]\" in IPv6 host address at position " + hostStart);
+            }
+            host = hostPort.substring(1, close);
+            String rest = hostPort.substring(close + 1);
+            if (rest.startsWith(":")) {
+                port = rest.substring(1);
+            } else if (!rest.isEmpty()) {
+                throw new PgConfigException("URI: unexpected \"" + rest + "\" after IPv6 host address at position "
+                        + (hostStart + close + 1));
+            }
+        } else {
+            int colon = hostPort.lastIndexOf(':');
+            host = colon < 0 ? hostPort : hostPort.substring(0, colon);
+            port = colon < 0 ? "" : hostPort.substring(colon + 1);
+        }
+        String decodedHost = decode(host, "host", hostStart);
+        String decodedPort = decode(port, "port", hostStart);
+        if (decodedHost.contains(",") || decodedPort.contains(",")) {
+            throw new PgConfigException("URI: a host or port may not contain \",\" at position " + hostStart);
+        }
+        hosts.add(decodedHost);
+        ports.add(decodedPort);
     }
 
     private static String decode(String s, String what, int position) {

@@ -12,51 +12,87 @@ import dev.loomwire.tls.TlsConfig;
 import dev.loomwire.tls.TlsException;
 import dev.loomwire.tls.TlsConnection;
 import dev.loomwire.tls.TlsSession;
-import dev.loomwire.tls.TlsSockets;
+import dev.loomwire.net.ConnectListener;
+import dev.loomwire.net.ConnectLog;
+import dev.loomwire.net.ConnectPhase;
+import dev.loomwire.net.Dialer;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Opens a connection the way libpq does: TCP connect, sslmode/sslnegotiation handling, startup,
- * authentication (require_auth, channel_binding) and the wait for the first ReadyForQuery,
- * everything under connect_timeout. Also sends cancel requests.
+ * Opens a connection the way libpq does. The connection string's hosts are walked in order (or
+ * shuffled, load_balance_hosts=random); for each host, every resolved address, and for each
+ * address the TLS attempts its sslmode implies ({@link #encryptions}: allow = plain then TLS,
+ * prefer = TLS then plain), one loop over that ordered list. Each attempt: TCP connect, SSLRequest
+ * or direct TLS, startup, authentication (require_auth, channel_binding), the first
+ * ReadyForQuery, then the target_session_attrs check, all under connect_timeout (per host).
+ * An unreachable host, a timeout or a server of the wrong type moves on to the next host; an
+ * authentication failure or another server error stops, as in libpq. When no host qualifies,
+ * one {@link PgNoSuitableHostException} lists every host tried and why. Also sends cancel requests.
  */
 final class Connector {
     private static final Logger LOG = LoggerFactory.getLogger(Connector.class);
     private static final Logger PROTOCOL_LOG = LoggerFactory.getLogger("dev.loomwire.pg.protocol");
+    /** ERRCODE_CANNOT_CONNECT_NOW: starting up, shutting down, in recovery; libpq tries the next host. */
+    private static final String CANNOT_CONNECT_NOW = "57P03";
 
     /** How the TLS question is asked on one attempt. */
     enum Encryption { NONE, PREFERRED, REQUIRED }
 
-    /** A connection that completed startup. */
+    /** A connection that completed startup, on {@code host} (the session's host entry, for cancel requests). */
     record Established(PgStream stream, PgTlsInfo tls, int processId, byte[] secretKey,
-                       Map<String, String> parameters, char transactionStatus) {}
+                       Map<String, String> parameters, char transactionStatus, PgConfig hostConfig,
+                       InetSocketAddress address) {}
+
+    /** One way of reaching the server: a host entry, one of its addresses, and how TLS is asked. */
+    record Attempt(PgHost host, PgConfig config, InetAddress address, Encryption encryption) {
+        String target() {
+            String a = address.getHostAddress();
+            return host + (host.connectAddress().equals(a) ? "" : " (" + a + ")");
+        }
+    }
+
+    /** An attempt that failed in a way that moves on to the next address or host (unreachable, timed out, cannot connect now). */
+    private static final class Unreachable extends PgConnectionException {
+        Unreachable(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
 
     private final PgConfig cfg;
     private final TlsConfig tlsConfig;
     private final Consumer<PgNotice> notices;
-    private final long deadlineNanos;
-    /** What the last attempt's authentication used and how long it took, for the DEBUG connect log. */
+    private final Dialer.Deadline deadline;
+    private final ConnectListener<BackendMessage> listener;
+    private final InetAddress address;
+    /** What the attempt's authentication used, for the DEBUG connect log. */
     private String authMethod = "none";
-    private long authNanos;
 
-    private Connector(PgConfig cfg, TlsConfig tlsConfig, Consumer<PgNotice> notices) {
+    private Connector(PgConfig cfg, TlsConfig tlsConfig, Consumer<PgNotice> notices, Dialer.Deadline deadline,
+                      InetAddress address, ConnectListener<BackendMessage> listener) {
         this.cfg = cfg;
         this.tlsConfig = tlsConfig;
         this.notices = notices;
-        Duration t = cfg.connectTimeout();
-        this.deadlineNanos = t.isZero() ? Long.MAX_VALUE : System.nanoTime() + t.toNanos();
+        this.deadline = deadline;
+        this.address = address;
+        this.listener = listener;
     }
 
     /** The TLS configuration a config implies, or null for sslmode=disable. */
@@ -65,45 +101,235 @@ final class Connector {
     }
 
     static Established connect(PgConfig cfg, TlsConfig tlsConfig, Consumer<PgNotice> notices) {
-        if (cfg.gssEncMode().equals("require")) {
-            throw new PgConnectionException("gssencmode=require: GSSAPI encryption is not supported by this driver");
-        }
-        Connector c = new Connector(cfg, tlsConfig, notices);
-        return switch (cfg.sslMode()) {
-            case DISABLE -> c.attempt(Encryption.NONE);
-            case ALLOW -> c.allow();
-            case PREFER -> c.prefer();
-            default -> c.attempt(Encryption.REQUIRED);
+        return connect(cfg, tlsConfig, notices, ConnectListener.none(), 0);
+    }
+
+    /** The TLS attempts of one address, in order (pgx's configTLS returns the same kind of list). */
+    static List<Encryption> encryptions(SslMode mode) {
+        return switch (mode) {
+            case DISABLE -> List.of(Encryption.NONE);
+            case ALLOW -> List.of(Encryption.NONE, Encryption.REQUIRED);
+            case PREFER -> List.of(Encryption.PREFERRED, Encryption.NONE);
+            default -> List.of(Encryption.REQUIRED);
         };
     }
 
-    /** allow: plain first; if the server rejects it during startup, once more with TLS. */
-    private Established allow() {
+    /**
+     * Connects to the first suitable host; {@code rotation} starts the walk that many entries
+     * further down the host list (wrapping around), so that a pool spreads over equal hosts.
+     */
+    static Established connect(PgConfig cfg, TlsConfig tlsConfig, Consumer<PgNotice> notices,
+                               ConnectListener<BackendMessage> listener, int rotation) {
+        if (cfg.gssEncMode().equals("require")) {
+            throw new PgConnectionException("gssencmode=require: GSSAPI encryption is not supported by this driver");
+        }
+        List<PgHost> order = new ArrayList<>(cfg.hosts());
+        Collections.rotate(order, -Math.floorMod(rotation, order.size()));
+        boolean random = cfg.loadBalanceHosts() == LoadBalanceHosts.RANDOM;
+        if (random) {
+            Collections.shuffle(order, ThreadLocalRandom.current());
+        }
+        TargetSessionAttrs target = cfg.targetSessionAttrs();
+        ConnectLog<BackendMessage> log = LOG.isDebugEnabled() ? new ConnectLog<>() : null;
+        if (log != null) {
+            listener = ConnectListener.both(listener, log);
+        }
+        List<PgNoSuitableHostException.Failure> failures = new ArrayList<>();
+        for (int pass = 1; pass <= (target == TargetSessionAttrs.PREFER_STANDBY ? 2 : 1); pass++) {
+            boolean anyServer = pass == 2;
+            for (PgHost host : order) {
+                if (anyServer && failures.stream().anyMatch(f -> f.host().equals(host)
+                        && f.reason() != PgNoSuitableHostException.Reason.WRONG_SERVER_TYPE)) {
+                    continue; // the second pass is for servers of the wrong type; one that failed already is not retried
+                }
+                PgConfig hostCfg = cfg.forHost(host);
+                Established e = connectHost(host, hostCfg, tlsConfig, notices, listener, random, anyServer, failures);
+                if (e != null) {
+                    if (log != null) {
+                        LOG.debug("connected to {}, database \"{}\" as \"{}\" in {}: {}", where(hostCfg), hostCfg.database(),
+                                hostCfg.user(), ConnectLog.millis(log.attemptTime()), log.line());
+                    }
+                    return e;
+                }
+            }
+            if (target == TargetSessionAttrs.PREFER_STANDBY && pass == 1) {
+                LOG.debug("target_session_attrs=prefer-standby: no standby among {}; second pass accepts any server",
+                        order);
+            }
+        }
+        if (failures.size() == 1 && failures.get(0).cause() != null && cfg.hosts().size() == 1) {
+            throw failures.get(0).cause(); // one host: its own error, as before
+        }
+        throw new PgNoSuitableHostException(target, failures);
+    }
+
+    /** Every attempt of one host entry: null when none succeeded in a way that moves on (recorded in {@code failures}). */
+    private static Established connectHost(PgHost host, PgConfig hostCfg, TlsConfig tlsConfig,
+                                           Consumer<PgNotice> notices, ConnectListener<BackendMessage> listener,
+                                           boolean random, boolean anyServer,
+                                           List<PgNoSuitableHostException.Failure> failures) {
+        Dialer.Deadline deadline = Dialer.Deadline.after(hostCfg.connectTimeout());
+        List<InetAddress> addresses;
         try {
-            return attempt(Encryption.NONE);
-        } catch (PgServerException plainRejected) {
-            LOG.debug("sslmode=allow: plaintext connection rejected ({}), retrying with SSL", plainRejected.sqlState());
+            addresses = new ArrayList<>(Dialer.resolve(host.connectAddress(), host.toString(), listener));
+        } catch (UnknownHostException e) {
+            failures.add(new PgNoSuitableHostException.Failure(host, PgNoSuitableHostException.Reason.UNREACHABLE,
+                    "could not translate host name \"" + host.connectAddress() + "\" to address: unknown host",
+                    new Unreachable("could not translate host name \"" + host.connectAddress()
+                            + "\" to address: unknown host", e)));
+            return null;
+        }
+        if (random) {
+            Collections.shuffle(addresses, ThreadLocalRandom.current());
+        }
+        List<Attempt> attempts = new ArrayList<>();
+        for (InetAddress a : addresses) {
+            for (Encryption enc : encryptions(hostCfg.sslMode())) {
+                attempts.add(new Attempt(host, hostCfg, a, enc));
+            }
+        }
+        PgException last = null;
+        for (int i = 0; i < attempts.size(); i++) {
+            Attempt attempt = attempts.get(i);
+            boolean sameAddressNext = i + 1 < attempts.size() && attempts.get(i + 1).address().equals(attempt.address());
+            Connector c = new Connector(hostCfg, tlsConfig, notices, deadline, attempt.address(), listener);
+            Established e;
             try {
-                return attempt(Encryption.REQUIRED);
-            } catch (PgException e) {
-                e.addSuppressed(plainRejected);
-                throw e;
+                e = c.attempt(attempt.encryption(), attempt.target());
+            } catch (TlsFailed tlsFailed) { // prefer: TLS failed, plain next on the same address
+                LOG.debug("sslmode=prefer: SSL failed ({}), retrying without SSL", tlsFailed.getMessage());
+                last = chain(tlsFailed, last);
+                continue;
+            } catch (PgServerException rejected) {
+                if (attempt.encryption() == Encryption.NONE && sameAddressNext) { // allow: plain rejected, TLS next
+                    LOG.debug("sslmode=allow: plaintext connection rejected ({}), retrying with SSL", rejected.sqlState());
+                    last = chain(rejected, last);
+                    continue;
+                }
+                if (!CANNOT_CONNECT_NOW.equals(rejected.sqlState())) {
+                    throw chain(rejected, last); // authentication failed or another error: libpq stops here
+                }
+                failures.add(new PgNoSuitableHostException.Failure(host, PgNoSuitableHostException.Reason.NOT_ACCEPTING,
+                        rejected.getMessage(), chain(rejected, last)));
+                return null;
+            } catch (Unreachable unreachable) {
+                last = chain(unreachable, last);
+                if (sameAddressNext) { // the other TLS attempt of a prefer/allow pair cannot do better
+                    i++;
+                }
+                if (i + 1 < attempts.size() && !deadline.passed()) {
+                    continue;
+                }
+                failures.add(new PgNoSuitableHostException.Failure(host, PgNoSuitableHostException.Reason.UNREACHABLE,
+                        unreachable.getMessage(), last));
+                return null;
+            } catch (PgException other) {
+                throw chain(other, last);
+            }
+            String wrongType = c.checkTarget(e, anyServer);
+            if (wrongType == null) {
+                c.listenerReady(attempt, e);
+                return e;
+            }
+            closeTerminating(e);
+            LOG.debug("{}: {} (target_session_attrs={}), trying the next host", host, wrongType,
+                    hostCfg.targetSessionAttrs().keyword());
+            failures.add(new PgNoSuitableHostException.Failure(host, PgNoSuitableHostException.Reason.WRONG_SERVER_TYPE,
+                    wrongType, null));
+            return null; // libpq: a server of the wrong type moves on to the next host, not the next address
+        }
+        if (last != null) {
+            throw last;
+        }
+        return null;
+    }
+
+    private static <E extends PgException> E chain(E e, PgException earlier) {
+        if (earlier != null && earlier != e) {
+            e.addSuppressed(earlier);
+        }
+        return e;
+    }
+
+    private void listenerReady(Attempt attempt, Established e) {
+        listener.phaseSucceeded(ConnectPhase.READY, attempt.target(), Duration.ZERO,
+                "pid " + e.processId() + (cfg.targetSessionAttrs().needsServerState()
+                        ? ", target_session_attrs=" + cfg.targetSessionAttrs().keyword() + " accepted" : ""));
+    }
+
+    /**
+     * Null when the server is of the kind target_session_attrs asks for, else libpq's reason.
+     * PostgreSQL 14+ reports in_hot_standby and default_transaction_read_only at startup; older
+     * servers are asked (SHOW transaction_read_only, SELECT pg_is_in_recovery()).
+     */
+    private String checkTarget(Established e, boolean anyServer) {
+        TargetSessionAttrs t = cfg.targetSessionAttrs();
+        if (!t.needsServerState() || anyServer) {
+            return null;
+        }
+        String hotStandby = e.parameters().get("in_hot_standby");
+        String readOnly = e.parameters().get("default_transaction_read_only");
+        try {
+            if (hotStandby == null || readOnly == null) {
+                if (t.decidedByReadOnly()) {
+                    readOnly = queryOneValue(e, "SHOW transaction_read_only");
+                    hotStandby = "off";
+                } else {
+                    hotStandby = "t".equals(queryOneValue(e, "SELECT pg_catalog.pg_is_in_recovery()")) ? "on" : "off";
+                    readOnly = "off";
+                }
+            }
+        } catch (IOException | PgException ex) {
+            return "could not determine the server's state: " + ex.getMessage();
+        }
+        boolean standby = "on".equals(hotStandby);
+        boolean ro = "on".equals(readOnly);
+        if (t.accepts(standby, ro)) {
+            return null;
+        }
+        return switch (t) {
+            case READ_WRITE -> "session is read-only";
+            case READ_ONLY -> "session is not read-only";
+            case PRIMARY -> "server is in hot standby mode";
+            default -> "server is not in hot standby mode";
+        };
+    }
+
+    /** Runs one simple query during connection set-up and returns the first column of its only row. */
+    private String queryOneValue(Established e, String sql) throws IOException {
+        ByteSink out = new ByteSink();
+        Frontend.query(out, sql);
+        e.stream().socket().setSoTimeout(deadline.remainingMillis());
+        e.stream().write(out);
+        String value = null;
+        PgServerException error = null;
+        while (true) {
+            BackendMessage m = e.stream().read();
+            switch (m) {
+                case DataRow d -> value = d.values()[0] == null ? null
+                        : new String(d.values()[0], java.nio.charset.StandardCharsets.UTF_8);
+                case ErrorResponse er -> error = PgServerException.of(er.fields());
+                case ReadyForQuery r -> {
+                    e.stream().socket().setSoTimeout(0);
+                    if (error != null) {
+                        throw error;
+                    }
+                    return value;
+                }
+                default -> { }
             }
         }
     }
 
-    /** prefer: TLS first; plaintext after 'N' (same socket) or after a failed handshake (new socket). */
-    private Established prefer() {
+    private static void closeTerminating(Established e) {
         try {
-            return attempt(Encryption.PREFERRED);
-        } catch (TlsFailed e) {
-            LOG.debug("sslmode=prefer: SSL failed ({}), retrying without SSL", e.getMessage());
-            try {
-                return attempt(Encryption.NONE);
-            } catch (PgException plain) {
-                plain.addSuppressed(e);
-                throw plain;
-            }
+            ByteSink out = new ByteSink(8);
+            Frontend.terminate(out);
+            e.stream().write(out);
+        } catch (IOException ignored) {
+            // closing anyway
+        } finally {
+            e.stream().close();
         }
     }
 
@@ -115,51 +341,41 @@ final class Connector {
     }
 
     private int remainingMillis() {
-        if (deadlineNanos == Long.MAX_VALUE) {
-            return 0;
-        }
-        long left = deadlineNanos - System.nanoTime();
-        if (left <= 0) {
+        try {
+            return deadline.remainingMillis();
+        } catch (SocketTimeoutException e) {
             throw timeout();
         }
-        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, left / 1_000_000));
     }
 
     private PgConnectionException timeout() {
-        return new PgConnectionException("connection to " + where() + " timed out after "
-                + cfg.connectTimeout().toSeconds() + " s (connect_timeout)");
+        return new Unreachable("connection to " + where() + " timed out after "
+                + cfg.connectTimeout().toSeconds() + " s (connect_timeout)", null);
     }
 
     private String where() {
+        return where(cfg);
+    }
+
+    private static String where(PgConfig cfg) {
         String h = cfg.host() != null ? cfg.host() : cfg.hostaddr();
         return "server \"" + h + "\"" + (cfg.hostaddr() != null && cfg.host() != null
                 ? " (" + cfg.hostaddr() + ")" : "") + ", port " + cfg.port();
     }
 
-    private Socket openSocket() {
-        Socket s = null;
+    private Socket openSocket(String target) {
         try {
-            s = cfg.socketOptions().newSocket();
-            s.setTcpNoDelay(true);
-            s.connect(new InetSocketAddress(cfg.connectAddress(), cfg.port()), remainingMillis());
-            return s;
+            return Dialer.connect(new InetSocketAddress(address, cfg.port()), target, cfg.socketOptions(),
+                    deadline, listener);
         } catch (SocketTimeoutException e) {
-            closeQuietly(s);
             throw timeout();
         } catch (IOException e) {
-            closeQuietly(s);
-            throw new PgConnectionException("connection to " + where() + " failed: " + e.getMessage(), e);
-        } catch (PgException e) {
-            closeQuietly(s);
-            throw e;
+            throw new Unreachable("connection to " + where() + " failed: " + e.getMessage(), e);
         }
     }
 
-    Established attempt(Encryption encryption) {
-        long start = System.nanoTime();
-        Socket socket = openSocket();
-        long tcpNanos = System.nanoTime() - start;
-        long sslRequestNanos = -1;
+    Established attempt(Encryption encryption, String target) {
+        Socket socket = openSocket(target);
         PgStream stream = null;
         TlsConnection tls = null;
         TlsSession session = null;
@@ -167,14 +383,22 @@ final class Connector {
             boolean direct = false;
             if (encryption != Encryption.NONE) {
                 if (cfg.sslNegotiation() == SslNegotiation.DIRECT) {
-                    tls = handshake(socket, encryption);
+                    tls = handshake(socket, encryption, target);
                     direct = true;
                 } else {
                     long asked = System.nanoTime();
-                    boolean accepted = sslRequest(socket, encryption);
-                    sslRequestNanos = System.nanoTime() - asked;
+                    listener.phaseStarted(ConnectPhase.SSL_REQUEST, target);
+                    boolean accepted;
+                    try {
+                        accepted = sslRequest(socket, encryption);
+                    } catch (PgException e) {
+                        listener.phaseFailed(ConnectPhase.SSL_REQUEST, target, Dialer.since(asked), e);
+                        throw e;
+                    }
+                    listener.phaseSucceeded(ConnectPhase.SSL_REQUEST, target, Dialer.since(asked),
+                            accepted ? "server said S" : "server said N");
                     if (accepted) {
-                        tls = handshake(socket, encryption);
+                        tls = handshake(socket, encryption, target);
                     }
                 }
             }
@@ -184,11 +408,17 @@ final class Connector {
                         ? "sslcertmode=require, but no client certificate is configured (sslcert, ~/.postgresql/postgresql.crt)"
                         : "sslcertmode=require: server did not request an SSL certificate");
             }
-            stream = new PgStream(tls != null ? tls.socket() : socket);
-            Established established = startup(stream, session, direct);
-            if (LOG.isDebugEnabled()) {
-                logConnected(session, direct, tcpNanos, sslRequestNanos, System.nanoTime() - start);
+            stream = new PgStream(tls != null ? tls.socket() : socket, listener);
+            long authStart = System.nanoTime();
+            listener.phaseStarted(ConnectPhase.AUTH, target);
+            Established established;
+            try {
+                established = startup(stream, session, direct, target);
+            } catch (RuntimeException e) {
+                listener.phaseFailed(ConnectPhase.AUTH, target, Dialer.since(authStart), e);
+                throw e;
             }
+            listener.phaseSucceeded(ConnectPhase.AUTH, target, Dialer.since(authStart), "auth " + authMethod);
             return established;
         } catch (PgServerException e) {
             close(socket, stream);
@@ -204,10 +434,10 @@ final class Connector {
             // TLS 1.3: the server's verdict on the client certificate arrives after the handshake
             TlsException rejected = tls == null ? null : tls.serverRejection(e).orElse(null);
             close(socket, stream);
-            if (rejected != null) {
+            if (rejected != null) { // the server's TLS alert: a TLS failure, not an unreachable host
                 throw new PgConnectionException("SSL connection to " + where() + " failed: " + rejected.getMessage(), rejected);
             }
-            throw new PgConnectionException("connection to " + where() + " failed: " + e.getMessage(), e);
+            throw new Unreachable("connection to " + where() + " failed: " + e.getMessage(), e);
         } catch (ProtocolException e) {
             close(socket, stream);
             throw new PgConnectionException("protocol error from " + where() + ": " + e.getMessage(), e);
@@ -215,32 +445,6 @@ final class Connector {
             close(socket, stream);
             throw e;
         }
-    }
-
-    private void logConnected(TlsSession session, boolean direct, long tcpNanos, long sslRequestNanos, long totalNanos) {
-        StringBuilder tls = new StringBuilder();
-        if (session == null) {
-            tls.append(sslRequestNanos >= 0 ? "SSLRequest " + millis(sslRequestNanos) + " (server said N), no TLS"
-                    : "no TLS (sslmode=" + cfg.sslMode().keyword() + ")");
-        } else {
-            tls.append(direct ? "direct SSL" : "SSLRequest " + millis(sslRequestNanos)).append(", TLS ")
-                    .append(session.protocol()).append(' ').append(session.cipherSuite()).append(' ')
-                    .append(millis(session.handshakeTime().toNanos())).append(" (verification ")
-                    .append(tlsConfig.verification()).append(", SNI ").append(session.sniSent()).append(", ALPN ")
-                    .append(session.alpn()).append(", resumed ").append(session.resumed());
-            if (!session.peerChain().isEmpty()) {
-                X509Certificate leaf = session.peerChain().get(0);
-                tls.append(", server certificate ").append(leaf.getSubjectX500Principal().getName())
-                        .append(" issued by ").append(leaf.getIssuerX500Principal().getName());
-            }
-            tls.append(')');
-        }
-        LOG.debug("connected to {}, database \"{}\" as \"{}\" in {}: TCP {}, {}, auth {} {}", where(),
-                cfg.database(), cfg.user(), millis(totalNanos), millis(tcpNanos), tls, authMethod, millis(authNanos));
-    }
-
-    private static String millis(long nanos) {
-        return String.format(java.util.Locale.ROOT, "%.1f ms", nanos / 1e6);
     }
 
     /** Sends SSLRequest and reads exactly one byte from the raw socket. True = go on with TLS. */
@@ -286,11 +490,9 @@ final class Connector {
         }
     }
 
-    private TlsConnection handshake(Socket socket, Encryption encryption) {
-        int ms = remainingMillis();
-        Duration timeout = ms == 0 ? Duration.ofMinutes(5) : Duration.ofMillis(ms);
+    private TlsConnection handshake(Socket socket, Encryption encryption, String target) {
         try {
-            return TlsSockets.layer(socket, cfg.tlsHost(), cfg.port(), tlsConfig, timeout);
+            return Dialer.layerTls(socket, cfg.tlsHost(), cfg.port(), tlsConfig, deadline, target, listener);
         } catch (TlsException e) {
             String msg = "SSL connection to " + where() + " failed: " + e.getMessage();
             if (cfg.sslNegotiation() == SslNegotiation.DIRECT && (e.kind() == TlsException.Kind.CLOSED_BY_PEER
@@ -307,7 +509,7 @@ final class Connector {
         }
     }
 
-    private Established startup(PgStream stream, TlsSession session, boolean direct) throws IOException {
+    private Established startup(PgStream stream, TlsSession session, boolean direct, String target) throws IOException {
         Map<String, String> params = new LinkedHashMap<>();
         params.put("user", cfg.user());
         params.put("database", cfg.database());
@@ -321,10 +523,8 @@ final class Connector {
         stream.socket().setSoTimeout(remainingMillis());
         stream.write(out);
 
-        long authStart = System.nanoTime();
         authMethod = "none";
         boolean channelBound = new Authenticator(stream, session).run();
-        authNanos = System.nanoTime() - authStart;
 
         int pid = 0;
         byte[] key = null;
@@ -345,7 +545,8 @@ final class Connector {
                     stream.startupComplete();
                     stream.socket().setSoTimeout(0);
                     PgTlsInfo tls = session == null ? null : new PgTlsInfo(session, direct, channelBound);
-                    return new Established(stream, tls, pid, key, status, r.transactionStatus());
+                    return new Established(stream, tls, pid, key, status, r.transactionStatus(), cfg,
+                            (InetSocketAddress) stream.socket().getRemoteSocketAddress());
                 }
                 default -> throw new ProtocolException("unexpected " + stream.lastTypeName() + " during startup");
             }
@@ -507,23 +708,29 @@ final class Connector {
         }
     }
 
-    /** Sends CancelRequest on a new connection negotiated like the original one; waits for the server to close it. */
-    static void cancel(PgConfig cfg, TlsConfig tlsConfig, PgTlsInfo tls, int processId, byte[] secretKey) {
-        if (secretKey == null) {
+    /**
+     * Sends CancelRequest on a new connection to the session's own host entry and address,
+     * negotiated like the original one; waits for the server to close it.
+     */
+    static void cancel(Established session, TlsConfig tlsConfig) {
+        if (session.secretKey() == null) {
             throw new PgConnectionException("cannot cancel: the server sent no BackendKeyData");
         }
-        Connector c = new Connector(cfg, tlsConfig, n -> { });
-        Socket socket = c.openSocket();
+        PgConfig hostCfg = session.hostConfig();
+        Connector c = new Connector(hostCfg, tlsConfig, n -> { }, Dialer.Deadline.after(hostCfg.connectTimeout()),
+                session.address().getAddress(), ConnectListener.none());
+        String target = hostCfg.hosts().get(0) + " (cancel)";
+        Socket socket = c.openSocket(target);
         Socket active = socket;
         try {
-            if (tls != null) {
+            if (session.tls() != null) {
                 Encryption enc = Encryption.REQUIRED;
-                if (tls.directNegotiation() || c.sslRequest(socket, enc)) {
-                    active = c.handshake(socket, enc).socket();
+                if (session.tls().directNegotiation() || c.sslRequest(socket, enc)) {
+                    active = c.handshake(socket, enc, target).socket();
                 }
             }
-            ByteSink out = new ByteSink(16 + secretKey.length);
-            Frontend.cancelRequest(out, processId, secretKey);
+            ByteSink out = new ByteSink(16 + session.secretKey().length);
+            Frontend.cancelRequest(out, session.processId(), session.secretKey());
             active.getOutputStream().write(out.array(), 0, out.size());
             active.getOutputStream().flush();
             active.setSoTimeout(10_000);
@@ -539,8 +746,8 @@ final class Connector {
             }
             LOG.debug("cancel connection closed: {}", e.getMessage());
         } finally {
-            closeQuietly(active);
-            closeQuietly(socket);
+            Dialer.closeQuietly(active);
+            Dialer.closeQuietly(socket);
         }
     }
 
@@ -548,14 +755,6 @@ final class Connector {
         if (stream != null) {
             stream.close();
         }
-        closeQuietly(socket);
-    }
-
-    static void closeQuietly(Socket s) {
-        try {
-            s.close();
-        } catch (IOException ignored) {
-            // nothing to do
-        }
+        Dialer.closeQuietly(socket);
     }
 }

@@ -46,6 +46,8 @@ public final class PgConfig {
             {"require_auth", "PGREQUIREAUTH"}, {"gssencmode", "PGGSSENCMODE"},
             {"keepalives", null}, {"keepalives_idle", null}, {"keepalives_interval", null},
             {"keepalives_count", null}, {"tcp_user_timeout", null},
+            {"target_session_attrs", "PGTARGETSESSIONATTRS"}, {"load_balance_hosts", "PGLOADBALANCEHOSTS"},
+            {"service", "PGSERVICE"},
         };
         for (String[] e : k) {
             KEYWORDS.put(e[0], e[1]);
@@ -54,9 +56,15 @@ public final class PgConfig {
 
     private static final Set<String> TLS_VERSIONS = Set.of("TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3");
 
+    private final List<PgHost> hosts;
     private final String host;
     private final String hostaddr;
     private final int port;
+    private final TargetSessionAttrs targetSessionAttrs;
+    private final LoadBalanceHosts loadBalanceHosts;
+    /** What this config was built from, for {@link #forHost}. */
+    private final Map<String, String> values;
+    private final Map<String, String> environment;
     private final String user;
     private final String password;
     private final String database;
@@ -85,10 +93,13 @@ public final class PgConfig {
     private final PrivateKey sslClientKey;
     private final List<X509Certificate> sslClientChain;
 
-    private PgConfig(Map<String, String> v, Map<String, String> env, Builder memory) {
-        sslRootCertificates = memory.rootCertificates;
-        sslClientKey = memory.clientKey;
-        sslClientChain = memory.clientChain;
+    private PgConfig(Map<String, String> v, Map<String, String> env, List<X509Certificate> rootCertificates,
+                     PrivateKey clientKey, List<X509Certificate> clientChain) {
+        values = Map.copyOf(v);
+        environment = env;
+        sslRootCertificates = rootCertificates;
+        sslClientKey = clientKey;
+        sslClientChain = clientChain;
         if (sslRootCertificates != null && v.containsKey("sslrootcert")) {
             throw new PgConfigException("sslrootcert and in-memory root certificates (sslRootCertificates) are"
                     + " alternatives: give one");
@@ -99,9 +110,12 @@ public final class PgConfig {
         Path home = Path.of(env.getOrDefault("HOME", System.getProperty("user.home", ".")));
         Path pgDir = home.resolve(".postgresql");
         defaultRootCert = pgDir.resolve("root.crt");
-        host = v.getOrDefault("host", v.containsKey("hostaddr") ? null : "localhost");
-        hostaddr = v.get("hostaddr");
-        port = v.containsKey("port") ? Integer.parseInt(v.get("port")) : 5432;
+        hosts = hostList(v);
+        host = hosts.get(0).host().orElse(null);
+        hostaddr = hosts.get(0).hostaddr().orElse(null);
+        port = hosts.get(0).port();
+        targetSessionAttrs = TargetSessionAttrs.parse(v.getOrDefault("target_session_attrs", "any"));
+        loadBalanceHosts = LoadBalanceHosts.parse(v.getOrDefault("load_balance_hosts", "disable"));
         user = v.getOrDefault("user", env.getOrDefault("USER", System.getProperty("user.name", "postgres")));
         database = v.getOrDefault("dbname", user);
         options = v.get("options");
@@ -160,6 +174,65 @@ public final class PgConfig {
         password = pw;
     }
 
+    /**
+     * The host list libpq makes of {@code host}, {@code hostaddr} and {@code port}: as many entries
+     * as the longer of host and hostaddr (equal counts when both are given), one port for all or
+     * one per entry (an empty port entry means 5432).
+     */
+    private static List<PgHost> hostList(Map<String, String> v) {
+        List<String> names = split(v.get("host"));
+        List<String> addrs = split(v.get("hostaddr"));
+        List<String> ports = split(v.get("port"));
+        if (!names.isEmpty() && !addrs.isEmpty() && names.size() != addrs.size()) {
+            throw new PgConfigException("could not match " + names.size() + " host names to " + addrs.size()
+                    + " hostaddr values (host, hostaddr)");
+        }
+        int n = Math.max(1, Math.max(names.size(), addrs.size()));
+        if (ports.size() > 1 && ports.size() != n) {
+            throw new PgConfigException("could not match " + ports.size() + " port numbers to " + n + " hosts (port)");
+        }
+        List<PgHost> list = new java.util.ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            String name = i < names.size() && !names.get(i).isEmpty() ? names.get(i) : null;
+            String addr = i < addrs.size() && !addrs.get(i).isEmpty() ? addrs.get(i) : null;
+            if (name == null && addr == null) {
+                if (n > 1) {
+                    throw new PgConfigException("host: entry " + (i + 1) + " of " + n + " is empty (name a host;"
+                            + " Unix-domain sockets are not supported)");
+                }
+                name = "localhost";
+            }
+            String p = ports.isEmpty() ? "" : ports.get(ports.size() == 1 ? 0 : i);
+            list.add(new PgHost(Optional.ofNullable(name), Optional.ofNullable(addr),
+                    p.isEmpty() ? 5432 : Integer.parseInt(p.trim())));
+        }
+        return List.copyOf(list);
+    }
+
+    private static List<String> split(String list) {
+        return list == null || list.isEmpty() ? List.of() : List.of(list.split(",", -1));
+    }
+
+    /**
+     * This configuration narrowed to one of its {@link #hosts()}: host, hostaddr and port are that
+     * entry's, and the password is looked up in the password file for it.
+     */
+    public PgConfig forHost(PgHost entry) {
+        if (!hosts.contains(entry)) {
+            throw new IllegalArgumentException(entry + " is not one of " + hosts);
+        }
+        if (hosts.size() == 1) {
+            return this;
+        }
+        Map<String, String> v = new LinkedHashMap<>(values);
+        v.remove("host");
+        v.remove("hostaddr");
+        entry.host().ifPresent(h -> v.put("host", h));
+        entry.hostaddr().ifPresent(a -> v.put("hostaddr", a));
+        v.put("port", Integer.toString(entry.port()));
+        return new PgConfig(v, environment, sslRootCertificates, sslClientKey, sslClientChain);
+    }
+
     private static Path fileOrDefault(String value, Path dflt) {
         if (value != null) {
             return Path.of(value);
@@ -188,7 +261,21 @@ public final class PgConfig {
         return new Builder();
     }
 
-    /** Host name to verify and send as SNI; null when only hostaddr was given. */
+    /** Every entry of the host list, in the order given (at least one). */
+    public List<PgHost> hosts() {
+        return hosts;
+    }
+
+    /** Which kind of server the connection accepts; {@link TargetSessionAttrs#ANY} by default. */
+    public TargetSessionAttrs targetSessionAttrs() {
+        return targetSessionAttrs;
+    }
+
+    public LoadBalanceHosts loadBalanceHosts() {
+        return loadBalanceHosts;
+    }
+
+    /** Host name of the first host entry, to verify and send as SNI; null when only hostaddr was given. */
     public String host() {
         return host;
     }
@@ -228,7 +315,7 @@ public final class PgConfig {
         return Optional.ofNullable(applicationName);
     }
 
-    /** Limit for the whole connection set-up; {@link Duration#ZERO} = none. */
+    /** Limit for the connection set-up with each host (libpq: per host and address); {@link Duration#ZERO} = none. */
     public Duration connectTimeout() {
         return connectTimeout;
     }
@@ -413,11 +500,19 @@ public final class PgConfig {
     @Override
     public String toString() {
         StringBuilder s = new StringBuilder("PgConfig{");
-        s.append("host=").append(host);
-        if (hostaddr != null) {
-            s.append(", hostaddr=").append(hostaddr);
+        if (hosts.size() > 1) {
+            s.append("hosts=").append(hosts).append(", target_session_attrs=").append(targetSessionAttrs.keyword());
+            if (loadBalanceHosts != LoadBalanceHosts.DISABLE) {
+                s.append(", load_balance_hosts=").append(loadBalanceHosts.keyword());
+            }
+        } else {
+            s.append("host=").append(host);
+            if (hostaddr != null) {
+                s.append(", hostaddr=").append(hostaddr);
+            }
+            s.append(", port=").append(port);
         }
-        s.append(", port=").append(port).append(", user=").append(user).append(", dbname=").append(database)
+        s.append(", user=").append(user).append(", dbname=").append(database)
                 .append(", password=").append(password == null ? "<none>" : "<hidden>")
                 .append(", sslmode=").append(sslMode.keyword())
                 .append(", sslnegotiation=").append(sslNegotiation.name().toLowerCase(Locale.ROOT));
@@ -557,6 +652,14 @@ public final class PgConfig {
             return set("connect_timeout", Long.toString(v.toSeconds()));
         }
 
+        public Builder targetSessionAttrs(TargetSessionAttrs v) {
+            return set("target_session_attrs", v.keyword());
+        }
+
+        public Builder loadBalanceHosts(LoadBalanceHosts v) {
+            return set("load_balance_hosts", v.keyword());
+        }
+
         public Builder applicationName(String v) {
             return set("application_name", v);
         }
@@ -578,24 +681,48 @@ public final class PgConfig {
                     merged.put(e.getKey(), envValue);
                 }
             }
+            String service = values.getOrDefault("service", merged.get("service"));
+            if (service != null) {
+                Path home = Path.of(environment.getOrDefault("HOME", System.getProperty("user.home", ".")));
+                // libpq: the service's values come before the environment's, after the connection string's
+                for (Map.Entry<String, String> e : ServiceFile.lookup(service, environment, home).entrySet()) {
+                    if (!KEYWORDS.containsKey(e.getKey())) {
+                        throw new PgConfigException("service \"" + service + "\": unknown parameter \"" + e.getKey() + "\"");
+                    }
+                    try {
+                        validate(e.getKey(), e.getValue());
+                    } catch (PgConfigException ex) {
+                        throw new PgConfigException("service \"" + service + "\": " + ex.getMessage());
+                    }
+                    merged.put(e.getKey(), e.getValue());
+                }
+            }
             merged.putAll(values);
-            return new PgConfig(merged, environment, this);
+            return new PgConfig(merged, environment, rootCertificates, clientKey, clientChain);
         }
 
         private static void validate(String key, String value) {
             switch (key) {
                 case "port" -> {
-                    int p = parseInt(key, value);
-                    if (p < 1 || p > 65535) {
-                        throw new PgConfigException("invalid port number \"" + value + "\"");
+                    for (String one : value.split(",", -1)) {
+                        if (!one.isEmpty() || !value.contains(",")) {
+                            int p = parseInt(key, one);
+                            if (p < 1 || p > 65535) {
+                                throw new PgConfigException("invalid port number \"" + one + "\"");
+                            }
+                        }
                     }
                 }
+                case "target_session_attrs" -> TargetSessionAttrs.parse(value);
+                case "load_balance_hosts" -> LoadBalanceHosts.parse(value);
                 case "connect_timeout", "keepalives", "keepalives_idle", "keepalives_interval",
                      "keepalives_count", "tcp_user_timeout" -> parseInt(key, value);
                 case "hostaddr" -> {
-                    if (!isIpLiteral(value)) {
-                        throw new PgConfigException("invalid hostaddr value \"" + value
-                                + "\" (must be a numeric IP address)");
+                    for (String one : value.split(",", -1)) {
+                        if (!(one.isEmpty() && value.contains(",")) && !isIpLiteral(one)) {
+                            throw new PgConfigException("invalid hostaddr value \"" + one
+                                    + "\" (must be a numeric IP address)");
+                        }
                     }
                 }
                 case "sslmode" -> SslMode.parse(value);

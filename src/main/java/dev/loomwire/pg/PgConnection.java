@@ -1,5 +1,6 @@
 package dev.loomwire.pg;
 
+import dev.loomwire.net.ConnectListener;
 import dev.loomwire.pg.protocol.BackendMessage;
 import dev.loomwire.pg.protocol.BackendMessage.*;
 import dev.loomwire.pg.protocol.ByteSink;
@@ -40,6 +41,7 @@ public final class PgConnection implements AutoCloseable {
 
     private final PgConfig config;
     private final TlsConfig tlsConfig;
+    private final Connector.Established session;
     private final PgStream stream;
     private final PgTlsInfo tls;
     private final int processId;
@@ -105,6 +107,7 @@ public final class PgConnection implements AutoCloseable {
     private PgConnection(PgConfig config, TlsConfig tlsConfig, Connector.Established e) {
         this.config = config;
         this.tlsConfig = tlsConfig;
+        this.session = e;
         this.stream = e.stream();
         this.tls = e.tls();
         this.processId = e.processId();
@@ -119,10 +122,20 @@ public final class PgConnection implements AutoCloseable {
     }
 
     public static PgConnection connect(PgConfig config) {
+        return connect(config, ConnectListener.none());
+    }
+
+    /** Connects, reporting each phase of each host tried and each message of the set-up to {@code listener}. */
+    static PgConnection connect(PgConfig config, ConnectListener<BackendMessage> listener) {
+        return connect(config, listener, 0);
+    }
+
+    /** Connects starting the host walk {@code rotation} entries down the list (see {@link Connector#connect}). */
+    static PgConnection connect(PgConfig config, ConnectListener<BackendMessage> listener, int rotation) {
         TlsConfig tlsConfig = Connector.tlsConfigFor(config);
-        Connector.Established e = Connector.connect(config, tlsConfig, PgConnection::logNotice);
+        Connector.Established e = Connector.connect(config, tlsConfig, PgConnection::logNotice, listener, rotation);
         PgConnection c = new PgConnection(config, tlsConfig, e);
-        LOG.debug("connected to {} (pid {}, {})", config.connectAddress(), c.processId,
+        LOG.debug("connected to {} (pid {}, {})", c.host(), c.processId,
                 c.tls == null ? "no TLS" : c.tls.protocol());
         return c;
     }
@@ -140,8 +153,14 @@ public final class PgConnection implements AutoCloseable {
         this.noticeHandler = handler == null ? PgConnection::logNotice : handler;
     }
 
+    /** The configuration the connection was opened with (all its hosts). */
     public PgConfig config() {
         return config;
+    }
+
+    /** The host entry this session is on: one of {@code config().hosts()}. */
+    public PgHost host() {
+        return session.hostConfig().hosts().get(0);
     }
 
     /** TLS facts when the connection is encrypted, empty otherwise. */
@@ -170,6 +189,27 @@ public final class PgConnection implements AutoCloseable {
 
     public boolean isClosed() {
         return closed;
+    }
+
+    /**
+     * False once the server has reported (ParameterStatus {@code in_hot_standby},
+     * {@code default_transaction_read_only}, PostgreSQL 14+) that it no longer is what
+     * {@code target_session_attrs} asked for: a primary turned read-only for read-write, a promoted
+     * standby for standby or read-only, a standby chosen by prefer-standby that was promoted.
+     * Always true for {@code any} and on servers that report neither parameter.
+     */
+    public boolean matchesTargetSessionAttrs() {
+        String hotStandby = parameters.get("in_hot_standby");
+        String readOnly = parameters.get("default_transaction_read_only");
+        if (hotStandby == null || readOnly == null) {
+            return true;
+        }
+        boolean standby = "on".equals(hotStandby);
+        return switch (config.targetSessionAttrs()) {
+            case ANY -> true;
+            case PREFER_STANDBY -> standby || !"on".equals(session.parameters().get("in_hot_standby"));
+            default -> config.targetSessionAttrs().accepts(standby, "on".equals(readOnly));
+        };
     }
 
     // ---------------------------------------------------------------- queries
@@ -723,7 +763,7 @@ public final class PgConnection implements AutoCloseable {
      * and sends CancelRequest. The cancelled statement fails with {@link PgQueryCanceledException}.
      */
     public void cancel() {
-        Connector.cancel(config, tlsConfig, tls, processId, secretKey);
+        Connector.cancel(session, tlsConfig);
     }
 
     private void ensureOpen() {

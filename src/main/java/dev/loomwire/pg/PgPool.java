@@ -10,7 +10,9 @@ import dev.loomwire.pool.PooledConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.loomwire.net.ConnectListener;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
@@ -40,7 +42,7 @@ public final class PgPool implements AutoCloseable {
         this.config = config;
         this.commandTimeout = commandTimeout;
         PoolSettings named = settings.name().equals(PoolSettings.DEFAULTS.name())
-                ? settings.toBuilder().name("pg[" + config.connectAddress() + "]").build() : settings;
+                ? settings.toBuilder().name("pg" + config.hosts()).build() : settings;
         this.pool = new ConnectionPool<>(new Factory(config), named);
         this.timer = new CommandTimer(commandTimeout, named.name());
     }
@@ -144,31 +146,50 @@ public final class PgPool implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "PgPool[" + config.connectAddress() + " " + pool.stats() + "]";
+        return "PgPool[" + config.hosts() + " " + pool.stats() + "]";
     }
 
-    /** Opens, checks and closes the pool's connections. */
+    /**
+     * Opens, checks and closes the pool's connections. For standby, read-only and prefer-standby
+     * each new connection starts the host walk one entry further down, so the pool spreads over
+     * every qualifying server; a connection whose server stopped qualifying (promotion, a primary
+     * turned read-only) is retired when it is given back or found idle.
+     */
     private static final class Factory implements ConnectionFactory<PgConnection> {
         private final PgConfig config;
+        private final boolean spread;
+        private final AtomicInteger opened = new AtomicInteger();
 
         Factory(PgConfig config) {
             this.config = config;
+            this.spread = switch (config.targetSessionAttrs()) {
+                case STANDBY, READ_ONLY, PREFER_STANDBY -> config.hosts().size() > 1;
+                default -> false;
+            };
         }
 
         @Override
         public PgConnection open() {
-            return PgConnection.connect(config);
+            return PgConnection.connect(config, ConnectListener.none(), spread ? opened.getAndIncrement() : 0);
         }
 
         @Override
         public boolean isUsable(PgConnection c) {
-            return !c.isClosed();
+            if (c.isClosed()) {
+                return false;
+            }
+            if (!c.matchesTargetSessionAttrs()) {
+                LOG.info("retiring a connection to {}: the server is no longer what target_session_attrs={} asks for",
+                        c.host(), config.targetSessionAttrs().keyword());
+                return false;
+            }
+            return true;
         }
 
         @Override
         public boolean validate(PgConnection c) {
             c.execute("");
-            return c.transactionStatus() == 'I';
+            return c.transactionStatus() == 'I' && isUsable(c);
         }
 
         @Override

@@ -1,5 +1,6 @@
 package dev.loomwire.pg;
 
+import dev.loomwire.net.ConnectListener;
 import dev.loomwire.pg.protocol.Backend;
 import dev.loomwire.pg.protocol.BackendMessage;
 import dev.loomwire.pg.protocol.ByteSink;
@@ -36,7 +37,15 @@ final class PgStream {
     private boolean midMessage;
     private boolean startupWritten;
 
+    /** Observes the messages of connection set-up; dropped at {@link #startupComplete()}. */
+    private ConnectListener<BackendMessage> listener;
+
     PgStream(Socket socket) throws IOException {
+        this(socket, ConnectListener.none());
+    }
+
+    PgStream(Socket socket, ConnectListener<BackendMessage> listener) throws IOException {
+        this.listener = listener;
         this.socket = socket;
         this.in = socket.getInputStream();
         this.out = socket.getOutputStream();
@@ -48,11 +57,15 @@ final class PgStream {
 
     void startupComplete() {
         maxLength = MAX_MESSAGE_LENGTH;
+        listener = null;
     }
 
     void write(ByteSink sink) throws IOException {
         if (TRACE.isTraceEnabled()) {
             TRACE.trace("-> {}", PgTrace.frontend(sink.array(), sink.size(), !startupWritten));
+        }
+        if (listener != null) {
+            listener.sent(PgTrace.frontend(sink.array(), sink.size(), !startupWritten));
         }
         startupWritten = true;
         out.write(sink.array(), 0, sink.size());
@@ -88,6 +101,9 @@ final class PgStream {
         BackendMessage m = Backend.decode(type, body);
         if (TRACE.isTraceEnabled()) {
             TRACE.trace("<- {}", PgTrace.backend(type, length, m));
+        }
+        if (listener != null) {
+            listener.received(m);
         }
         return m;
     }

@@ -5,12 +5,16 @@ import dev.loomwire.tls.TlsConfig;
 import dev.loomwire.tls.TlsException;
 import dev.loomwire.tls.TlsConnection;
 import dev.loomwire.tls.TlsSession;
-import dev.loomwire.tls.TlsSockets;
+import dev.loomwire.net.ConnectListener;
+import dev.loomwire.net.ConnectLog;
+import dev.loomwire.net.ConnectPhase;
+import dev.loomwire.net.Dialer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -31,18 +35,26 @@ final class RedisConnector {
     private RedisConnector() {}
 
     static RedisConnection connect(RedisConfig config) {
+        return connect(config, ConnectListener.none());
+    }
+
+    /** Connects, reporting each phase (dns, tcp, tls, auth, ready) to {@code listener}. */
+    static RedisConnection connect(RedisConfig config, ConnectListener<RedisReply> listener) {
+        ConnectLog<RedisReply> connectLog = log.isDebugEnabled() ? new ConnectLog<>() : null;
+        if (connectLog != null) {
+            listener = ConnectListener.both(listener, connectLog);
+        }
         String peer = (config.host().indexOf(':') >= 0 ? "[" + config.host() + "]" : config.host()) + ":" + config.port()
                 + (config.dialAddress().equals(new HostAndPort(config.host(), config.port())) ? "" : " (dialed at " + config.dialAddress() + ")");
         long start = System.nanoTime();
         long deadline = start + config.connectTimeout().toNanos();
-        Socket socket = openSocket(config, peer);
-        long tcpNanos = System.nanoTime() - start;
+        Socket socket = openSocket(config, peer, Dialer.Deadline.after(config.connectTimeout()), listener);
         TlsSession tls = null;
         Socket stream = socket;
         try {
             RespChannel channel;
             if (config.isTls()) {
-                TlsConnection connection = handshake(socket, config, peer, deadline);
+                TlsConnection connection = handshake(socket, config, peer, deadline, listener);
                 tls = connection.session();
                 stream = connection.socket();
                 channel = new RespChannel(stream, peer, config.maxBulkLength());
@@ -61,89 +73,73 @@ final class RedisConnector {
                     setup = config.timeout();
                 }
                 setupStart = System.nanoTime();
+                listener.phaseStarted(ConnectPhase.AUTH, peer);
                 int protocol = config.protocol() == 3 ? helloOrFallback(config, channel, connection, setup)
                         : resp2Start(config, channel, setup);
                 connection.started(protocol);
+                listener.phaseSucceeded(ConnectPhase.AUTH, peer, Dialer.since(setupStart),
+                        (config.user() == null && config.password() == null ? "setup without AUTH"
+                                : "AUTH as " + (config.user() == null ? "default" : config.user()))
+                        + " (RESP" + protocol + (connection.serverVersion() == null ? "" : ", server "
+                                + connection.serverVersion()) + ")");
             } catch (RuntimeException e) {
+                listener.phaseFailed(ConnectPhase.AUTH, peer, Duration.ZERO, e);
                 channel.close();
                 throw e;
             }
-            if (log.isDebugEnabled()) {
-                long now = System.nanoTime();
-                log.debug("connected to {} in {}: TCP {}, {}, {} {} (RESP{}{})", peer, millis(now - start),
-                        millis(tcpNanos), describeTls(tls, config), config.user() == null && config.password() == null
-                                ? "setup without AUTH" : "AUTH as " + (config.user() == null ? "default" : config.user()),
-                        millis(now - setupStart), connection.protocol(),
-                        connection.serverVersion() == null ? "" : ", server " + connection.serverVersion());
+            listener.phaseSucceeded(ConnectPhase.READY, peer, Dialer.since(start), "connected");
+            if (connectLog != null) {
+                log.debug("connected to {} in {}: {}", peer, ConnectLog.millis(Dialer.since(start)), connectLog.line());
             }
             return connection;
         } catch (IOException e) {
-            closeQuietly(stream);
+            Dialer.closeQuietly(stream);
             throw new RedisConnectionException("cannot set up the connection to " + peer + ": " + e.getMessage(), e);
         }
     }
 
-    private static String describeTls(TlsSession tls, RedisConfig config) {
-        if (tls == null) {
-            return "no TLS";
-        }
-        StringBuilder sb = new StringBuilder("TLS ").append(tls.protocol()).append(' ').append(tls.cipherSuite())
-                .append(' ').append(millis(tls.handshakeTime().toNanos())).append(" (verification ")
-                .append(config.tls().orElseThrow().verification()).append(", SNI ").append(tls.sniSent())
-                .append(", resumed ").append(tls.resumed());
-        if (tls.clientCertificateSent()) {
-            sb.append(", client certificate sent");
-        }
-        if (!tls.peerChain().isEmpty()) {
-            java.security.cert.X509Certificate leaf = tls.peerChain().get(0);
-            sb.append(", server certificate ").append(leaf.getSubjectX500Principal().getName())
-                    .append(" issued by ").append(leaf.getIssuerX500Principal().getName());
-        }
-        return sb.append(')').toString();
-    }
-
-    private static String millis(long nanos) {
-        return String.format(java.util.Locale.ROOT, "%.1f ms", nanos / 1e6);
-    }
-
-    private static Socket openSocket(RedisConfig config, String peer) {
-        Socket socket = null;
+    /** Resolves the host and connects to its addresses in order (the shared {@link Dialer}), within connect_timeout. */
+    private static Socket openSocket(RedisConfig config, String peer, Dialer.Deadline deadline,
+                                     ConnectListener<RedisReply> listener) {
+        List<InetAddress> addresses;
         try {
-            socket = config.socketOptions().newSocket();
-            socket.setTcpNoDelay(true);
-            HostAndPort dial = config.dialAddress();
-            socket.connect(new InetSocketAddress(dial.host(), dial.port()),
-                    (int) Math.min(Integer.MAX_VALUE, Math.max(1, config.connectTimeout().toMillis())));
-            return socket;
+            addresses = Dialer.resolve(config.dialAddress().host(), peer, listener);
         } catch (UnknownHostException e) {
-            closeQuietly(socket);
             throw new RedisConnectionException("cannot connect to " + peer + ": unknown host \"" + config.dialAddress().host() + "\"", e);
-        } catch (SocketTimeoutException e) {
-            closeQuietly(socket);
-            throw new RedisConnectionException("cannot connect to " + peer + ": timed out after "
-                    + RespChannel.describe(config.connectTimeout()) + " (connect_timeout)", e);
-        } catch (ConnectException e) {
-            closeQuietly(socket);
-            throw new RedisConnectionException("cannot connect to " + peer + ": " + e.getMessage()
-                    + " (is Redis listening on port " + config.port() + "?)", e);
-        } catch (IOException e) {
-            closeQuietly(socket);
-            throw new RedisConnectionException("cannot connect to " + peer + ": " + e.getMessage(), e);
         }
+        IOException last = null;
+        for (InetAddress address : addresses) {
+            try {
+                return Dialer.connect(new InetSocketAddress(address, config.dialAddress().port()), peer, config.socketOptions(),
+                        deadline, listener);
+            } catch (SocketTimeoutException e) {
+                throw new RedisConnectionException("cannot connect to " + peer + ": timed out after "
+                        + RespChannel.describe(config.connectTimeout()) + " (connect_timeout)", e);
+            } catch (IOException e) {
+                last = e;
+            }
+        }
+        if (last instanceof ConnectException) {
+            throw new RedisConnectionException("cannot connect to " + peer + ": " + last.getMessage()
+                    + " (is Redis listening on port " + config.port() + "?)", last);
+        }
+        throw new RedisConnectionException("cannot connect to " + peer + ": " + last.getMessage(), last);
     }
 
-    private static TlsConnection handshake(Socket socket, RedisConfig config, String peer, long deadline) {
+    private static TlsConnection handshake(Socket socket, RedisConfig config, String peer, long deadline,
+                                           ConnectListener<RedisReply> listener) {
         TlsConfig tlsConfig = config.tls().orElseThrow();
         long remaining = deadline - System.nanoTime();
         if (remaining <= 0) {
-            closeQuietly(socket);
+            Dialer.closeQuietly(socket);
             throw new RedisConnectionException("cannot connect to " + peer + ": connect_timeout of "
                     + RespChannel.describe(config.connectTimeout()) + " used up before the TLS handshake");
         }
         try {
-            return TlsSockets.layer(socket, config.host(), config.port(), tlsConfig, Duration.ofNanos(remaining));
+            return Dialer.layerTls(socket, config.host(), config.port(), tlsConfig, new Dialer.Deadline(deadline), peer,
+                    listener);
         } catch (TlsException e) {
-            closeQuietly(socket);
+            Dialer.closeQuietly(socket);
             String hint = switch (e.kind()) {
                 case NOT_TLS -> " (for a plaintext Redis port use redis://)";
                 case TIMEOUT -> " (a plaintext Redis port never answers a TLS handshake: is port " + config.port()
@@ -153,7 +149,7 @@ final class RedisConnector {
             };
             throw new RedisConnectionException("TLS to " + peer + " failed: " + e.getMessage() + hint, e);
         } catch (RuntimeException e) {
-            closeQuietly(socket);
+            Dialer.closeQuietly(socket);
             throw new RedisConnectionException("TLS to " + peer + " failed: " + e, e);
         }
     }
@@ -253,16 +249,5 @@ final class RedisConnector {
         byte[] bytes = new byte[encoded.remaining()];
         encoded.get(bytes);
         return bytes;
-    }
-
-    private static void closeQuietly(Socket s) {
-        if (s == null) {
-            return;
-        }
-        try {
-            s.close();
-        } catch (IOException ignored) {
-            // closing anyway
-        }
     }
 }

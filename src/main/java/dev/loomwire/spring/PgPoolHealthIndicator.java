@@ -18,7 +18,8 @@ public class PgPoolHealthIndicator implements HealthIndicator {
         try {
             return pool.withConnection(c -> {
                 c.query("SELECT 1");
-                Health.Builder h = Health.up().withDetail("server", "PostgreSQL " + c.serverVersion());
+                Health.Builder h = Health.up().withDetail("server", "PostgreSQL " + c.serverVersion())
+                        .withDetail("host", c.host().toString());
                 PgTlsInfo tls = c.tls().orElse(null);
                 h.withDetail("tls", tls == null ? "none" : tls.protocol() + " " + tls.cipherSuite());
                 return h.withDetail("pool", pool.stats().toString()).build();

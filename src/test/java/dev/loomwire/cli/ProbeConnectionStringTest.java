@@ -24,7 +24,7 @@ class ProbeConnectionStringTest {
         assertUsageError("may not be used with sslrootcert=system", "host=x sslrootcert=system sslmode=require");
         assertUsageError("missing \"=\" after \"host\"", "host x=1");
         assertUsageError("unterminated quoted string for \"sslrootcert\"", "host=x sslrootcert='/tmp/ca.crt");
-        assertUsageError("multiple hosts are not supported", "postgresql://a,b/db");
+        assertUsageError("host: entry 2 of 3 is empty", "postgresql://a,,b/db");
         assertUsageError("bad sslverify \"yes\"", "rediss://x?sslverify=yes");
         assertUsageError("parameter \"sslverify\" needs a rediss:// URI", "redis://x?sslverify=full");
         assertUsageError("unknown parameter \"sslmode\" in Redis URI", "rediss://x?sslmode=require");

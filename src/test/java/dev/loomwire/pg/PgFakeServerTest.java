@@ -279,4 +279,37 @@ class PgFakeServerTest {
             s.awaitScript();
         }
     }
+
+    /** A server older than PostgreSQL 14 (no in_hot_standby): answers {@code expectedSql} with {@code value}, then expects Terminate. */
+    private static FakePgServer.Script pre14Server(String expectedSql, String value) {
+        return c -> {
+            c.trustStartup();
+            assertEquals('Q', c.readMessage());
+            assertEquals(expectedSql, new String(c.lastBody, 0, c.lastBody.length - 1, java.nio.charset.StandardCharsets.UTF_8));
+            c.send('T', FakePgServer.Conn.body((short) 1, "v", 0, (short) 0, 25, (short) -1, -1, (short) 0));
+            c.send('D', FakePgServer.Conn.body((short) 1, value.length(), value.getBytes()));
+            c.send('C', FakePgServer.Conn.body("SHOW"));
+            c.send('Z', new byte[] {'I'});
+            assertEquals('X', c.readMessage());
+        };
+    }
+
+    @Test
+    void serversBefore14AreAskedTheirStateLikeLibpqDoes() throws Exception {
+        String show = "SHOW transaction_read_only";
+        String recovery = "SELECT pg_catalog.pg_is_in_recovery()";
+        for (String[] c : new String[][] {{"read-write", show, "on", "off"}, {"read-only", show, "off", "on"},
+                {"primary", recovery, "t", "f"}, {"standby", recovery, "f", "t"}}) {
+            try (var wrong = new FakePgServer(pre14Server(c[1], c[2]));
+                 var right = new FakePgServer(pre14Server(c[1], c[3]))) {
+                PgConfig cfg = PgConfig.parse("host=127.0.0.1,127.0.0.1 port=" + wrong.port() + "," + right.port()
+                        + " user=u dbname=d sslmode=disable connect_timeout=10 target_session_attrs=" + c[0], PgTests.cleanEnv());
+                try (PgConnection conn = PgConnection.connect(cfg)) {
+                    assertEquals(right.port(), conn.host().port(), c[0]);
+                }
+                wrong.awaitScript();
+                right.awaitScript();
+            }
+        }
+    }
 }

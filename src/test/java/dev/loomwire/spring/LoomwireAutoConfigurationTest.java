@@ -155,6 +155,28 @@ class LoomwireAutoConfigurationTest {
     }
 
     @Test
+    void multiHostUrlsReachTheServerTargetSessionAttrsAsksFor() {
+        dev.loomwire.testing.PgPair pair = TestServers.pgPair(18);
+        String hosts = "localhost:" + pair.standby().port() + ",localhost:" + pair.primary().port();
+        runner.withPropertyValues("loomwire.postgres.url=postgresql://loomwire@" + hosts
+                        + "/loomwire?target_session_attrs=read-write&sslmode=verify-full&sslrootcert=" + cert("ca.crt"),
+                        "loomwire.postgres.password=" + PgServer.PASSWORD)
+                .run(context -> {
+                    PgPool pool = context.getBean(PgPool.class);
+                    assertThat(pool.query("SELECT pg_is_in_recovery()").single().getString(0)).isEqualTo("f");
+                    assertThat(pool.<Integer>withConnection(c -> c.host().port())).isEqualTo(pair.primary().port());
+                    assertThat(context.getBean("loomwirePostgresHealthIndicator", HealthIndicator.class).health().getDetails().get("host"))
+                            .isEqualTo("localhost:" + pair.primary().port());
+                });
+        runner.withPropertyValues("loomwire.postgres.url=host=localhost,localhost port=" + pair.primary().port() + ","
+                        + pair.standby().port() + " dbname=loomwire user=loomwire target_session_attrs=standby"
+                        + " sslmode=verify-full sslrootcert=" + cert("ca.crt"),
+                        "loomwire.postgres.password=" + PgServer.PASSWORD)
+                .run(context -> assertThat(context.getBean(PgPool.class).<Integer>withConnection(c -> c.host().port()))
+                        .isEqualTo(pair.standby().port()));
+    }
+
+    @Test
     void nothingWithoutAUrlAndNoHealthIndicatorsWithoutActuator() {
         runner.run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(PgPool.class)
                 .doesNotHaveBean(RedisClient.class).doesNotHaveBean(HealthIndicator.class));

@@ -25,13 +25,15 @@ final class LocalPgServer implements PgServer {
 
     private final String name;
     private final int majorVersion;
+    private final Path binDir;
     private final Path dataDir;
-    private final ServerProcess process;
+    private volatile ServerProcess process;
     private final int port;
 
-    private LocalPgServer(String name, int majorVersion, Path dataDir, ServerProcess process, int port) {
+    private LocalPgServer(String name, int majorVersion, Path binDir, Path dataDir, ServerProcess process, int port) {
         this.name = name;
         this.majorVersion = majorVersion;
+        this.binDir = binDir;
         this.dataDir = dataDir;
         this.process = process;
         this.port = port;
@@ -43,6 +45,11 @@ final class LocalPgServer implements PgServer {
      * @param dir an empty directory for this server ({@code data/} and the password file go there)
      */
     static LocalPgServer start(String name, int expectedMajor, Path binDir, Path dir) {
+        return start(name, expectedMajor, binDir, dir, DATABASES);
+    }
+
+    /** Like {@link #start(String, int, Path, Path)}, creating only {@code databases} (fewer is faster). */
+    static LocalPgServer start(String name, int expectedMajor, Path binDir, Path dir, List<String> databases) {
         LocalMachine.requirePgUser();
         Path data = dir.resolve("data");
         long t0 = System.nanoTime();
@@ -61,14 +68,12 @@ final class LocalPgServer implements PgServer {
         for (int attempt = 1; ; attempt++) {
             int port = FreePorts.next();
             writeConf(data, port);
-            ServerProcess process = ServerProcess.start(name,
-                    LocalMachine.execAsPgUser(List.of(binDir.resolve("postgres").toString(), "-D", data.toString())),
-                    data, logFile, "INT");
+            ServerProcess process = launch(name, binDir, data);
             if (process.awaitLog(READY, Duration.ofSeconds(60))) {
-                LocalPgServer server = new LocalPgServer(name, expectedMajor, data, process, port);
+                LocalPgServer server = new LocalPgServer(name, expectedMajor, binDir, data, process, port);
                 long t2 = System.nanoTime();
                 try {
-                    server.createRolesAndDatabases(expectedMajor);
+                    server.createRolesAndDatabases(expectedMajor, databases);
                 } catch (RuntimeException e) {
                     server.stop();
                     throw e;
@@ -84,6 +89,51 @@ final class LocalPgServer implements PgServer {
                         + logFile + ":\n" + tail);
             }
         }
+    }
+
+    private static ServerProcess launch(String name, Path binDir, Path data) {
+        return ServerProcess.start(name,
+                // HOME: libpq in the walreceiver must not look for client certificates in root's ~/.postgresql
+                LocalMachine.execAsPgUser(List.of("env", "HOME=" + data, binDir.resolve("postgres").toString(), "-D",
+                        data.toString())),
+                data, data.resolve("server.log"), "INT");
+    }
+
+    /**
+     * Starts a server on a data directory that is ready to run (a standby made from a base backup):
+     * writes its configuration for {@code port} and waits for {@code readyMarker} in its log.
+     */
+    static LocalPgServer startExisting(String name, int major, Path binDir, Path data, int port, String readyMarker) {
+        writeConf(data, port);
+        ServerProcess process = launch(name, binDir, data);
+        if (!process.awaitLog(readyMarker, Duration.ofSeconds(60))) {
+            throw new IllegalStateException(name + " exited during startup; last lines of " + process.logFile() + ":\n"
+                    + process.logTail(30));
+        }
+        return new LocalPgServer(name, major, binDir, data, process, port);
+    }
+
+    /** Starts this server again on the same data directory and port after {@link #stop()} (or a crash). */
+    void restart(String readyMarker) {
+        process.stop(Duration.ofSeconds(20));
+        ServerProcess p = launch(name, binDir, dataDir);
+        if (!p.awaitLog(readyMarker, Duration.ofSeconds(60))) {
+            throw new IllegalStateException(name + " did not restart; last lines of " + p.logFile() + ":\n" + p.logTail(30));
+        }
+        process = p;
+    }
+
+    /** The postmaster's process id. */
+    long pid() {
+        return process.pid();
+    }
+
+    boolean isRunning() {
+        return process.isRunning();
+    }
+
+    Path binDir() {
+        return binDir;
     }
 
     private static void initdb(Path binDir, Path dir, Path data) throws IOException {
@@ -107,7 +157,7 @@ final class LocalPgServer implements PgServer {
         }
     }
 
-    private static void writeConf(Path data, int port) {
+    static void writeConf(Path data, int port) {
         String sockets = data.resolve(".s.PGSQL." + port).toString().length() < MAX_SOCKET_PATH ? data.toString() : "";
         String conf = String.join("\n",
                 "# written by dev.loomwire.testing.LocalPgServer",
@@ -143,6 +193,7 @@ final class LocalPgServer implements PgServer {
     static String hbaConf() {
         String[][] rules = {
                 {"host", "all", SUPERUSER, "scram-sha-256"},
+                {"hostssl", "replication", SUPERUSER, "scram-sha-256"},
                 {"hostssl", "ssldb", "all", "scram-sha-256"},
                 {"hostnossl", "plaindb", "all", "scram-sha-256"},
                 {"hostssl", "certdb", "all", "cert"},
@@ -164,14 +215,14 @@ final class LocalPgServer implements PgServer {
         return sb.toString();
     }
 
-    private void createRolesAndDatabases(int expectedMajor) {
+    private void createRolesAndDatabases(int expectedMajor, List<String> databases) {
         StringBuilder sql = new StringBuilder()
                 .append("CREATE ROLE ").append(USER).append(" LOGIN PASSWORD '").append(PASSWORD).append("';\n")
                 .append("CREATE ROLE ").append(CLEARTEXT_USER).append(" LOGIN PASSWORD '").append(CLEARTEXT_PASSWORD).append("';\n")
                 .append("SET password_encryption = 'md5';\n")
                 .append("CREATE ROLE ").append(MD5_USER).append(" LOGIN PASSWORD '").append(MD5_PASSWORD).append("';\n")
                 .append("RESET password_encryption;\n");
-        for (String db : DATABASES) {
+        for (String db : databases) {
             sql.append("CREATE DATABASE ").append(db).append(" OWNER ").append(USER).append(" STRATEGY FILE_COPY;\n");
         }
         sql.append("SHOW server_version_num;\n");

