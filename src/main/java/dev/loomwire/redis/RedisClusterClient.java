@@ -701,7 +701,7 @@ public final class RedisClusterClient implements RedisCommands, AutoCloseable {
                 + (dial.equals(node.announced) ? "" : ", dialed at " + dial) + ": " + tls.getMessage() + ". Fix: " + fix;
     }
 
-    private static TlsException tlsVerificationFailure(Throwable e) {
+    static TlsException tlsVerificationFailure(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof TlsException x) {
                 return switch (x.kind()) {
@@ -714,7 +714,7 @@ public final class RedisClusterClient implements RedisCommands, AutoCloseable {
     }
 
     /** True when the failure happened before the command could reach the server (connect refused, unknown host, pool closed). */
-    private static boolean neverSent(Throwable e) {
+    static boolean neverSent(Throwable e) {
         if (e instanceof PoolClosedException || e instanceof PoolTimeoutException) {
             return true;
         }
@@ -1001,7 +1001,7 @@ public final class RedisClusterClient implements RedisCommands, AutoCloseable {
         }
     }
 
-    private static void sleep(long nanos) {
+    static void sleep(long nanos) {
         try {
             TimeUnit.NANOSECONDS.sleep(nanos);
         } catch (InterruptedException e) {
