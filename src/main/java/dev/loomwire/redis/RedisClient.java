@@ -34,13 +34,28 @@ import java.util.function.Function;
  * {@link PoolSettings#acquireTimeout()} bounds the wait for a free pooled connection
  * ({@link PoolTimeoutException}). After {@link #close()} every call throws
  * {@link PoolClosedException}.
+ *
+ * <p>Sentinel: {@code RedisClient.create("rediss-sentinel://s1:26379,s2:26379/0?sslrootcert=ca.crt#mymaster")}
+ * finds the primary through the Sentinels, confirms it with {@code ROLE}, and follows failovers
+ * ({@code +switch-master}, {@code READONLY}, lost connections); every method works as on a single
+ * server. See {@link RedisSentinelSettings} and {@link RedisSentinelException}.
  */
 public final class RedisClient implements RedisCommands, AutoCloseable {
     private final RedisConfig config;
     private final ConnectionPool<RedisConnection> pool;
     private final RedisMultiplexer multiplexer;
+    /** Set for a {@code redis[s]-sentinel://} client: it serves every call through the current primary's client. */
+    private final SentinelRouter sentinel;
+
+    private RedisClient(SentinelRouter sentinel) {
+        this.config = null;
+        this.pool = null;
+        this.multiplexer = null;
+        this.sentinel = sentinel;
+    }
 
     private RedisClient(RedisConfig config, PoolSettings settings, boolean multiplexed) {
+        this.sentinel = null;
         this.config = config;
         PoolSettings named = settings.name().equals(PoolSettings.DEFAULTS.name())
                 ? settings.toBuilder().name("redis[" + config.host() + ":" + config.port() + "]").build() : settings;
@@ -53,12 +68,35 @@ public final class RedisClient implements RedisCommands, AutoCloseable {
      * or {@code rediss://} URI with the default pool settings.
      */
     public static RedisClient create(String uri) {
-        return create(RedisConfig.fromUri(uri), PoolSettings.DEFAULTS);
+        return create(uri, PoolSettings.DEFAULTS);
     }
 
     /** A multiplexed client for a URI; the pool serves the exclusive operations. */
     public static RedisClient create(String uri, PoolSettings pool) {
+        if (RedisUri.isSentinel(uri)) {
+            return create(uri, RedisSentinelSettings.builder().pool(pool).build());
+        }
         return create(RedisConfig.fromUri(uri), pool);
+    }
+
+    /**
+     * A client for the primary (and with {@code readFrom}, the replicas) of a Sentinel-managed
+     * master: {@code rediss-sentinel://[user:password@]s1[:26379],s2[:port]/[db][?params]#masterName}
+     * ({@code redis-sentinel://} for plaintext). Besides every parameter of a {@code rediss://} URI
+     * (for the data links): {@code sentinel_sslrootcert}, {@code sentinel_sslcert}, ... (any TLS
+     * parameter with a {@code sentinel_} prefix, for the Sentinel links; each defaults to the data
+     * links' value), {@code sentinel_user}/{@code sentinel_password} (the Sentinels' ACL user,
+     * none by default), {@code readFrom=primary|replica|replicaPreferred} and
+     * {@code node_tls_name=announced|seed|<name>}. URI parameters win over {@code settings}.
+     * Resolves the primary before returning.
+     *
+     * @throws RedisSentinelException naming each Sentinel asked and what it said
+     */
+    public static RedisClient create(String uri, RedisSentinelSettings settings) {
+        if (!RedisUri.isSentinel(uri)) {
+            throw new IllegalArgumentException("not a Sentinel URI: expected redis-sentinel:// or rediss-sentinel://...#masterName");
+        }
+        return new RedisClient(SentinelRouter.start(uri, settings, true));
     }
 
     /** A multiplexed client with the default pool settings. */
@@ -88,6 +126,9 @@ public final class RedisClient implements RedisCommands, AutoCloseable {
 
     /** A pooled client for a {@code redis://} or {@code rediss://} URI. */
     public static RedisClient createPooled(String uri, PoolSettings pool) {
+        if (RedisUri.isSentinel(uri)) {
+            return new RedisClient(SentinelRouter.start(uri, RedisSentinelSettings.builder().pool(pool).build(), false));
+        }
         return createPooled(RedisConfig.fromUri(uri), pool);
     }
 
@@ -114,25 +155,30 @@ public final class RedisClient implements RedisCommands, AutoCloseable {
 
     /** True when everyday commands share one multiplexed connection. */
     public boolean isMultiplexed() {
-        return multiplexer != null;
+        return sentinel != null ? sentinel.primary().isMultiplexed() : multiplexer != null;
     }
 
+    /** The configuration; for a Sentinel client, the current primary's. */
     public RedisConfig config() {
-        return config;
+        return sentinel != null ? sentinel.primary().config() : config;
     }
 
     public PoolSettings poolSettings() {
-        return pool.settings();
+        return sentinel != null ? sentinel.primary().poolSettings() : pool.settings();
     }
 
-    /** The pool's counters: total, idle, in use, opening, waiting. */
+    /** The pool's counters: total, idle, in use, opening, waiting (for a Sentinel client, the current primary's pool). */
     public PoolStats stats() {
-        return pool.stats();
+        return sentinel != null ? sentinel.primary().stats() : pool.stats();
     }
 
     /** Closes the pool: waiters fail, idle connections close now, lent ones when given back. */
     @Override
     public void close() {
+        if (sentinel != null) {
+            sentinel.close();
+            return;
+        }
         pool.close();
         if (multiplexer != null) {
             multiplexer.close();
@@ -144,6 +190,9 @@ public final class RedisClient implements RedisCommands, AutoCloseable {
      * SUBSCRIBE, or a run of commands that must share a connection.
      */
     public <T> T withConnection(Function<RedisConnection, T> work) {
+        if (sentinel != null) {
+            return sentinel.withConnection(work);
+        }
         PooledConnection<RedisConnection> lease = pool.acquire();
         RedisConnection c = lease.get();
         try {
@@ -189,6 +238,9 @@ public final class RedisClient implements RedisCommands, AutoCloseable {
      */
     @Override
     public <T> T execute(RedisCommand<T> command) {
+        if (sentinel != null) {
+            return sentinel.execute(command);
+        }
         if (!command.needsOwnConnection()) {
             return multiplexer != null ? multiplexer.execute(command) : withConnection(c -> c.execute(command));
         }
@@ -207,7 +259,7 @@ public final class RedisClient implements RedisCommands, AutoCloseable {
 
     @Override
     public String toString() {
-        return "RedisClient[" + config + " " + pool.stats() + "]";
+        return sentinel != null ? "RedisClient[" + sentinel.describe() + "]" : "RedisClient[" + config + " " + pool.stats() + "]";
     }
 
     /** Opens, checks and closes the pool's connections. */

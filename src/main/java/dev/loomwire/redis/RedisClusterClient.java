@@ -521,6 +521,7 @@ public final class RedisClusterClient implements RedisCommands, AutoCloseable {
                     backoff = Math.min(backoff * 2, MAX_BACKOFF_NANOS);
                     target = null;
                     asking = false;
+                    redirects = 0; // a slot still migrating answers ASK then TRYAGAIN per round: the deadline bounds those rounds
                 } else {
                     throw e;
                 }
@@ -700,7 +701,7 @@ public final class RedisClusterClient implements RedisCommands, AutoCloseable {
                 + (dial.equals(node.announced) ? "" : ", dialed at " + dial) + ": " + tls.getMessage() + ". Fix: " + fix;
     }
 
-    private static TlsException tlsVerificationFailure(Throwable e) {
+    static TlsException tlsVerificationFailure(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof TlsException x) {
                 return switch (x.kind()) {
@@ -713,7 +714,7 @@ public final class RedisClusterClient implements RedisCommands, AutoCloseable {
     }
 
     /** True when the failure happened before the command could reach the server (connect refused, unknown host, pool closed). */
-    private static boolean neverSent(Throwable e) {
+    static boolean neverSent(Throwable e) {
         if (e instanceof PoolClosedException || e instanceof PoolTimeoutException) {
             return true;
         }
@@ -1000,7 +1001,7 @@ public final class RedisClusterClient implements RedisCommands, AutoCloseable {
         }
     }
 
-    private static void sleep(long nanos) {
+    static void sleep(long nanos) {
         try {
             TimeUnit.NANOSECONDS.sleep(nanos);
         } catch (InterruptedException e) {

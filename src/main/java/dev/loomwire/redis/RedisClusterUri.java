@@ -21,9 +21,9 @@ public record RedisClusterUri(RedisConfig seedConfig, List<HostAndPort> seeds, R
     private static final Pattern CLUSTER_URI = Pattern.compile("^rediss?://[^/?]*,|[?&](cluster_tls_name|readFrom|cluster_refresh_period)=",
             Pattern.CASE_INSENSITIVE);
 
-    /** Whether {@code uri} asks for a cluster: several seeds in its authority, or a cluster parameter. */
+    /** Whether {@code uri} asks for a cluster: several seeds in its authority, or a cluster parameter (never a Sentinel URI). */
     public static boolean isClusterUri(String uri) {
-        return uri != null && CLUSTER_URI.matcher(uri).find();
+        return uri != null && !RedisUri.isSentinel(uri) && CLUSTER_URI.matcher(uri).find();
     }
 
     /** Parses {@code rediss://[user:password@]host1[:port][,host2[:port]...][/0][?params]} (see {@link RedisClusterClient#create(String)}). */

@@ -34,7 +34,8 @@ public final class RedisCommandFactory {
     // ---------------------------------------------------------------- the command table
 
     private static final Map<String, Spec> SPECS = new HashMap<>();
-    private static final Set<String> CONTAINERS = Set.of("CLIENT", "SCRIPT", "FUNCTION", "OBJECT", "CONFIG", "MEMORY", "XGROUP");
+    private static final Set<String> CONTAINERS = Set.of("CLIENT", "SCRIPT", "FUNCTION", "OBJECT", "CONFIG", "MEMORY", "XGROUP",
+            "SENTINEL");
 
     private static final int BLOCKING = Flag.BLOCKING.bit;
     private static final int STATE = Flag.CONNECTION_STATE.bit;
@@ -178,6 +179,9 @@ public final class RedisCommandFactory {
     private static final Spec CLIENT_SETNAME = keyless("CLIENT SETNAME", STATE);
     private static final Spec CLIENT_GETNAME = keyless("CLIENT GETNAME", 0);
     private static final Spec CLIENT_ID = keyless("CLIENT ID", 0);
+    private static final Spec ROLE = keyless("ROLE", 0);
+    private static final Spec SENTINEL_GET_MASTER_ADDR = keyless("SENTINEL GET-MASTER-ADDR-BY-NAME", 0);
+    private static final Spec SENTINEL_REPLICAS = keyless("SENTINEL REPLICAS", 0);
 
     static {
         // known to raw commands only: where their keys are, and what keeps them off a shared connection
@@ -488,6 +492,27 @@ public final class RedisCommandFactory {
     public static RedisCommand<String> clientGetName() { return CLIENT_GETNAME.command(STRING, null, "CLIENT", "GETNAME"); }
     /** CLIENT ID: the server's id of the connection it runs on. */
     public static RedisCommand<Long> clientId() { return CLIENT_ID.command(LONG, null, "CLIENT", "ID"); }
+
+    /** ROLE: the node's role as it reports it ({@code master}, {@code slave} or {@code sentinel}). */
+    public static RedisCommand<String> role() { return ROLE.command(r -> r.asList().get(0).asString(), null, "ROLE"); }
+
+    // ---------------------------------------------------------------- Sentinel
+
+    /** SENTINEL GET-MASTER-ADDR-BY-NAME (on a Sentinel): the primary's announced address; empty for an unknown name. */
+    public static RedisCommand<Optional<HostAndPort>> sentinelGetMasterAddrByName(String masterName) {
+        return SENTINEL_GET_MASTER_ADDR.command(r -> r.isNull() ? Optional.empty()
+                : Optional.of(new HostAndPort(r.asList().get(0).asString(), (int) r.asList().get(1).asLong())),
+                null, "SENTINEL", "GET-MASTER-ADDR-BY-NAME", masterName);
+    }
+
+    /** SENTINEL REPLICAS (on a Sentinel): one field map per replica ({@code ip}, {@code port}, {@code flags}, ...). */
+    public static RedisCommand<List<Map<String, String>>> sentinelReplicas(String masterName) {
+        return SENTINEL_REPLICAS.command(r -> map(r, replica -> {
+            Map<String, String> fields = new LinkedHashMap<>();
+            replica.asMap().forEach((k, v) -> fields.put(k, v.asString()));
+            return fields;
+        }), null, "SENTINEL", "REPLICAS", masterName);
+    }
 
     // ---------------------------------------------------------------- argument helpers
 

@@ -34,24 +34,73 @@ final class RedisUri {
         names.addAll(SocketOptions.PARAMETERS);
         return List.copyOf(names);
     }
+
     /** Accepted only by {@link RedisClusterClient}; mapped in {@link RedisClusterSettings}. */
     static final List<String> CLUSTER_PARAMETERS = List.of("cluster_tls_name", "readFrom", "cluster_refresh_period");
+
+    /** Accepted only by {@code redis[s]-sentinel://} URIs; mapped in {@link RedisSentinelSettings} and {@link #parseSentinel}. */
+    static final List<String> SENTINEL_PARAMETERS = List.of("readFrom", "node_tls_name", "sentinel_user", "sentinel_password");
 
     /** A cluster URI: the configuration for the first seed, every seed, and the cluster parameters as given. */
     record ClusterUri(RedisConfig config, List<HostAndPort> seeds, Map<String, String> clusterParameters) {}
 
+    /**
+     * A Sentinel URI: the data nodes' configuration (host and port of the first Sentinel, to be
+     * replaced), the Sentinel links' configuration, every Sentinel, the master name and the
+     * parameters {@link RedisSentinelSettings} maps.
+     */
+    record SentinelUri(RedisConfig config, RedisConfig sentinelConfig, List<HostAndPort> sentinels, String masterName,
+                       Map<String, String> sentinelParameters) {}
+
+    private enum Mode { SINGLE, CLUSTER, SENTINEL }
+
+    /** True for {@code redis-sentinel://} and {@code rediss-sentinel://}. */
+    static boolean isSentinel(String uri) {
+        String u = uri == null ? "" : uri.toLowerCase(Locale.ROOT);
+        return u.startsWith("redis-sentinel://") || u.startsWith("rediss-sentinel://");
+    }
+
+    /** Sentinel's default port. */
+    static final int DEFAULT_SENTINEL_PORT = 26379;
+
     private RedisUri() {}
 
     static RedisConfig parse(String uri) {
-        return parse(uri, false).config();
+        return parse(uri, Mode.SINGLE).config();
     }
 
     /** Parses {@code redis[s]://[user:pw@]host1[:port],host2[:port]/...?...} for {@link RedisClusterClient}. */
     static ClusterUri parseCluster(String uri) {
-        return parse(uri, true);
+        Parsed p = parse(uri, Mode.CLUSTER);
+        return new ClusterUri(p.config(), p.hosts(), p.extra());
     }
 
-    private static ClusterUri parse(String uri, boolean cluster) {
+    /**
+     * Parses {@code redis[s]-sentinel://[user:pw@]s1[:port],s2[:port][/db][?params]#masterName}
+     * (Lettuce's shape; the Sentinel port defaults to 26379). {@code sentinel_<TLS parameter>}
+     * overrides that TLS parameter for the Sentinel links, which otherwise use the data links'.
+     */
+    static SentinelUri parseSentinel(String uri) {
+        int hash = uri.lastIndexOf('#');
+        String name = hash < 0 ? "" : percentDecode(uri.substring(hash + 1), "master name");
+        if (name.isEmpty()) {
+            throw new IllegalArgumentException("Sentinel URI has no master name: append #<name>, e.g. "
+                    + "rediss-sentinel://s1:26379,s2:26379/0#mymaster");
+        }
+        Parsed p = parse(uri.substring(0, hash), Mode.SENTINEL);
+        Map<String, String> extra = new LinkedHashMap<>(p.extra());
+        String user = extra.remove("sentinel_user");
+        String password = extra.remove("sentinel_password");
+        RedisConfig.Builder sentinel = p.config().toBuilder().database(0).clientName(null).user(user)
+                .password(password).tls(p.sentinelTls());
+        return new SentinelUri(p.config(), sentinel.build(), p.hosts(), name, extra);
+    }
+
+    /** What {@link #parse(String, Mode)} found; {@code extra}: the cluster or Sentinel parameters as given. */
+    private record Parsed(RedisConfig config, List<HostAndPort> hosts, Map<String, String> extra, TlsConfig sentinelTls) {}
+
+    private static Parsed parse(String uri, Mode mode) {
+        boolean cluster = mode != Mode.SINGLE;
         if (uri == null || uri.isBlank()) {
             throw new IllegalArgumentException("Redis URI is empty: expected redis://host[:port][/db] or rediss://...");
         }
@@ -60,11 +109,12 @@ final class RedisUri {
             throw new IllegalArgumentException("Redis URI has no scheme: expected redis://host[:port][/db] or rediss://...");
         }
         String scheme = uri.substring(0, sep).toLowerCase(Locale.ROOT);
-        boolean tls = switch (scheme) {
+        boolean tls = switch (mode == Mode.SENTINEL ? scheme.replace("-sentinel", "") : scheme) {
             case "redis" -> false;
             case "rediss" -> true;
             default -> throw new IllegalArgumentException("unknown scheme \"" + uri.substring(0, sep)
-                    + "\" in Redis URI: expected redis:// (plaintext) or rediss:// (TLS)");
+                    + "\" in Redis URI: expected redis:// (plaintext) or rediss:// (TLS)"
+                    + (isSentinel(uri) ? "; a Sentinel URI names no single server: pass it to RedisClient.create(uri)" : ""));
         };
         String rest = uri.substring(sep + 3);
         String query = null;
@@ -88,7 +138,7 @@ final class RedisUri {
                     + "\"): that is a cluster seed list, use RedisClusterClient.create(uri)");
         }
         for (String one : hostPort.split(",", -1)) {
-            seeds.add(parseHostPort(one));
+            seeds.add(parseHostPort(one, mode == Mode.SENTINEL ? DEFAULT_SENTINEL_PORT : RedisConfig.DEFAULT_PORT));
         }
         b.host(seeds.get(0).host()).port(seeds.get(0).port());
         if (!path.isEmpty()) {
@@ -96,8 +146,21 @@ final class RedisUri {
         }
         Map<String, String> params = parseQuery(query);
         Map<String, String> clusterParams = new LinkedHashMap<>();
+        Map<String, String> sentinelTls = new LinkedHashMap<>();
         for (String key : params.keySet()) {
-            if (CLUSTER_PARAMETERS.contains(key)) {
+            if (mode == Mode.SENTINEL && (SENTINEL_PARAMETERS.contains(key) || key.startsWith("sentinel_")
+                    && TLS_PARAMETERS.contains(key.substring("sentinel_".length())))) {
+                if (!tls && !SENTINEL_PARAMETERS.contains(key)) {
+                    throw new IllegalArgumentException("parameter \"" + key + "\" needs a rediss-sentinel:// URI (TLS)");
+                }
+                if (SENTINEL_PARAMETERS.contains(key)) {
+                    clusterParams.put(key, params.get(key));
+                } else {
+                    sentinelTls.put(key.substring("sentinel_".length()), params.get(key));
+                }
+                continue;
+            }
+            if (CLUSTER_PARAMETERS.contains(key) && mode != Mode.SENTINEL) {
                 if (!cluster) {
                     throw new IllegalArgumentException("parameter \"" + key + "\" is for Redis Cluster: use RedisClusterClient.create(uri)");
                 }
@@ -107,17 +170,27 @@ final class RedisUri {
             if (!TLS_PARAMETERS.contains(key) && !OTHER_PARAMETERS.contains(key)) {
                 throw new IllegalArgumentException("unknown parameter \"" + key + "\" in Redis URI; known: "
                         + String.join(", ", OTHER_PARAMETERS) + ", " + String.join(", ", TLS_PARAMETERS)
-                        + (cluster ? ", " + String.join(", ", CLUSTER_PARAMETERS) : ""));
+                        + (mode == Mode.CLUSTER ? ", " + String.join(", ", CLUSTER_PARAMETERS) : "")
+                        + (mode == Mode.SENTINEL ? ", " + String.join(", ", SENTINEL_PARAMETERS) + ", sentinel_<TLS parameter>" : ""));
             }
             if (!tls && TLS_PARAMETERS.contains(key)) {
                 throw new IllegalArgumentException("parameter \"" + key + "\" needs a rediss:// URI (TLS); this one is redis://");
             }
         }
+        params.keySet().removeAll(clusterParams.keySet());
+        params.keySet().removeIf(k -> k.startsWith("sentinel_"));
         applyCommon(params, b);
+        TlsConfig sentinelLinks = null;
         if (tls) {
             b.tls(tlsConfig(params));
+            if (mode == Mode.SENTINEL) {
+                Map<String, String> merged = new LinkedHashMap<>(params);
+                merged.keySet().retainAll(TLS_PARAMETERS);
+                merged.putAll(sentinelTls);
+                sentinelLinks = tlsConfig(merged);
+            }
         }
-        return new ClusterUri(b.build(), List.copyOf(seeds), clusterParams);
+        return new Parsed(b.build(), List.copyOf(seeds), clusterParams, sentinelLinks);
     }
 
     private static void parseUserInfo(String userInfo, RedisConfig.Builder b) {
@@ -131,7 +204,7 @@ final class RedisUri {
         b.password(password);
     }
 
-    private static HostAndPort parseHostPort(String hostPort) {
+    private static HostAndPort parseHostPort(String hostPort, int defaultPort) {
         String host;
         String port = null;
         if (hostPort.startsWith("[")) {
@@ -158,7 +231,7 @@ final class RedisUri {
         if (host.isEmpty()) {
             throw new IllegalArgumentException("Redis URI has no host");
         }
-        return new HostAndPort(host, port == null ? RedisConfig.DEFAULT_PORT : parsePort(port));
+        return new HostAndPort(host, port == null ? defaultPort : parsePort(port));
     }
 
     private static int parsePort(String port) {

@@ -47,6 +47,26 @@ public final class DriverConfigs {
         return config;
     }
 
+    /**
+     * True for a {@code redis[s]-sentinel://} URL: the client takes its TLS and credentials from the
+     * URL alone ({@code sentinel_*} parameters for the Sentinel links), so the username, password
+     * and SSL bundle properties are refused with it rather than ignored.
+     */
+    public static boolean isSentinel(LoomwireRedisProperties p) {
+        String url = p.getUrl() == null ? "" : p.getUrl().toLowerCase(java.util.Locale.ROOT);
+        if (!url.startsWith("redis-sentinel://") && !url.startsWith("rediss-sentinel://")) {
+            return false;
+        }
+        for (String[] set : new String[][] {{"username", p.getUsername()}, {"password", p.getPassword()},
+                {"ssl.bundle", p.getSsl().getBundle()}}) {
+            if (set[1] != null && !set[1].isBlank()) {
+                throw new IllegalStateException("loomwire.redis." + set[0] + " is not applied to a Sentinel URL: put the"
+                        + " credentials and TLS files into loomwire.redis.url (user:password@, sslrootcert=..., sentinel_*=...)");
+            }
+        }
+        return true;
+    }
+
     /** The Redis configuration: URL, user/password overrides, SSL bundle as in-memory trust and client key. */
     public static RedisConfig redis(LoomwireRedisProperties p, SslBundles bundles) {
         if (p.getUrl() == null || p.getUrl().isBlank()) {

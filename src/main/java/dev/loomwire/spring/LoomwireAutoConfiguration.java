@@ -8,6 +8,7 @@ import dev.loomwire.redis.RedisClusterClient;
 import dev.loomwire.redis.RedisClusterSettings;
 import dev.loomwire.redis.RedisClusterUri;
 import dev.loomwire.redis.RedisConfig;
+import dev.loomwire.redis.RedisSentinelSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -29,7 +30,8 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
 
 /**
  * Spring Boot auto-configuration: a {@link PgPool} when {@code loomwire.postgres.url} is set, a
- * {@link RedisClient} when {@code loomwire.redis.url} names one server, or a {@link RedisClusterClient}
+ * {@link RedisClient} when {@code loomwire.redis.url} names one server or is a {@code rediss-sentinel://}
+ * URL, or a {@link RedisClusterClient}
  * when it lists several seeds or {@code loomwire.redis.cluster.nodes} is set, with pool settings and
  * optional TLS material from an SSL bundle (see {@link LoomwirePostgresProperties},
  * {@link LoomwireRedisProperties}). All close with the application context. An application's own
@@ -57,6 +59,12 @@ public class LoomwireAutoConfiguration {
     @ConditionalOnMissingBean
     @Conditional(OnSingleRedis.class)
     public RedisClient loomwireRedisClient(LoomwireRedisProperties properties, ObjectProvider<SslBundles> bundles) {
+        if (DriverConfigs.isSentinel(properties)) {
+            RedisClient client = RedisClient.create(properties.getUrl(), RedisSentinelSettings.builder()
+                    .pool(poolSettings(properties.getPool(), "loomwire.redis")).build());
+            LOG.debug("RedisClient for {}", client);
+            return client;
+        }
         RedisConfig config = DriverConfigs.redis(properties, bundles.getIfAvailable());
         RedisClient client = RedisClient.create(config, poolSettings(properties.getPool(), "loomwire.redis"));
         LOG.debug("RedisClient for {} ({})", config, client.poolSettings());

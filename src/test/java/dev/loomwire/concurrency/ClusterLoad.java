@@ -141,6 +141,11 @@ final class ClusterLoad implements AutoCloseable {
     /** Stops the threads; fails if any does not end within {@code bound} (a hang). */
     void stop(Duration bound) throws InterruptedException {
         stop.set(true);
+        joinAll(workers, bound);
+    }
+
+    /** Joins every thread; fails naming the first that does not end within {@code bound} overall (a hang). */
+    static void joinAll(List<Thread> workers, Duration bound) throws InterruptedException {
         long deadline = System.nanoTime() + bound.toNanos();
         for (Thread t : workers) {
             if (!t.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())))) {

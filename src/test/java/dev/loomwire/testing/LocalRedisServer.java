@@ -14,14 +14,18 @@ final class LocalRedisServer implements RedisServer {
     static final String HOST = "127.0.0.1";
     static final Path REDIS_SERVER = Path.of("/usr/bin/redis-server");
     private static final String READY = "Ready to accept connections";
+    /** What a Sentinel logs once it monitors its master (it never logs {@link #READY}). */
+    private static final String SENTINEL_READY = "+monitor master";
 
     private final String name;
     private final ServerProcess process;
     private final int plainPort;
     private final int tlsPort;
     private final boolean shared;
+    private final boolean sentinel;
 
-    private LocalRedisServer(String name, ServerProcess process, int plainPort, int tlsPort, boolean shared) {
+    private LocalRedisServer(String name, ServerProcess process, int plainPort, int tlsPort, boolean shared, boolean sentinel) {
+        this.sentinel = sentinel;
         this.name = name;
         this.process = process;
         this.plainPort = plainPort;
@@ -38,6 +42,16 @@ final class LocalRedisServer implements RedisServer {
      * lines for each attempt, e.g. a freshly chosen {@code cluster-port}.
      */
     static LocalRedisServer start(String name, Options options, Path dir, boolean shared, Supplier<List<String>> portLines) {
+        return start(name, options, dir, shared, portLines, false);
+    }
+
+    /** A Sentinel ({@code redis-server redis.conf --sentinel}); {@code options} carry its {@code sentinel ...} lines. */
+    static LocalRedisServer startSentinel(String name, Options options, Path dir) {
+        return start(name, options, dir, true, List::of, true);
+    }
+
+    private static LocalRedisServer start(String name, Options options, Path dir, boolean shared, Supplier<List<String>> portLines,
+                                          boolean sentinel) {
         Path conf = dir.resolve("redis.conf");
         try {
             Files.createDirectories(dir);
@@ -53,7 +67,7 @@ final class LocalRedisServer implements RedisServer {
                 throw new UncheckedIOException("cannot write " + conf, e);
             }
             try {
-                return launch(name, dir, plain, tls, shared);
+                return launch(name, dir, plain, tls, shared, sentinel);
             } catch (IllegalStateException e) {
                 if (!e.getMessage().contains("Address already in use") || attempt == 3) {
                     throw e;
@@ -63,13 +77,15 @@ final class LocalRedisServer implements RedisServer {
     }
 
     /** Starts redis-server on the redis.conf already in {@code dir}; fails with the log's last lines if it exits. */
-    private static LocalRedisServer launch(String name, Path dir, int plain, int tls, boolean shared) {
+    private static LocalRedisServer launch(String name, Path dir, int plain, int tls, boolean shared, boolean sentinel) {
         Path binary = redisServer();
         Path conf = dir.resolve("redis.conf");
         Path logFile = dir.resolve("redis.log");
-        ServerProcess process = ServerProcess.start(name, List.of(binary.toString(), conf.toString()), dir, logFile, "TERM");
-        if (process.awaitLog(READY, Duration.ofSeconds(30))) {
-            return new LocalRedisServer(name, process, plain, tls, shared);
+        List<String> command = sentinel ? List.of(binary.toString(), conf.toString(), "--sentinel")
+                : List.of(binary.toString(), conf.toString());
+        ServerProcess process = ServerProcess.start(name, command, dir, logFile, "TERM");
+        if (process.awaitLog(sentinel ? SENTINEL_READY : READY, Duration.ofSeconds(30))) {
+            return new LocalRedisServer(name, process, plain, tls, shared, sentinel);
         }
         process.stop(Duration.ofSeconds(5));
         throw new IllegalStateException(name + " (" + binary + " " + conf + ") exited during startup; last lines of "
@@ -84,7 +100,7 @@ final class LocalRedisServer implements RedisServer {
     /** The same server started again on the same configuration, ports and directory, after {@link #kill()} or {@link #stop()}. */
     LocalRedisServer restarted() {
         process.stop(Duration.ofSeconds(10));
-        return launch(name, process.logFile().getParent(), plainPort, tlsPort, shared);
+        return launch(name, process.logFile().getParent(), plainPort, tlsPort, shared, sentinel);
     }
 
     boolean isRunning() {

@@ -1,13 +1,10 @@
 package dev.loomwire.testing;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -178,7 +175,8 @@ public final class RedisCluster implements AutoCloseable {
                 () -> List.of("cluster-port " + FreePorts.next()));
     }
 
-    private static <T> List<T> inParallel(List<Supplier<T>> tasks) {
+    /** Runs the tasks on virtual threads at once; their results in order, or the first failure (servers started are stopped). */
+    static <T> List<T> inParallel(List<Supplier<T>> tasks) {
         List<T> results = new ArrayList<>(java.util.Collections.nCopies(tasks.size(), null));
         List<Throwable> failures = new ArrayList<>();
         ReentrantLock failuresLock = new ReentrantLock();
@@ -632,6 +630,11 @@ public final class RedisCluster implements AutoCloseable {
     }
 
     private void awaitCondition(String what, Supplier<Boolean> condition) {
+        awaitCondition(name, what, condition);
+    }
+
+    /** Polls {@code condition} (exceptions count as "not yet") until true; fails naming {@code owner} and {@code what} after 30 s. */
+    static void awaitCondition(String name, String what, Supplier<Boolean> condition) {
         long deadline = System.nanoTime() + HEALTHY_TIMEOUT.toNanos();
         while (true) {
             try {
@@ -674,15 +677,13 @@ public final class RedisCluster implements AutoCloseable {
         static final String HOST = LocalRedisServer.HOST;
 
         private final int number;
-        private final ReentrantLock nodeLock = new ReentrantLock();
-        private volatile LocalRedisServer server;
+        private final AdminNode server;
         private final int clusterPort;
         private final String id;
-        private AdminConnection admin;
 
         private Node(int number, LocalRedisServer server) {
             this.number = number;
-            this.server = server;
+            this.server = new AdminNode(name + "-node" + number, server);
             this.clusterPort = ((Long) Long.valueOf((String) ((List<?>) command("CONFIG", "GET", "cluster-port")).get(1))).intValue();
             this.id = (String) command("CLUSTER", "MYID");
         }
@@ -703,7 +704,7 @@ public final class RedisCluster implements AutoCloseable {
         }
 
         public int tlsPort() {
-            return server.tlsPort();
+            return server.server().tlsPort();
         }
 
         /** The cluster bus port ({@code cluster-port}), TLS too. */
@@ -727,7 +728,7 @@ public final class RedisCluster implements AutoCloseable {
         }
 
         public boolean isRunning() {
-            return server.isRunning();
+            return server.server().isRunning();
         }
 
         /** "master" or "slave", from {@code ROLE}. */
@@ -751,37 +752,12 @@ public final class RedisCluster implements AutoCloseable {
         }
 
         Object reply(String... args) {
-            nodeLock.lock();
-            try {
-                if (admin == null) {
-                    admin = AdminConnection.open(HOST, server.tlsPort());
-                }
-                return admin.call(args);
-            } catch (IOException e) {
-                dropAdmin();
-                throw new UncheckedIOException(this + ": " + Arrays.toString(Arrays.copyOf(args, Math.min(args.length, 2)))
-                        + " failed: " + e.getMessage(), e);
-            } finally {
-                nodeLock.unlock();
-            }
-        }
-
-        private void dropAdmin() {
-            if (admin != null) {
-                admin.close();
-                admin = null;
-            }
+            return server.reply(args);
         }
 
         /** SIGKILL: the node crashes, its clients see their connections reset. */
         public void kill() {
-            nodeLock.lock();
-            try {
-                dropAdmin();
-                server.kill();
-            } finally {
-                nodeLock.unlock();
-            }
+            server.kill();
         }
 
         /**
@@ -789,46 +765,26 @@ public final class RedisCluster implements AutoCloseable {
          * a former primary whose replica took over rejoins as a replica. Call {@link RedisCluster#awaitHealthy()} next.
          */
         public void restart() {
-            nodeLock.lock();
-            try {
-                dropAdmin();
-                if (server.isRunning()) {
-                    server.kill();
-                }
-                server = server.restarted();
-            } finally {
-                nodeLock.unlock();
-            }
+            server.restart();
         }
 
         /** Serves another certificate from now on ({@code CONFIG SET tls-cert-file/tls-key-file}), e.g. {@code server-other-ca}. */
         public void useCertificate(String certificate) {
             command("CONFIG", "SET", "tls-cert-file", TestCerts.file(certificate + ".crt").toString(),
                     "tls-key-file", TestCerts.file(certificate + ".key").toString());
-            nodeLock.lock();
-            try {
-                dropAdmin(); // the harness's next connection checks the new certificate
-            } finally {
-                nodeLock.unlock();
-            }
+            server.reconnect(); // the harness's next connection checks the new certificate
         }
 
         public Path logFile() {
-            return server.logFile();
+            return server.server().logFile();
         }
 
         public String log() {
-            return server.log();
+            return server.server().log();
         }
 
         void stop() {
-            nodeLock.lock();
-            try {
-                dropAdmin();
-                server.stop();
-            } finally {
-                nodeLock.unlock();
-            }
+            server.stop();
         }
 
         @Override

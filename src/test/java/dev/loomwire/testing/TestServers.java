@@ -38,6 +38,7 @@ public final class TestServers {
     private static final AtomicInteger extraRedisCount = new AtomicInteger();
     private static final AtomicInteger extraPairCount = new AtomicInteger();
     private static final Map<String, CompletableFuture<RedisCluster>> clusters = new HashMap<>();
+    private static CompletableFuture<RedisSentinelSet> sentinelSet;
     private static Started started;
 
     private record Started(Path workRoot, Path runDir, ExecutorService executor,
@@ -129,6 +130,29 @@ public final class TestServers {
      */
     public static RedisCluster redisClusterByIp() {
         return await("Redis Cluster (IP addresses)", sharedCluster("redis-cluster-ip", RedisCluster.Options.ips()));
+    }
+
+    /**
+     * The shared Redis Sentinel set (1 primary + 2 replicas + 3 Sentinels, TLS only, see
+     * {@link RedisSentinelSet}); started on first use. A test that kills a node calls
+     * {@link RedisSentinelSet#reset()} when done.
+     */
+    public static RedisSentinelSet redisSentinel() {
+        Started s = started();
+        LOCK.lock();
+        try {
+            if (sentinelSet == null) {
+                Path dir = s.runDir().resolve("redis-sentinel");
+                sentinelSet = CompletableFuture.supplyAsync(() -> timed("redis-sentinel", () -> {
+                    RedisSentinelSet set = RedisSentinelSet.start("redis-sentinel", dir);
+                    stops.add(set::close);
+                    return set;
+                }), s.executor());
+            }
+        } finally {
+            LOCK.unlock();
+        }
+        return await("Redis Sentinel", sentinelSet);
     }
 
     /** A cluster of its own for a test that destroys it; the caller closes it (stopped at JVM exit at the latest). */
