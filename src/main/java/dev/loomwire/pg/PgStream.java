@@ -11,8 +11,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.util.Arrays;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Framing over a socket: our own unsynchronized read buffer, whole requests written with one
@@ -24,7 +22,6 @@ final class PgStream {
     /** Before authentication completes, no legitimate message comes anywhere near this. */
     static final int MAX_STARTUP_MESSAGE_LENGTH = 1 << 20;
     private static final int CHUNK = 64 * 1024;
-    private static final Logger TRACE = LoggerFactory.getLogger("dev.loomwire.pg.protocol");
 
     private final Socket socket;
     private final InputStream in;
@@ -34,10 +31,13 @@ final class PgStream {
     private int limit;
     private int maxLength = MAX_STARTUP_MESSAGE_LENGTH;
     private byte lastType;
+    private int lastLength;
     private boolean midMessage;
     private boolean startupWritten;
 
-    /** Observes the messages of connection set-up; dropped at {@link #startupComplete()}. */
+    /** The protocol trace: a listener for the whole life of the stream, enabled by its logger's level. */
+    private final PgTrace trace = new PgTrace(this);
+    /** Observes the messages of connection set-up (the trace, then the connect listener); dropped at {@link #startupComplete()}. */
     private ConnectListener<BackendMessage> listener;
 
     PgStream(Socket socket) throws IOException {
@@ -45,7 +45,7 @@ final class PgStream {
     }
 
     PgStream(Socket socket, ConnectListener<BackendMessage> listener) throws IOException {
-        this.listener = listener;
+        this.listener = ConnectListener.both(trace, listener);
         this.socket = socket;
         this.in = socket.getInputStream();
         this.out = socket.getOutputStream();
@@ -60,12 +60,15 @@ final class PgStream {
         listener = null;
     }
 
+    /** Who observes this stream's messages now: everyone while connecting, then the trace if it is on. */
+    private ConnectListener<BackendMessage> observer() {
+        return listener != null ? listener : PgTrace.enabled() ? trace : null;
+    }
+
     void write(ByteSink sink) throws IOException {
-        if (TRACE.isTraceEnabled()) {
-            TRACE.trace("-> {}", PgTrace.frontend(sink.array(), sink.size(), !startupWritten));
-        }
-        if (listener != null) {
-            listener.sent(PgTrace.frontend(sink.array(), sink.size(), !startupWritten));
+        ConnectListener<BackendMessage> observer = observer();
+        if (observer != null) {
+            observer.sent(PgTrace.frontend(sink.array(), sink.size(), !startupWritten));
         }
         startupWritten = true;
         out.write(sink.array(), 0, sink.size());
@@ -80,6 +83,11 @@ final class PgStream {
     /** True if the last read stopped (e.g. timed out) after part of a message: the stream is then unusable. */
     boolean midMessage() {
         return midMessage;
+    }
+
+    /** Length field of the message last returned by {@link #read()}. */
+    int lastLength() {
+        return lastLength;
     }
 
     String lastTypeName() {
@@ -97,13 +105,12 @@ final class PgStream {
         }
         byte[] body = readBody(length - 4);
         lastType = type;
+        lastLength = length;
         midMessage = false;
         BackendMessage m = Backend.decode(type, body);
-        if (TRACE.isTraceEnabled()) {
-            TRACE.trace("<- {}", PgTrace.backend(type, length, m));
-        }
-        if (listener != null) {
-            listener.received(m);
+        ConnectListener<BackendMessage> observer = observer();
+        if (observer != null) {
+            observer.received(m);
         }
         return m;
     }

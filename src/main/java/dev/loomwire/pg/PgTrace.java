@@ -1,18 +1,47 @@
 package dev.loomwire.pg;
 
+import dev.loomwire.net.ConnectListener;
 import dev.loomwire.pg.protocol.Backend;
 import dev.loomwire.pg.protocol.BackendMessage;
 import dev.loomwire.pg.protocol.BackendMessage.*;
 import java.nio.charset.StandardCharsets;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * One-line descriptions of protocol messages for TRACE logging (logger
- * {@code dev.loomwire.pg.protocol}): message type, length and fields that cannot hold a secret.
- * Password, SASL and CopyData payloads, bind values, row values, cancel keys and SQL text beyond
- * its first word are never included.
+ * The TRACE protocol log (logger {@code dev.loomwire.pg.protocol}) as a listener on one
+ * {@link PgStream}: it observes the same sent and received events as connect logging and
+ * {@code probe} do while connecting, and keeps observing them for the life of the stream. Each
+ * message is one line: type, length and fields that cannot hold a secret. Password, SASL and
+ * CopyData payloads, bind values, row values, cancel keys and SQL text beyond its first word are
+ * never included.
  */
-final class PgTrace {
-    private PgTrace() {}
+final class PgTrace implements ConnectListener<BackendMessage> {
+    private static final Logger TRACE = LoggerFactory.getLogger("dev.loomwire.pg.protocol");
+
+    private final PgStream stream;
+
+    /** Traces the messages of {@code stream}, whose frame header it reads for each received message. */
+    PgTrace(PgStream stream) {
+        this.stream = stream;
+    }
+
+    /** True when the trace log is on, so callers can skip describing what would not be logged. */
+    static boolean enabled() {
+        return TRACE.isTraceEnabled();
+    }
+
+    @Override
+    public void sent(String description) {
+        TRACE.trace("-> {}", description);
+    }
+
+    @Override
+    public void received(BackendMessage message) {
+        if (TRACE.isTraceEnabled()) {
+            TRACE.trace("<- {}", backend(stream.lastType(), stream.lastLength(), message));
+        }
+    }
 
     /** Describes the frontend messages in {@code buf[0, size)}; the first is untyped when {@code startup}. */
     static String frontend(byte[] buf, int size, boolean startup) {

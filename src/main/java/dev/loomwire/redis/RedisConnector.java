@@ -64,6 +64,7 @@ final class RedisConnector {
                 channel = new RespChannel(stream, peer, config.maxBulkLength());
                 channel.closeHint("is port " + config.port() + " a TLS port? use rediss://");
             }
+            channel.observeSetup(listener);
             RedisConnection connection = new RedisConnection(config, channel, tls);
             long setupStart;
             try {
@@ -77,6 +78,7 @@ final class RedisConnector {
                 int protocol = config.protocol() == 3 ? helloOrFallback(config, channel, connection, setup)
                         : resp2Start(config, channel, setup);
                 connection.started(protocol);
+                channel.setupComplete();
                 listener.phaseSucceeded(ConnectPhase.AUTH, peer, Dialer.since(setupStart),
                         (config.user() == null && config.password() == null ? "setup without AUTH"
                                 : "AUTH as " + (config.user() == null ? "default" : config.user()))

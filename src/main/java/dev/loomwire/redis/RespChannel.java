@@ -1,5 +1,6 @@
 package dev.loomwire.redis;
 
+import dev.loomwire.net.ConnectListener;
 import dev.loomwire.tls.TlsConnection;
 import dev.loomwire.tls.TlsException;
 
@@ -16,8 +17,6 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.Arrays;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The byte pipe under a {@link RedisConnection}: writes an encoded request with one socket write
@@ -27,7 +26,6 @@ import org.slf4j.LoggerFactory;
  */
 final class RespChannel {
     private static final int INITIAL_BUFFER = 4 * 1024;
-    private static final Logger TRACE = LoggerFactory.getLogger("dev.loomwire.redis.protocol");
 
     private final Socket socket;
     private final InputStream in;
@@ -46,6 +44,10 @@ final class RespChannel {
     /** Extra words for the "server closed the connection" message, e.g. a TLS-port hint. */
     private String closeHint;
     private TlsConnection tls;
+    /** The protocol trace: a listener for the whole life of the channel, enabled by its logger's level. */
+    private final RespTrace trace;
+    /** Observes the traffic of connection set-up (the trace, then the connect listener); dropped at {@link #setupComplete()}. */
+    private ConnectListener<RedisReply> setup;
 
     RespChannel(Socket socket, String peer, long maxBulkLength) throws IOException {
         this.decoder = RedisReplies.decoder(maxBulkLength, RespDecoder.DEFAULT_MAX_AGGREGATE_LENGTH,
@@ -54,6 +56,21 @@ final class RespChannel {
         this.in = socket.getInputStream();
         this.out = socket.getOutputStream();
         this.peer = peer;
+        this.trace = new RespTrace(peer);
+    }
+
+    /** Reports the requests and replies of connection set-up to {@code listener} too, until {@link #setupComplete()}. */
+    void observeSetup(ConnectListener<RedisReply> listener) {
+        setup = ConnectListener.both(trace, listener);
+    }
+
+    void setupComplete() {
+        setup = null;
+    }
+
+    /** Who observes this channel's traffic now: everyone while connecting, then the trace if it is on. */
+    private ConnectListener<RedisReply> observer() {
+        return setup != null ? setup : RespTrace.enabled() ? trace : null;
     }
 
     /** The shared request buffer; {@link #flush()} sends what was encoded into it. */
@@ -82,8 +99,9 @@ final class RespChannel {
     /** Writes another encoder's bytes (a pipeline's own buffer) with one socket write. */
     void write(RespEncoder request) {
         ensureOpen();
-        if (TRACE.isTraceEnabled()) {
-            TRACE.trace("-> {} {}", peer, RespTrace.commands(request.buffer(), request.size()));
+        ConnectListener<RedisReply> observer = observer();
+        if (observer != null) {
+            observer.sent(RespTrace.commands(request.buffer(), request.size()));
         }
         try {
             out.write(request.buffer(), 0, request.size());
@@ -110,8 +128,9 @@ final class RespChannel {
                 start = decoder.position();
                 if (r != null) {
                     everReadReply = true;
-                    if (TRACE.isTraceEnabled()) {
-                        TRACE.trace("<- {} {}", peer, RespTrace.reply(r));
+                    ConnectListener<RedisReply> observer = observer();
+                    if (observer != null) {
+                        observer.received(r);
                     }
                     return r;
                 }

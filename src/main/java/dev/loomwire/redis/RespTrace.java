@@ -1,18 +1,45 @@
 package dev.loomwire.redis;
 
+import dev.loomwire.net.ConnectListener;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * One-line descriptions of requests and replies for TRACE logging (logger
- * {@code dev.loomwire.redis.protocol}): command names with their argument counts, reply types with
- * their sizes. Argument and reply values are never included, so AUTH and HELLO ... AUTH passwords,
+ * The TRACE protocol log (logger {@code dev.loomwire.redis.protocol}) as a listener on one
+ * connection's {@link RespChannel}, observing the same sent and received events a connect listener
+ * does: one line per request (command names with their argument counts) and per reply (its type
+ * and size). Argument and reply values are never included, so AUTH and HELLO ... AUTH passwords,
  * keys and stored values stay out of the log.
  */
-final class RespTrace {
+final class RespTrace implements ConnectListener<RedisReply> {
+    private static final Logger TRACE = LoggerFactory.getLogger("dev.loomwire.redis.protocol");
     private static final int MAX_COMMANDS_SHOWN = 20;
 
-    private RespTrace() {}
+    private final String peer;
+
+    /** Traces the traffic with {@code peer}, which starts each line. */
+    RespTrace(String peer) {
+        this.peer = peer;
+    }
+
+    /** True when the trace log is on, so callers can skip describing what would not be logged. */
+    static boolean enabled() {
+        return TRACE.isTraceEnabled();
+    }
+
+    @Override
+    public void sent(String description) {
+        TRACE.trace("-> {} {}", peer, description);
+    }
+
+    @Override
+    public void received(RedisReply reply) {
+        if (TRACE.isTraceEnabled()) {
+            TRACE.trace("<- {} {}", peer, reply(reply));
+        }
+    }
 
     /** Describes the RESP commands (arrays of bulk strings) encoded in {@code buf[0, size)}. */
     static String commands(byte[] buf, int size) {

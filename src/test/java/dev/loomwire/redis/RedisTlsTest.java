@@ -137,6 +137,36 @@ class RedisTlsTest {
     }
 
     @Test
+    void connectListenerSeesTheSetupRequestsAndRepliesButNoSecretsAndNothingAfterSetup() {
+        java.util.List<String> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.List<RedisReply> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+        dev.loomwire.net.ConnectListener<RedisReply> listener = new dev.loomwire.net.ConnectListener<>() {
+            @Override
+            public void sent(String description) {
+                sent.add(description);
+            }
+
+            @Override
+            public void received(RedisReply reply) {
+                received.add(reply);
+            }
+        };
+        RedisServer server = TestServers.redis();
+        RedisConfig config = RedisConfig.fromUri("rediss://" + RedisServer.USER + ":" + RedisServer.PASSWORD + "@localhost:"
+                + server.tlsPort() + "?sslrootcert=" + cert("ca.crt"));
+        try (RedisConnection c = RedisConnector.connect(config, listener)) {
+            assertTrue(sent.get(0).startsWith("HELLO"), sent.toString());
+            assertInstanceOf(RedisReply.MapReply.class, received.get(0), "HELLO 3 answers with a map");
+            int sentAtSetup = sent.size();
+            int receivedAtSetup = received.size();
+            assertEquals("PONG", c.ping());
+            assertEquals(sentAtSetup, sent.size(), "the listener observes connection set-up only");
+            assertEquals(receivedAtSetup, received.size());
+        }
+        assertFalse(String.join(" ", sent).contains(RedisServer.PASSWORD), "no password in what is reported");
+    }
+
+    @Test
     void tlsSessionFactsAndSniDefaultToTheHost() {
         try (RedisConnection c = RedisConnection.connect(tlsUri("localhost", TestServers.redis(), ""))) {
             TlsSession s = c.tls().orElseThrow();
