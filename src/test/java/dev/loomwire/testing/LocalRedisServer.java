@@ -12,6 +12,17 @@ import java.util.function.Supplier;
 /** A redis-server of ours, configured by a redis.conf written into its own directory. */
 final class LocalRedisServer implements RedisServer {
     static final String HOST = "127.0.0.1";
+
+    /** Replication over TLS that starts at once: replicas present the client certificate, no diskless-sync delay. */
+    static List<String> tlsReplicationSettings() {
+        return List.of(
+                "tls-replication yes",
+                "tls-client-cert-file " + TestCerts.file("client.crt"),
+                "tls-client-key-file " + TestCerts.file("client.key"),
+                "repl-diskless-sync yes",
+                "repl-diskless-sync-delay 0",
+                "repl-ping-replica-period 1");
+    }
     static final Path REDIS_SERVER = Path.of("/usr/bin/redis-server");
     private static final String READY = "Ready to accept connections";
     /** What a Sentinel logs once it monitors its master (it never logs {@link #READY}). */

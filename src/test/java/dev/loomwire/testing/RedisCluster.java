@@ -152,14 +152,9 @@ public final class RedisCluster implements AutoCloseable {
                 "cluster-node-timeout " + o.nodeTimeoutMillis(),
                 "cluster-replica-validity-factor 0",
                 "cluster-allow-replica-migration no",
-                "tls-cluster yes",
-                "tls-replication yes",
-                // the cluster bus always asks for the peer's certificate: nodes present the client certificate
-                "tls-client-cert-file " + TestCerts.file("client.crt"),
-                "tls-client-key-file " + TestCerts.file("client.key"),
-                "repl-diskless-sync yes",
-                "repl-diskless-sync-delay 0",
-                "repl-ping-replica-period 1"));
+                // the cluster bus always asks for the peer's certificate: the replication settings present the client's
+                "tls-cluster yes"));
+        config.addAll(LocalRedisServer.tlsReplicationSettings());
         if (o.announce() == Announce.HOSTNAME) {
             config.add("cluster-announce-hostname node" + n + "." + DOMAIN);
             config.add("cluster-preferred-endpoint-type hostname");

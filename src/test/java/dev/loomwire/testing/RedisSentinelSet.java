@@ -81,13 +81,7 @@ public final class RedisSentinelSet implements AutoCloseable {
     }
 
     private static LocalRedisServer startData(String name, Path dir, Integer primaryPort) {
-        List<String> config = new ArrayList<>(List.of(
-                "tls-replication yes",
-                "tls-client-cert-file " + TestCerts.file("client.crt"),
-                "tls-client-key-file " + TestCerts.file("client.key"),
-                "repl-diskless-sync yes",
-                "repl-diskless-sync-delay 0",
-                "repl-ping-replica-period 1"));
+        List<String> config = new ArrayList<>(LocalRedisServer.tlsReplicationSettings());
         if (primaryPort != null) {
             config.add("replicaof " + LocalRedisServer.HOST + " " + primaryPort);
         }
