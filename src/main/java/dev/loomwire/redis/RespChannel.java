@@ -236,7 +236,9 @@ final class RespChannel {
         }
         closed = true;
         closeQuietly();
-        return new RedisConnectionException(message, cause);
+        // a TLS rejection seen on the first read: the server refused the handshake, nothing ran (CONNECT)
+        return cause instanceof TlsException ? new RedisConnectionException(message, cause)
+                : RedisConnectionException.broken(message, cause);
     }
 
     void close() {
