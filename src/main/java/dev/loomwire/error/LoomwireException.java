@@ -16,7 +16,7 @@ import java.util.Optional;
  * where it failed; for timeouts {@link #timeoutKind()} says which limit passed.
  *
  * <p>The category of a connection failure built without explicit details is read from its cause:
- * a {@link TlsException} (kind {@code CONFIG}: {@link ErrorCategory#CONFIGURATION}, any other:
+ * a wrapped {@code LoomwireException} keeps its category; otherwise a {@link TlsException} (kind {@code CONFIG}: {@link ErrorCategory#CONFIGURATION}, any other:
  * {@link ErrorCategory#CONNECT} in phase TLS), an unknown host (DNS) or a refused or unroutable
  * TCP connect (TCP) mean nothing was sent; anything else is {@link ErrorCategory#BROKEN}, since
  * the outcome of a command in flight cannot be known.
@@ -64,6 +64,10 @@ public abstract class LoomwireException extends RuntimeException {
         if (category != null) {
             return category;
         }
+        LoomwireException wrapped = wrapped();
+        if (wrapped != null) {
+            return wrapped.category();
+        }
         Optional<TlsException.Kind> tls = tlsFailure();
         if (tls.isPresent()) {
             return tls.get() == TlsException.Kind.CONFIG ? ErrorCategory.CONFIGURATION : ErrorCategory.CONNECT;
@@ -76,6 +80,12 @@ public abstract class LoomwireException extends RuntimeException {
 
     /** Which time limit passed; present exactly when {@link #category()} is {@link ErrorCategory#TIMEOUT}. */
     public Optional<TimeoutKind> timeoutKind() {
+        if (category == null && timeoutKind == null) {
+            LoomwireException wrapped = wrapped();
+            if (wrapped != null) {
+                return wrapped.timeoutKind();
+            }
+        }
         return Optional.ofNullable(timeoutKind);
     }
 
@@ -124,6 +134,16 @@ public abstract class LoomwireException extends RuntimeException {
             case TIMEOUT -> timeoutKind().filter(k -> k != TimeoutKind.COMMAND).isPresent();
             default -> false;
         };
+    }
+
+    /** The driver exception this one wraps, whose category it keeps when it has none of its own. */
+    private LoomwireException wrapped() {
+        for (Throwable t : causes()) {
+            if (t != this && t instanceof LoomwireException l) {
+                return l;
+            }
+        }
+        return null;
     }
 
     private Optional<ConnectPhase> phaseOfCause() {

@@ -41,6 +41,15 @@ public class PgConnectionException extends PgException {
         super(kind, message, cause);
     }
 
+    /**
+     * A configuration error found while connecting (a missing key file, no root certificate for
+     * sslmode=verify-*): libpq reports these as connection failures, so the class stays, but the
+     * category is {@link ErrorCategory#CONFIGURATION}: retrying cannot help.
+     */
+    public static PgConnectionException configuration(String message, Throwable cause) {
+        return new PgConnectionException(ErrorCategory.CONFIGURATION, message, cause);
+    }
+
     /** The connection broke during a command: category {@link ErrorCategory#BROKEN}, whatever the cause. */
     public static PgConnectionException broken(String message, Throwable cause) {
         return new PgConnectionException(ErrorCategory.BROKEN, message, cause);

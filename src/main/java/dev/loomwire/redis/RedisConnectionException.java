@@ -2,6 +2,7 @@ package dev.loomwire.redis;
 
 import dev.loomwire.error.ErrorCategory;
 import dev.loomwire.error.LoomwireException;
+import dev.loomwire.error.TimeoutKind;
 import dev.loomwire.net.ConnectPhase;
 
 /**
@@ -32,6 +33,11 @@ public class RedisConnectionException extends RedisException {
     /** For subclasses and {@link #broken}: a fixed category. */
     protected RedisConnectionException(ErrorCategory category, String message, Throwable cause) {
         super(category, message, cause);
+    }
+
+    /** For timeouts. */
+    protected RedisConnectionException(TimeoutKind kind, String message, Throwable cause) {
+        super(kind, message, cause);
     }
 
     /** The connection broke during a command: category {@link ErrorCategory#BROKEN}, whatever the cause. */
