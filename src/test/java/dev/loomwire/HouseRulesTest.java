@@ -79,6 +79,24 @@ class HouseRulesTest {
         assertEquals("", String.join("\n", violations), "codec packages must not use their driver package");
     }
 
+    /** Layering: the exception model sits at the bottom next to tls and net; it knows no driver, pool or front end. */
+    @Test
+    void theErrorPackageKnowsOnlyTheLayersBelow() throws IOException {
+        Pattern above = Pattern.compile("dev\\.loomwire\\.(pg|redis|pool|jdbc|spring|cli|testcontainers)\\b");
+        List<String> violations = new ArrayList<>();
+        try (Stream<Path> files = Files.list(MAIN.resolve("dev/loomwire/error"))) {
+            for (Path file : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+                List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+                for (int i = 0; i < lines.size(); i++) {
+                    if (above.matcher(withoutComment(lines.get(i))).find()) {
+                        violations.add(MAIN.relativize(file) + ":" + (i + 1) + ": " + lines.get(i).strip());
+                    }
+                }
+            }
+        }
+        assertEquals("", String.join("\n", violations), "dev.loomwire.error must not use the layers above it");
+    }
+
     @Test
     void theCheckSeesTheSources() throws IOException {
         try (Stream<Path> files = Files.walk(MAIN)) {
