@@ -49,7 +49,10 @@ public abstract class LoomwireException extends RuntimeException {
 
     private LoomwireException(ErrorCategory category, TimeoutKind timeoutKind, String host, ConnectPhase phase,
                               String message, Throwable cause) {
-        super(message, cause);
+        super(message);
+        if (cause != null) {
+            initCause(cause); // a null cause stays unset, so a caller may still initCause later
+        }
         if (category == ErrorCategory.TIMEOUT && timeoutKind == null) {
             throw new IllegalArgumentException("a TIMEOUT needs its TimeoutKind");
         }

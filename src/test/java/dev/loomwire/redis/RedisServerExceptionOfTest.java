@@ -78,6 +78,14 @@ class RedisServerExceptionOfTest {
     }
 
     @Test
+    void anExceptionBuiltWithoutACauseMayStillBeGivenOne() {
+        RedisServerException e = RedisServerException.of("ERR", "ERR something");
+        IOException cause = new IOException("later");
+        e.initCause(cause);
+        assertSame(cause, e.getCause());
+    }
+
+    @Test
     void clusterAndSentinelKindsMapToCategories() {
         assertEquals(ErrorCategory.CONNECT, new RedisClusterException(RedisClusterException.Kind.NO_SEED_REACHABLE, "x").category());
         assertEquals(ErrorCategory.CLIENT, new RedisClusterException(RedisClusterException.Kind.CROSSSLOT, "x").category());
