@@ -137,11 +137,7 @@ final class Connector {
         List<PgNoSuitableHostException.Failure> failures = new ArrayList<>();
         for (int pass = 1; pass <= (target == TargetSessionAttrs.PREFER_STANDBY ? 2 : 1); pass++) {
             boolean anyServer = pass == 2;
-            for (PgHost host : order) {
-                if (anyServer && failures.stream().anyMatch(f -> f.host().equals(host)
-                        && f.reason() != PgNoSuitableHostException.Reason.WRONG_SERVER_TYPE)) {
-                    continue; // the second pass is for servers of the wrong type; one that failed already is not retried
-                }
+            for (PgHost host : order) { // libpq's SERVER_TYPE_PREFER_STANDBY_PASS2 tries every host again, from the first
                 PgConfig hostCfg = cfg.forHost(host);
                 Established e = connectHost(host, hostCfg, tlsConfig, notices, listener, random, anyServer, failures);
                 if (e != null) {
