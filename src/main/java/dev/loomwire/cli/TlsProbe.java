@@ -61,6 +61,12 @@ final class TlsProbe {
             report.conclusion = e.getMessage() + hint;
             return null;
         }
+        describe(report, session);
+        return connection;
+    }
+
+    /** Records the "tls handshake" phase of a completed handshake: what was negotiated and the chain the server sent. */
+    static void describe(Report report, TlsSession session) {
         Report.Phase p = report.phase("tls handshake", session.handshakeTime().toNanos() / 1_000_000.0, Report.Status.OK,
                 session.protocol() + " " + session.cipherSuite());
         p.data().put("protocol", session.protocol());
@@ -80,7 +86,6 @@ final class TlsProbe {
                 report.warnings.add(warning);
             }
         }
-        return connection;
     }
 
     /** Would a handshake at this level succeed? Runs one on a new connection and explains a failure. */
@@ -96,14 +101,19 @@ final class TlsProbe {
             TlsConnection connection = Dialer.layerTls(s, verifyHost, port, config, Dialer.Deadline.after(timeout),
                     verifyHost + ":" + port, ConnectListener.none());
             Network.closeQuietly(connection.socket());
-            return new Report.Verdict(mode, true, switch (config.verification()) {
-                case NONE -> "encrypted; the server certificate is not checked";
-                case CA -> "chain leads to a certificate in " + trust.description() + " (host name not checked)";
-                case FULL -> "chain trusted and " + (verifyHost == null ? "host" : verifyHost) + " is named in the certificate";
-            });
+            return new Report.Verdict(mode, true, passed(config, verifyHost, trust));
         } catch (TlsException e) {
             return new Report.Verdict(mode, false, explain(e, verifyHost, chain, trust));
         }
+    }
+
+    /** Why a handshake at this verification level passed, in the words of the probe. */
+    static String passed(TlsConfig config, String verifyHost, Trust trust) {
+        return switch (config.verification()) {
+            case NONE -> "encrypted; the server certificate is not checked";
+            case CA -> "chain leads to a certificate in " + trust.description() + " (host name not checked)";
+            case FULL -> "chain trusted and " + (verifyHost == null ? "host" : verifyHost) + " is named in the certificate";
+        };
     }
 
     /** A failure in the words of the probe: what is wrong with the chain the server sent. */
