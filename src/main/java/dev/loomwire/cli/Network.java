@@ -1,28 +1,16 @@
 package dev.loomwire.cli;
 
-import dev.loomwire.net.ConnectListener;
-import dev.loomwire.net.Dialer;
-import dev.loomwire.tls.SocketOptions;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The DNS and TCP phases every probe starts with. */
+/** The PostgreSQL probe's DNS phase as the report shows it, and small socket helpers. */
 final class Network {
     private Network() {}
-
-    /** The DNS and TCP phases: a connected socket, or {@code null} when either failed (the report says why). */
-    static Socket open(Report report, String host, String hostaddr, int port, Duration timeout) {
-        List<InetAddress> addresses = resolve(report, host, hostaddr);
-        return addresses == null ? null : connect(report, addresses, port, timeout);
-    }
 
     /** Resolves {@code host} (or takes {@code hostaddr}, which the driver's parser checked is numeric) and records the DNS phase; {@code null} if that failed. */
     static List<InetAddress> resolve(Report report, String host, String hostaddr) {
@@ -46,49 +34,6 @@ final class Network {
             report.phase("dns", Report.since(t0), Report.Status.FAIL, "cannot resolve " + (hostaddr != null ? hostaddr : host));
             report.conclusion = "host name " + (hostaddr != null ? hostaddr : host) + " does not resolve";
             return null;
-        }
-    }
-
-    /** Connects to the first address that accepts, recording the TCP phase; {@code null} if none did. */
-    static Socket connect(Report report, List<InetAddress> addresses, int port, Duration timeout) {
-        List<String> failures = new ArrayList<>();
-        long t0 = System.nanoTime();
-        for (InetAddress a : addresses) {
-            long t = System.nanoTime();
-            try {
-                Socket s = reconnect(a, port, timeout);
-                Report.Phase p = report.phase("tcp connect", Report.since(t), Report.Status.OK,
-                        "connected to " + hostPort(a, port));
-                if (!failures.isEmpty()) {
-                    p.details().put("failed first", failures);
-                }
-                return s;
-            } catch (SocketTimeoutException e) {
-                failures.add(hostPort(a, port) + ": no answer within " + timeout.toMillis() + " ms (firewall?)");
-            } catch (IOException e) {
-                failures.add(hostPort(a, port) + ": " + e.getMessage());
-            }
-        }
-        Report.Phase p = report.phase("tcp connect", Report.since(t0), Report.Status.FAIL, "cannot connect to port " + port);
-        p.details().put("attempts", failures);
-        report.conclusion = "cannot connect: " + String.join("; ", failures);
-        return null;
-    }
-
-    /**
-     * A connection to {@code a} through the drivers' {@link Dialer} (their socket options, so the
-     * TLS layer can recover a server's alert), reads bounded by {@code timeout}; also for the extra
-     * verification handshakes.
-     */
-    static Socket reconnect(InetAddress a, int port, Duration timeout) throws IOException {
-        Socket s = Dialer.connect(new InetSocketAddress(a, port), hostPort(a, port), SocketOptions.DEFAULTS,
-                Dialer.Deadline.after(timeout), ConnectListener.none());
-        try {
-            s.setSoTimeout((int) timeout.toMillis());
-            return s;
-        } catch (IOException e) {
-            s.close();
-            throw e;
         }
     }
 

@@ -101,34 +101,6 @@ final class PgProbe {
         return "on".equals(readOnly) || hotStandby();
     }
 
-    /** What the connector reported during one probe attempt, in order. */
-    private static final class Recorder implements ConnectListener<BackendMessage> {
-        /** One phase that ended: {@code failure} is null when it succeeded. */
-        record Step(ConnectPhase phase, Duration took, String detail, Exception failure) {}
-
-        final List<Step> steps = new ArrayList<>();
-        final List<BackendMessage> received = new ArrayList<>();
-
-        @Override
-        public void phaseSucceeded(ConnectPhase phase, String target, Duration took, String detail) {
-            steps.add(new Step(phase, took, detail, null));
-        }
-
-        @Override
-        public void phaseFailed(ConnectPhase phase, String target, Duration took, Exception failure) {
-            steps.add(new Step(phase, took, null, failure));
-        }
-
-        @Override
-        public void received(BackendMessage message) {
-            received.add(message);
-        }
-
-        Optional<Step> step(ConnectPhase phase) {
-            return steps.stream().filter(s -> s.phase() == phase).findFirst();
-        }
-    }
-
     private void probe() {
         describeTarget();
         report.requestedMode = sslmode;
@@ -152,15 +124,15 @@ final class PgProbe {
         List<String> tcpFailures = new ArrayList<>();
         long t0 = System.nanoTime();
         for (InetAddress a : addresses) {
-            Recorder seen = new Recorder();
+            PhaseRecorder<BackendMessage> seen = new PhaseRecorder<>();
             Connector.ProbeResult result = Connector.probe(attemptCfg, unverified, a, timeout, seen);
-            Optional<Recorder.Step> tcp = seen.step(ConnectPhase.TCP);
+            Optional<PhaseRecorder.Step> tcp = seen.step(ConnectPhase.TCP);
             if (tcp.isPresent() && tcp.get().failure() != null) {
                 tcpFailures.add(Network.hostPort(a, cfg.port()) + ": " + (tcp.get().failure() instanceof SocketTimeoutException
                         ? "no answer within " + timeout.toMillis() + " ms (firewall?)" : tcp.get().failure().getMessage()));
                 continue;
             }
-            Report.Phase p = report.phase("tcp connect", tcp.map(s -> millis(s.took())).orElse(null), Report.Status.OK,
+            Report.Phase p = report.phase("tcp connect", tcp.map(PhaseRecorder.Step::millis).orElse(null), Report.Status.OK,
                     "connected to " + Network.hostPort(a, cfg.port()));
             if (!tcpFailures.isEmpty()) {
                 p.details().put("failed first", tcpFailures);
@@ -174,7 +146,7 @@ final class PgProbe {
     }
 
     /** Turns what the connector reported into the report's phases, verdicts and conclusion. */
-    private void render(ModeSetup capture, TlsConfig unverified, Recorder seen, Connector.ProbeResult result,
+    private void render(ModeSetup capture, TlsConfig unverified, PhaseRecorder<BackendMessage> seen, Connector.ProbeResult result,
                         InetAddress address) {
         if (capture == null) {
             report.phase("ssl", null, Report.Status.INFO, "sslmode=disable: no TLS attempted");
@@ -183,8 +155,8 @@ final class PgProbe {
                     "direct (PostgreSQL 17+): TLS ClientHello right away with ALPN postgresql, no SSLRequest");
         }
         boolean refusedSsl = false;
-        for (Recorder.Step step : seen.steps) {
-            double ms = millis(step.took());
+        for (PhaseRecorder.Step step : seen.steps) {
+            double ms = step.millis();
             switch (step.phase()) {
                 case SSL_REQUEST -> {
                     if (step.failure() != null) {
@@ -257,7 +229,7 @@ final class PgProbe {
     }
 
     /** The "startup" phase: what the server asked for after the StartupMessage (the probe stopped there). */
-    private void startup(Recorder.Step step, List<BackendMessage> received, boolean overTls, double ms) {
+    private void startup(PhaseRecorder.Step step, List<BackendMessage> received, boolean overTls, double ms) {
         String serverVersion = null;
         String auth = null;
         Report.Status status = Report.Status.OK;
@@ -298,9 +270,6 @@ final class PgProbe {
                 : "known only after authentication (the probe does not log in)");
     }
 
-    private static double millis(Duration d) {
-        return d.toNanos() / 1_000_000.0;
-    }
 
     /** The driver's setup for {@code mode}: the same connection string with that sslmode. */
     private ModeSetup setup(SslMode mode) {
