@@ -1,40 +1,47 @@
 package dev.loomwire.cli;
 
-
+import dev.loomwire.net.Dialer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.net.UnknownHostException;
-import java.util.ArrayList;
 import java.util.List;
 
-/** The PostgreSQL probe's DNS phase as the report shows it, and small socket helpers. */
+/** The probes' DNS phase as the report shows it, and small socket helpers. */
 final class Network {
     private Network() {}
 
-    /** Resolves {@code host} (or takes {@code hostaddr}, which the driver's parser checked is numeric) and records the DNS phase; {@code null} if that failed. */
+    /**
+     * Resolves {@code host} through the drivers' {@link Dialer} (or takes {@code hostaddr}, which the
+     * driver's parser checked is numeric: no lookup) and records the DNS phase; {@code null} if that failed.
+     */
     static List<InetAddress> resolve(Report report, String host, String hostaddr) {
-        long t0 = System.nanoTime();
+        PhaseRecorder<Object> seen = new PhaseRecorder<>();
+        String name = hostaddr != null ? hostaddr : host;
         try {
+            List<InetAddress> all = Dialer.resolve(name, name, seen);
             if (hostaddr != null) {
-                InetAddress a = InetAddress.getByName(hostaddr);
-                report.phase("dns", null, Report.Status.INFO, "skipped: hostaddr=" + a.getHostAddress() + " given"
+                report.phase("dns", null, Report.Status.INFO, "skipped: hostaddr=" + all.get(0).getHostAddress() + " given"
                         + (host == null ? "" : " (host " + host + " is used for verification and SNI only)"));
-                return List.of(a);
+                return all;
             }
-            InetAddress[] all = InetAddress.getAllByName(host);
-            List<String> shown = new ArrayList<>();
-            for (InetAddress a : all) {
-                shown.add(a.getHostAddress());
-            }
-            Report.Phase p = report.phase("dns", Report.since(t0), Report.Status.OK, host + " → " + String.join(", ", shown));
-            p.data().put("addresses", shown);
-            return List.of(all);
+            dns(report, name, seen.steps.get(0));
+            return all;
         } catch (UnknownHostException e) {
-            report.phase("dns", Report.since(t0), Report.Status.FAIL, "cannot resolve " + (hostaddr != null ? hostaddr : host));
-            report.conclusion = "host name " + (hostaddr != null ? hostaddr : host) + " does not resolve";
+            dns(report, name, seen.steps.get(0));
             return null;
         }
+    }
+
+    /** The report's "dns" phase for a DNS step a driver's connector reported. */
+    static void dns(Report report, String host, PhaseRecorder.Step step) {
+        if (step.failure() != null) {
+            report.phase("dns", step.millis(), Report.Status.FAIL, "cannot resolve " + host);
+            report.conclusion = "host name " + host + " does not resolve";
+            return;
+        }
+        Report.Phase p = report.phase("dns", step.millis(), Report.Status.OK, host + " → " + step.detail());
+        p.data().put("addresses", List.of(step.detail().split(", ")));
     }
 
     static String hostPort(InetAddress a, int port) {

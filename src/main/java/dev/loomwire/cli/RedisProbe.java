@@ -150,16 +150,7 @@ final class RedisProbe {
         }
         for (PhaseRecorder.Step step : seen.steps) {
             switch (step.phase()) {
-                case DNS -> {
-                    if (step.failure() != null) {
-                        report.phase("dns", step.millis(), Report.Status.FAIL, "cannot resolve " + cfg.host());
-                        report.conclusion = "host name " + cfg.host() + " does not resolve";
-                    } else {
-                        Report.Phase p = report.phase("dns", step.millis(), Report.Status.OK,
-                                cfg.host() + " → " + step.detail());
-                        p.data().put("addresses", List.of(step.detail().split(", ")));
-                    }
-                }
+                case DNS -> Network.dns(report, cfg.host(), step);
                 case TCP -> {
                     if (step.failure() == null) {
                         List<String> failedFirst = seen.all(ConnectPhase.TCP).stream().filter(t -> t.failure() != null)
