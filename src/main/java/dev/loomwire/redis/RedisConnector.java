@@ -1,5 +1,7 @@
 package dev.loomwire.redis;
 
+import dev.loomwire.error.ErrorCategory;
+import dev.loomwire.error.TimeoutKind;
 import dev.loomwire.redis.RedisReply.ErrorReply;
 import dev.loomwire.tls.TlsConfig;
 import dev.loomwire.tls.TlsException;
@@ -68,6 +70,11 @@ public final class RedisConnector {
                 timeout, listener));
     }
 
+    /** The URI's host and port, for {@link RedisException#host()} of a connect failure. */
+    private static String hostPort(RedisConfig config) {
+        return new HostAndPort(config.host(), config.port()).toString();
+    }
+
     private static String peer(RedisConfig config) {
         return (config.host().indexOf(':') >= 0 ? "[" + config.host() + "]" : config.host()) + ":" + config.port()
                 + (config.dialAddress().equals(new HostAndPort(config.host(), config.port())) ? "" : " (dialed at " + config.dialAddress() + ")");
@@ -127,7 +134,7 @@ public final class RedisConnector {
             } catch (RuntimeException e) {
                 listener.phaseFailed(ConnectPhase.AUTH, peer, Duration.ZERO, e);
                 channel.close();
-                throw e;
+                throw setupFailure(config, e);
             }
             listener.phaseSucceeded(ConnectPhase.READY, peer, Dialer.since(start), "connected");
             if (connectLog != null) {
@@ -136,7 +143,8 @@ public final class RedisConnector {
             return connection;
         } catch (IOException e) {
             Dialer.closeQuietly(stream);
-            throw new RedisConnectionException("cannot set up the connection to " + peer + ": " + e.getMessage(), e);
+            throw new RedisConnectionException("cannot set up the connection to " + peer + ": " + e.getMessage(), e,
+                    hostPort(config), ConnectPhase.AUTH);
         }
     }
 
@@ -147,7 +155,8 @@ public final class RedisConnector {
         try {
             addresses = Dialer.resolve(config.dialAddress().host(), peer, listener);
         } catch (UnknownHostException e) {
-            throw new RedisConnectionException("cannot connect to " + peer + ": unknown host \"" + config.dialAddress().host() + "\"", e);
+            throw new RedisConnectionException("cannot connect to " + peer + ": unknown host \"" + config.dialAddress().host() + "\"", e,
+                    hostPort(config), ConnectPhase.DNS);
         }
         IOException last = null;
         for (InetAddress address : addresses) {
@@ -155,7 +164,7 @@ public final class RedisConnector {
                 return Dialer.connect(new InetSocketAddress(address, config.dialAddress().port()), peer, config.socketOptions(),
                         deadline, listener);
             } catch (SocketTimeoutException e) {
-                throw new RedisConnectionException("cannot connect to " + peer + ": timed out after "
+                throw new RedisTimeoutException(TimeoutKind.CONNECT, "cannot connect to " + peer + ": timed out after "
                         + RespChannel.describe(timeout) + " (connect_timeout)", e);
             } catch (IOException e) {
                 last = e;
@@ -163,9 +172,10 @@ public final class RedisConnector {
         }
         if (last instanceof ConnectException) {
             throw new RedisConnectionException("cannot connect to " + peer + ": " + last.getMessage()
-                    + " (is Redis listening on port " + config.port() + "?)", last);
+                    + " (is Redis listening on port " + config.port() + "?)", last, hostPort(config), ConnectPhase.TCP);
         }
-        throw new RedisConnectionException("cannot connect to " + peer + ": " + last.getMessage(), last);
+        throw new RedisConnectionException("cannot connect to " + peer + ": " + last.getMessage(), last,
+                hostPort(config), ConnectPhase.TCP);
     }
 
     private static TlsConnection handshake(Socket socket, RedisConfig config, TlsConfig tlsConfig, String peer,
@@ -173,8 +183,8 @@ public final class RedisConnector {
         long remaining = deadline - System.nanoTime();
         if (remaining <= 0) {
             Dialer.closeQuietly(socket);
-            throw new RedisConnectionException("cannot connect to " + peer + ": connect_timeout of "
-                    + RespChannel.describe(timeout) + " used up before the TLS handshake");
+            throw new RedisTimeoutException(TimeoutKind.CONNECT, "cannot connect to " + peer + ": connect_timeout of "
+                    + RespChannel.describe(timeout) + " used up before the TLS handshake", null);
         }
         try {
             return Dialer.layerTls(socket, config.host(), config.port(), tlsConfig, new Dialer.Deadline(deadline), peer,
@@ -188,10 +198,15 @@ public final class RedisConnector {
                 case CLOSED_BY_PEER -> " (is port " + config.port() + " a Redis TLS port?)";
                 default -> "";
             };
-            throw new RedisConnectionException("TLS to " + peer + " failed: " + e.getMessage() + hint, e);
+            String message = "TLS to " + peer + " failed: " + e.getMessage() + hint;
+            throw switch (e.kind()) {
+                case TIMEOUT -> new RedisTimeoutException(TimeoutKind.CONNECT, message, e);
+                case CONFIG -> new RedisConnectionException(message, e); // CONFIGURATION, read from the cause
+                default -> new RedisConnectionException(message, e, hostPort(config), ConnectPhase.TLS);
+            };
         } catch (RuntimeException e) {
             Dialer.closeQuietly(socket);
-            throw new RedisConnectionException("TLS to " + peer + " failed: " + e, e);
+            throw new RedisConnectionException("TLS to " + peer + " failed: " + e, e, hostPort(config), ConnectPhase.TLS);
         }
     }
 
@@ -230,10 +245,10 @@ public final class RedisConnector {
         }
         connection.serverInfo(reply);
         if (selected instanceof ErrorReply e) {
-            throw new RedisServerException(e.code(), e.message(), "SELECT " + config.database() + " failed");
+            throw RedisServerException.of(e.code(), e.message(), "SELECT " + config.database() + " failed");
         }
         if (readOnly instanceof ErrorReply e) {
-            throw new RedisServerException(e.code(), e.message(), "READONLY (for reads from cluster replicas) failed");
+            throw RedisServerException.of(e.code(), e.message(), "READONLY (for reads from cluster replicas) failed");
         }
         return 3;
     }
@@ -271,7 +286,7 @@ public final class RedisConnector {
             RedisReply r = channel.read(timeout);
             if (r instanceof ErrorReply e && first == null) {
                 first = i == 0 && password != null ? authFailure(config, e)
-                        : new RedisServerException(e.code(), e.message(), "connection setup failed");
+                        : RedisServerException.of(e.code(), e.message(), "connection setup failed");
             }
         }
         if (first != null) {
@@ -282,7 +297,25 @@ public final class RedisConnector {
 
     private static RedisServerException authFailure(RedisConfig config, ErrorReply e) {
         String who = config.user() == null ? "the default user" : "user \"" + config.user() + "\"";
-        return new RedisServerException(e.code(), e.message(), "authentication as " + who + " failed");
+        return RedisServerException.of(e.code(), e.message(), "authentication as " + who + " failed");
+    }
+
+    /**
+     * A failure of the HELLO/AUTH/SELECT step: the server's own error stays a {@link RedisServerException};
+     * a transport failure before the session exists is a connect failure (phase AUTH), and a reply
+     * that did not come in time is a connect timeout.
+     */
+    private static RedisException setupFailure(RedisConfig config, RuntimeException e) {
+        if (e instanceof RedisTimeoutException t) {
+            return new RedisTimeoutException(TimeoutKind.CONNECT, t.getMessage() + " (during connection setup)", t);
+        }
+        if (e instanceof RedisConnectionException c && c.category() == ErrorCategory.BROKEN) {
+            return new RedisConnectionException(c.getMessage(), c, hostPort(config), ConnectPhase.AUTH);
+        }
+        if (e instanceof RedisException r) {
+            return r;
+        }
+        throw e;
     }
 
     private static byte[] utf8(char[] chars) {
