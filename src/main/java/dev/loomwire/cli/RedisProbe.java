@@ -6,7 +6,7 @@ import dev.loomwire.net.ConnectListener;
 import dev.loomwire.net.ConnectPhase;
 import dev.loomwire.redis.RedisConfig;
 import dev.loomwire.redis.RedisConnectionException;
-import dev.loomwire.redis.RedisConnector;
+import dev.loomwire.internal.ProbeAccess;
 import dev.loomwire.redis.RedisReply;
 import dev.loomwire.redis.RedisReply.ErrorReply;
 import dev.loomwire.redis.RedisReply.MapReply;
@@ -81,7 +81,7 @@ final class RedisProbe {
     private void probe() {
         describeTarget();
         report.requestedMode = tls != null ? verify : "plaintext";
-        RedisConnector.Opened opened = open();
+        ProbeAccess.RedisOpened opened = open();
         if (opened == null) {
             if (handshakeFailed) {
                 String plain = plaintextPing();
@@ -134,17 +134,17 @@ final class RedisProbe {
     }
 
     /**
-     * The driver's own connection opening ({@link RedisConnector#open}: DNS, TCP, and for rediss://
+     * The driver's own connection opening ({@link ProbeAccess.Redis#open}: DNS, TCP, and for rediss://
      * the TLS handshake without verification, to see any chain), its phases turned into the
      * report's; {@code null} when it failed (the report says why; {@link #handshakeFailed} when the
      * TLS handshake did).
      */
-    private RedisConnector.Opened open() {
+    private ProbeAccess.RedisOpened open() {
         PhaseRecorder<RedisReply> seen = new PhaseRecorder<>();
-        RedisConnector.Opened opened = null;
+        ProbeAccess.RedisOpened opened = null;
         RedisConnectionException failure = null;
         try {
-            opened = RedisConnector.open(cfg, tls == null ? null : level(TlsVerification.NONE), timeout, seen);
+            opened = ProbeAccess.redis().open(cfg, tls == null ? null : level(TlsVerification.NONE), timeout, seen);
         } catch (RedisConnectionException e) {
             failure = e;
         }
@@ -363,7 +363,7 @@ final class RedisProbe {
     /** After a failed handshake: does the port answer a plaintext PING? Then it is a plaintext port. */
     private String plaintextPing() {
         Duration brief = Duration.ofMillis(Math.min(2000, timeout.toMillis()));
-        try (Socket s = RedisConnector.open(cfg, null, brief, ConnectListener.none()).socket()) {
+        try (Socket s = ProbeAccess.redis().open(cfg, null, brief, ConnectListener.none()).socket()) {
             s.setSoTimeout((int) brief.toMillis());
             RespEncoder ping = new RespEncoder().command("PING");
             s.getOutputStream().write(ping.buffer(), 0, ping.size());
@@ -402,12 +402,12 @@ final class RedisProbe {
 
     /**
      * Would the driver's handshake with {@code config} on a connection for {@code node} succeed?
-     * One {@link RedisConnector#open} says; a failure is explained against the {@code chain} seen.
+     * One {@link ProbeAccess.Redis#open} says; a failure is explained against the {@code chain} seen.
      */
     static Report.Verdict verdict(String mode, RedisConfig node, TlsConfig config, Duration timeout,
                                   List<X509Certificate> chain, TlsProbe.Trust trust) {
         try {
-            RedisConnector.Opened o = RedisConnector.open(node, config, timeout, ConnectListener.none());
+            ProbeAccess.RedisOpened o = ProbeAccess.redis().open(node, config, timeout, ConnectListener.none());
             Network.closeQuietly(o.stream());
             Network.closeQuietly(o.socket());
             return new Report.Verdict(mode, true, TlsProbe.passed(config, node.host(), trust));

@@ -9,6 +9,7 @@ import dev.loomwire.pg.protocol.Md5Password;
 import dev.loomwire.pg.protocol.ProtocolException;
 import dev.loomwire.pg.protocol.ScramClient;
 import dev.loomwire.error.TimeoutKind;
+import dev.loomwire.internal.ProbeAccess;
 import dev.loomwire.tls.TlsConfig;
 import dev.loomwire.tls.TlsException;
 import dev.loomwire.tls.TlsConnection;
@@ -48,12 +49,28 @@ import org.slf4j.LoggerFactory;
  * authentication failure or another server error stops, as in libpq. When no host qualifies,
  * one {@link PgNoSuitableHostException} lists every host tried and why. Also sends cancel requests.
  *
- * <p>Public only for {@code loomwire probe} ({@link #probe}), which runs the same attempt in a mode
- * that stops before a password would be sent; applications connect through {@link PgConnection}.
+ * <p>{@code loomwire probe} runs the same attempt in a mode that stops before a password would be
+ * sent, through {@link ProbeAccess} (registered below, so that this class stays package-private);
+ * applications connect through {@link PgConnection}.
  */
-public final class Connector {
+final class Connector {
     private static final Logger LOG = LoggerFactory.getLogger(Connector.class);
     private static final Logger PROTOCOL_LOG = LoggerFactory.getLogger("dev.loomwire.pg.protocol");
+    static {
+        ProbeAccess.register(new ProbeAccess.Pg() {
+            @Override
+            public ProbeAccess.PgAttempt probe(PgConfig hostCfg, TlsConfig tlsConfig, InetAddress address, Duration timeout,
+                                               ConnectListener<BackendMessage> listener) {
+                return Connector.probe(hostCfg, tlsConfig, address, timeout, listener);
+            }
+
+            @Override
+            public TlsConfig tlsConfigFor(PgConfig cfg) {
+                return Connector.tlsConfigFor(cfg);
+            }
+        });
+    }
+
     /** ERRCODE_CANNOT_CONNECT_NOW: starting up, shutting down, in recovery; libpq tries the next host. */
     private static final String CANNOT_CONNECT_NOW = "57P03";
 
@@ -119,35 +136,37 @@ public final class Connector {
     }
 
     /**
-     * What one probe attempt came to: the TLS session if a handshake completed (also when a later
-     * step failed), and the failure that ended the attempt, if any. No failure means the server
-     * asked for authentication (where the probe stopped) or, without one, reached ReadyForQuery.
-     */
-    public record ProbeResult(Optional<TlsSession> tls, Optional<PgException> failure) {}
-
-    /**
      * Runs the driver's own attempt for one host entry ({@code hostCfg}, see {@link PgConfig#forHost})
      * at {@code address} in probe mode: TCP connect, SSLRequest (with its CVE-2021-23222 check) or
      * direct TLS, the TLS handshake with {@code tlsConfig} ({@code null}: no TLS, as sslmode=disable;
      * sslmode allow and prefer ask for TLS and go on in plaintext after 'N'), and the StartupMessage.
      * It stops at the server's first authentication request, before a password is sent, or at
-     * ReadyForQuery when the server asks for none, then sends Terminate. Every phase and every
+     * ReadyForQuery when the server asks for none, then decides the server type as
+     * target_session_attrs does ({@link #checkTarget}), and sends Terminate. Every phase and every
      * message is reported to {@code listener}; {@code timeout} bounds the whole attempt.
      */
-    public static ProbeResult probe(PgConfig hostCfg, TlsConfig tlsConfig, InetAddress address, Duration timeout,
+    static ProbeAccess.PgAttempt probe(PgConfig hostCfg, TlsConfig tlsConfig, InetAddress address, Duration timeout,
                                     ConnectListener<BackendMessage> listener) {
         Encryption encryption = tlsConfig == null ? Encryption.NONE
                 : hostCfg.sslMode().requiresEncryption() ? Encryption.REQUIRED : Encryption.PREFERRED;
         Connector c = new Connector(hostCfg, tlsConfig, n -> { }, Dialer.Deadline.after(timeout), address, listener, true);
         PgHost host = hostCfg.hosts().get(0);
+        ProbeAccess.ServerCheck check = new ProbeAccess.ServerCheck.Unknown();
         try {
             Established e = c.attempt(encryption, new Attempt(host, hostCfg, address, encryption).target());
             if (e != null) {
+                try {
+                    ServerState state = c.serverState(e);
+                    check = new ProbeAccess.ServerCheck.Known(state.type(),
+                            Optional.ofNullable(c.rejection(state, false)));
+                } catch (IOException | PgException unknown) {
+                    LOG.debug("probe: could not determine the server's state: {}", unknown.getMessage());
+                }
                 closeTerminating(e);
             }
-            return new ProbeResult(Optional.ofNullable(c.handshaken), Optional.empty());
+            return new ProbeAccess.PgAttempt(Optional.ofNullable(c.handshaken), Optional.empty(), check);
         } catch (PgException failure) {
-            return new ProbeResult(Optional.ofNullable(c.handshaken), Optional.of(failure));
+            return new ProbeAccess.PgAttempt(Optional.ofNullable(c.handshaken), Optional.of(failure), check);
         }
     }
 
@@ -320,24 +339,45 @@ public final class Connector {
         if (!t.needsServerState() || anyServer) {
             return null;
         }
-        String hotStandby = e.parameters().get("in_hot_standby");
-        String readOnly = e.parameters().get("default_transaction_read_only");
+        ServerState state;
         try {
-            if (hotStandby == null || readOnly == null) {
-                if (t.decidedByReadOnly()) {
-                    readOnly = queryOneValue(e, "SHOW transaction_read_only");
-                    hotStandby = "off";
-                } else {
-                    hotStandby = "t".equals(queryOneValue(e, "SELECT pg_catalog.pg_is_in_recovery()")) ? "on" : "off";
-                    readOnly = "off";
-                }
-            }
+            state = serverState(e);
         } catch (IOException | PgException ex) {
             return "could not determine the server's state: " + ex.getMessage();
         }
-        boolean standby = "on".equals(hotStandby);
-        boolean ro = "on".equals(readOnly);
-        if (t.accepts(standby, ro)) {
+        return rejection(state, false);
+    }
+
+    /** What a server is, as target_session_attrs sees it. */
+    record ServerState(boolean standby, boolean readOnly) {
+        String type() {
+            return standby ? "standby" : readOnly ? "primary, read-only" : "primary";
+        }
+    }
+
+    /**
+     * The server's state from its startup ParameterStatus values (PostgreSQL 14+), or asked for on
+     * older servers: SHOW transaction_read_only for read-write/read-only, else pg_is_in_recovery().
+     */
+    private ServerState serverState(Established e) throws IOException {
+        String hotStandby = e.parameters().get("in_hot_standby");
+        String readOnly = e.parameters().get("default_transaction_read_only");
+        if (hotStandby == null || readOnly == null) {
+            if (cfg.targetSessionAttrs().decidedByReadOnly()) {
+                readOnly = queryOneValue(e, "SHOW transaction_read_only");
+                hotStandby = "off";
+            } else {
+                hotStandby = "t".equals(queryOneValue(e, "SELECT pg_catalog.pg_is_in_recovery()")) ? "on" : "off";
+                readOnly = "off";
+            }
+        }
+        return new ServerState("on".equals(hotStandby), "on".equals(readOnly));
+    }
+
+    /** Null when target_session_attrs accepts a server in {@code state} ({@code anyServer}: prefer-standby's second pass), else libpq's reason. */
+    private String rejection(ServerState state, boolean anyServer) {
+        TargetSessionAttrs t = cfg.targetSessionAttrs();
+        if (anyServer || t.accepts(state.standby(), state.readOnly())) {
             return null;
         }
         return switch (t) {

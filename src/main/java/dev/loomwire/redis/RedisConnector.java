@@ -2,6 +2,7 @@ package dev.loomwire.redis;
 
 import dev.loomwire.error.ErrorCategory;
 import dev.loomwire.error.TimeoutKind;
+import dev.loomwire.internal.ProbeAccess;
 import dev.loomwire.redis.RedisReply.ErrorReply;
 import dev.loomwire.tls.TlsConfig;
 import dev.loomwire.tls.TlsException;
@@ -31,24 +32,30 @@ import java.util.List;
  * then {@code HELLO 3 [AUTH] [SETNAME]} (falling back to {@code AUTH} + RESP2 on servers without
  * HELLO, or when protocol 2 is asked for) and {@code SELECT}.
  *
- * <p>Public only for {@code loomwire probe} ({@link #open}), which opens connections the driver's
- * way and stops before HELLO/AUTH; applications connect through {@link RedisClient}.
+ * <p>{@code loomwire probe} opens connections the driver's way ({@link #open}) and runs the
+ * driver's session set-up ({@link #setup}) through {@link ProbeAccess}, registered below so that
+ * this class stays package-private; applications connect through {@link RedisClient}.
  */
-public final class RedisConnector {
+final class RedisConnector {
     private static final Logger log = LoggerFactory.getLogger(RedisConnector.class);
 
-    private RedisConnector() {}
+    static {
+        ProbeAccess.register(new ProbeAccess.Redis() {
+            @Override
+            public ProbeAccess.RedisOpened open(RedisConfig config, TlsConfig tlsConfig, Duration timeout,
+                                                ConnectListener<RedisReply> listener) {
+                return RedisConnector.open(config, tlsConfig, timeout, listener);
+            }
 
-    /**
-     * A connection opened up to where the Redis protocol starts: the TCP socket, and the TLS
-     * connection layered over it ({@code null} without TLS).
-     */
-    public record Opened(Socket socket, TlsConnection tls) {
-        /** The socket to speak RESP on: the TLS socket, or the plain one. */
-        public Socket stream() {
-            return tls != null ? tls.socket() : socket;
-        }
+            @Override
+            public ProbeAccess.RedisSession setup(RedisConfig config, ProbeAccess.RedisOpened opened, Duration timeout,
+                                                  ConnectListener<RedisReply> listener) {
+                return RedisConnector.setup(config, opened, timeout, listener);
+            }
+        });
     }
+
+    private RedisConnector() {}
 
     /**
      * The driver's own connection opening, for {@code probe}: name resolution, TCP connect to the
@@ -59,14 +66,14 @@ public final class RedisConnector {
      * @throws RedisConnectionException naming the peer and the cause (a TLS failure has the
      *                                  {@link TlsException} as its cause)
      */
-    public static Opened open(RedisConfig config, TlsConfig tlsConfig, Duration timeout,
-                              ConnectListener<RedisReply> listener) {
+    static ProbeAccess.RedisOpened open(RedisConfig config, TlsConfig tlsConfig, Duration timeout,
+                                        ConnectListener<RedisReply> listener) {
         String peer = peer(config);
         Socket socket = openSocket(config, peer, Dialer.Deadline.after(timeout), timeout, listener);
         if (tlsConfig == null) {
-            return new Opened(socket, null);
+            return new ProbeAccess.RedisOpened(socket, null);
         }
-        return new Opened(socket, handshake(socket, config, tlsConfig, peer, System.nanoTime() + timeout.toNanos(),
+        return new ProbeAccess.RedisOpened(socket, handshake(socket, config, tlsConfig, peer, System.nanoTime() + timeout.toNanos(),
                 timeout, listener));
     }
 
@@ -122,8 +129,7 @@ public final class RedisConnector {
                 }
                 setupStart = System.nanoTime();
                 listener.phaseStarted(ConnectPhase.AUTH, peer);
-                int protocol = config.protocol() == 3 ? helloOrFallback(config, channel, connection, setup)
-                        : resp2Start(config, channel, setup);
+                int protocol = startSession(config, channel, connection, setup);
                 connection.started(protocol);
                 channel.setupComplete();
                 listener.phaseSucceeded(ConnectPhase.AUTH, peer, Dialer.since(setupStart),
@@ -208,6 +214,45 @@ public final class RedisConnector {
             Dialer.closeQuietly(socket);
             throw new RedisConnectionException("TLS to " + peer + " failed: " + e, e, hostPort(config), ConnectPhase.TLS);
         }
+    }
+
+    /**
+     * The driver's session set-up for {@code loomwire probe} on a connection {@link #open} opened:
+     * the same HELLO/AUTH/SETNAME/SELECT step {@link #connect} runs, within {@code timeout}, each
+     * reply reported to {@code listener}. The connection stays open; the caller closes it.
+     */
+    static ProbeAccess.RedisSession setup(RedisConfig config, ProbeAccess.RedisOpened opened, Duration timeout,
+                                          ConnectListener<RedisReply> listener) {
+        String peer = peer(config);
+        long start = System.nanoTime();
+        listener.phaseStarted(ConnectPhase.AUTH, peer);
+        try {
+            RespChannel channel = new RespChannel(opened.stream(), peer, config.maxBulkLength());
+            if (opened.tls() != null) {
+                channel.tls(opened.tls());
+            }
+            channel.observeSetup(listener);
+            RedisConnection connection = new RedisConnection(config, channel,
+                    opened.tls() == null ? null : opened.tls().session());
+            int protocol = startSession(config, channel, connection, timeout);
+            listener.phaseSucceeded(ConnectPhase.AUTH, peer, Dialer.since(start), "RESP" + protocol);
+            return new ProbeAccess.RedisSession(protocol, java.util.Optional.empty());
+        } catch (IOException e) {
+            RedisException failure = new RedisConnectionException("cannot set up the connection to " + peer + ": "
+                    + e.getMessage(), e, hostPort(config), ConnectPhase.AUTH);
+            listener.phaseFailed(ConnectPhase.AUTH, peer, Dialer.since(start), failure);
+            return new ProbeAccess.RedisSession(0, java.util.Optional.of(failure));
+        } catch (RedisException e) {
+            RedisException failure = setupFailure(config, e);
+            listener.phaseFailed(ConnectPhase.AUTH, peer, Dialer.since(start), failure);
+            return new ProbeAccess.RedisSession(0, java.util.Optional.of(failure));
+        }
+    }
+
+    /** The session set-up after TLS: HELLO 3 (or RESP2 when asked for, or when the server lacks HELLO); the protocol spoken. */
+    private static int startSession(RedisConfig config, RespChannel channel, RedisConnection connection, Duration timeout) {
+        return config.protocol() == 3 ? helloOrFallback(config, channel, connection, timeout)
+                : resp2Start(config, channel, timeout);
     }
 
     /** HELLO 3 with AUTH/SETNAME, SELECT pipelined behind it; RESP2 start if the server lacks HELLO. */
