@@ -446,8 +446,8 @@ final class Connector {
 
     private PgConnectionException timeout() {
         return new ConnectTimedOut("connection to " + where() + " timed out after "
-                + cfg.connectTimeout().toSeconds() + " s (connect_timeout, during " + phase.name().toLowerCase(java.util.Locale.ROOT)
-                + ")");
+                + cfg.connectTimeout().toSeconds() + " s (connect_timeout), in the " + phase.name().toLowerCase(java.util.Locale.ROOT)
+                + " phase");
     }
 
     /** Setting up the connection failed in the current phase: CONNECT, with the host. */
