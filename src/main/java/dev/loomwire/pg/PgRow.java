@@ -1,5 +1,6 @@
 package dev.loomwire.pg;
 
+import java.lang.invoke.MethodType;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -100,7 +101,7 @@ public final class PgRow {
         if (o == null) {
             return null;
         }
-        Class<?> target = type.isPrimitive() ? box(type) : type;
+        Class<?> target = type.isPrimitive() ? MethodType.methodType(type).wrap().returnType() : type;
         try {
             return (T) target.cast(convert(o, target, i));
         } catch (ArithmeticException | ClassCastException | NumberFormatException | DateTimeException e) {
@@ -199,31 +200,6 @@ public final class PgRow {
             return s.getBytes(StandardCharsets.UTF_8);
         }
         return type.cast(o);
-    }
-
-    private static Class<?> box(Class<?> primitive) {
-        if (primitive == int.class) {
-            return Integer.class;
-        }
-        if (primitive == long.class) {
-            return Long.class;
-        }
-        if (primitive == short.class) {
-            return Short.class;
-        }
-        if (primitive == double.class) {
-            return Double.class;
-        }
-        if (primitive == float.class) {
-            return Float.class;
-        }
-        if (primitive == boolean.class) {
-            return Boolean.class;
-        }
-        if (primitive == byte.class) {
-            return Byte.class;
-        }
-        return primitive;
     }
 
     private static BigDecimal number(Object o) {

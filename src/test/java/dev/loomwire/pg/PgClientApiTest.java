@@ -15,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -26,24 +25,17 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PgClientApiTest {
-    private PgServer server;
-    private PgConnection conn;
-
+    /** The server under test; PgClientApiOnPg15Test overrides it (called while the instance is built). */
     PgServer server() {
         return TestServers.pg18();
     }
 
-    @BeforeAll
-    void open() {
-        server = server();
-        conn = PgTests.connect(server, "");
-    }
+    private final PgServer server = server();
+    private final PgConnection conn = PgTests.connect(server, "");
 
     @AfterAll
-    void close() {
-        if (conn != null) {
-            conn.close();
-        }
+    void closeConnection() {
+        conn.close();
     }
 
     private PgConnection fresh() {
