@@ -28,6 +28,12 @@ import org.slf4j.LoggerFactory;
 final class PgSession {
     private static final Logger LOG = LoggerFactory.getLogger(PgSession.class);
     private static final int COPY_CHUNK = 64 * 1024;
+    /**
+     * Requests larger than this are written by a helper virtual thread while the caller reads the
+     * replies: a big pipelined batch whose replies fill the server's send buffer would otherwise
+     * stop the server reading, and both sides would wait on full buffers for ever.
+     */
+    static final int CONCURRENT_WRITE_THRESHOLD = 64 * 1024;
 
     /** Receives the messages of one request that are neither asynchronous nor ErrorResponse/ReadyForQuery. */
     @FunctionalInterface
@@ -130,13 +136,23 @@ final class PgSession {
     void exchange(ByteSink request, Handler handler) {
         ensureOpen();
         PgServerException error = null;
+        Writer writer = null;
         try {
-            write(request);
+            if (request.size() > CONCURRENT_WRITE_THRESHOLD) {
+                writer = new Writer(request);
+            } else {
+                write(request);
+            }
             while (true) {
                 BackendMessage m = receive();
                 switch (m) {
                     case ReadyForQuery r -> {
                         transactionStatus = r.transactionStatus();
+                        if (writer != null) {
+                            Writer w = writer;
+                            writer = null;
+                            w.finish();
+                        }
                         if (error != null) {
                             throw error;
                         }
@@ -165,9 +181,59 @@ final class PgSession {
                 }
             }
         } catch (IOException e) {
-            throw lost(e);
+            throw lost(writer != null ? writer.failureOr(e) : e);
         } catch (ProtocolException e) {
             throw broken("protocol error: " + e.getMessage() + "; connection closed", e);
+        } finally {
+            if (writer != null) {
+                closeBroken(); // left early: the request may be half written
+                writer.awaitQuietly();
+            }
+        }
+    }
+
+    /** Writes one request on its own virtual thread; a failure closes the socket so the reader stops too. */
+    private final class Writer {
+        private final Thread thread;
+        private volatile IOException failure;
+
+        Writer(ByteSink request) {
+            writes++;
+            thread = Thread.ofVirtual().name("loomwire-pg-writer").start(() -> {
+                try {
+                    stream.write(request);
+                } catch (IOException e) {
+                    failure = e;
+                    stream.close();
+                }
+            });
+        }
+
+        /** After ReadyForQuery the server has read everything: the write is done or failed. */
+        void finish() throws IOException {
+            awaitQuietly();
+            if (failure != null) {
+                throw failure;
+            }
+        }
+
+        IOException failureOr(IOException readFailure) {
+            return failure != null ? failure : readFailure;
+        }
+
+        void awaitQuietly() {
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    thread.join();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -169,6 +169,21 @@ class PgClientApiTest {
     }
 
     @Test
+    void aBatchWhoseRepliesOutgrowTheSocketBuffersDoesNotDeadlock() {
+        // 10 MB each way: the server's replies fill the buffers long before it has read the request
+        String big = "x".repeat(2000);
+        List<List<?>> sets = new ArrayList<>();
+        for (int i = 0; i < 5000; i++) {
+            sets.add(List.of(big));
+        }
+        long writes = conn.writeCount();
+        PgBatchResult r = conn.executeBatch("SELECT $1::text", sets);
+        assertEquals(5000, r.orThrow().updateCounts().length);
+        assertEquals(1, conn.writeCount() - writes);
+        assertEquals(1, conn.query("SELECT 1").single().getInt(0));
+    }
+
+    @Test
     void aFailingBatchStatementNamesItsIndexAndRollsBackTheImplicitTransaction() {
         conn.execute("CREATE TEMP TABLE IF NOT EXISTS batch_fail (id int PRIMARY KEY)");
         conn.execute("TRUNCATE batch_fail");
