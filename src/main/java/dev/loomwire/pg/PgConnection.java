@@ -253,7 +253,7 @@ public final class PgConnection implements PgClient, AutoCloseable {
      * then closed: its state is unknown).
      */
     public boolean isValid(Duration timeout) {
-        if (isClosed()) {
+        if (isClosed() || lock.isLocked()) {
             return false;
         }
         Duration previous = session.networkTimeout();
