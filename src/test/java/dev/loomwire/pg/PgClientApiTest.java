@@ -71,6 +71,8 @@ class PgClientApiTest {
                 assertTrue(fetchRequests >= 10, "1000 rows at 100 per fetch need at least 10 requests, saw "
                         + fetchRequests);
             }
+            assertEquals(0L, conn.query("SELECT count(*) FROM pg_cursors WHERE name LIKE 'lw_p%'").single().getLong(0),
+                    "the completed portal is closed with the next request");
         } finally {
             conn.rollback();
         }
