@@ -233,25 +233,25 @@ public final class LoomwireDatabaseMetaData implements DatabaseMetaData {
         return words.toString();
     }
 
-    /** Empty: the driver does not translate JDBC {@code {fn ...}} escapes. */
+    /** Empty: {@code {fn ...}} bodies reach the server untranslated, so no JDBC function name is promised. */
     @Override
     public String getNumericFunctions() {
         return "";
     }
 
-    /** Empty: the driver does not translate JDBC {@code {fn ...}} escapes. */
+    /** Empty: {@code {fn ...}} bodies reach the server untranslated, so no JDBC function name is promised. */
     @Override
     public String getStringFunctions() {
         return "";
     }
 
-    /** Empty: the driver does not translate JDBC {@code {fn ...}} escapes. */
+    /** Empty: {@code {fn ...}} bodies reach the server untranslated, so no JDBC function name is promised. */
     @Override
     public String getSystemFunctions() {
         return "";
     }
 
-    /** Empty: the driver does not translate JDBC {@code {fn ...}} escapes. */
+    /** Empty: {@code {fn ...}} bodies reach the server untranslated, so no JDBC function name is promised. */
     @Override
     public String getTimeDateFunctions() {
         return "";
@@ -884,9 +884,10 @@ public final class LoomwireDatabaseMetaData implements DatabaseMetaData {
         return RowIdLifetime.ROWID_UNSUPPORTED;
     }
 
+    /** True: {@code {call f(?)}} and {@code {? = call f(?)}} are rewritten to a SELECT of the function. */
     @Override
     public boolean supportsStoredFunctionsUsingCallSyntax() {
-        return false;
+        return true;
     }
 
     @Override
