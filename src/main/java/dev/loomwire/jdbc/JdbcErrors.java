@@ -26,12 +26,12 @@ import java.sql.SQLTransientConnectionException;
  * <tr><td>CONFIGURATION: bad URL, parameter or file</td><td>SQLNonTransientConnectionException</td><td>08001</td></tr>
  * <tr><td>CONNECT: connecting failed, nothing was sent; connect or pool-acquire TIMEOUT</td><td>SQLTransientConnectionException</td><td>08001</td></tr>
  * <tr><td>BROKEN: the connection failed during a command (outcome unknown); client-side command TIMEOUT (network timeout), which closes the connection</td><td>SQLNonTransientConnectionException</td><td>08006 (08003: already closed)</td></tr>
+ * <tr><td>server 28xxx (password, pg_hba.conf)</td><td>SQLInvalidAuthorizationSpecException</td><td>the server's</td></tr>
  * <tr><td>server 08xxx, or a FATAL error that ended the session (57P01 terminated...)</td><td>SQLNonTransientConnectionException</td><td>the server's</td></tr>
  * <tr><td>server 57014 (cancelled: query timeout, statement_timeout, cancel())</td><td>SQLTimeoutException</td><td>57014</td></tr>
  * <tr><td>server 23xxx</td><td>SQLIntegrityConstraintViolationException</td><td>the server's</td></tr>
  * <tr><td>server 40xxx</td><td>SQLTransactionRollbackException</td><td>the server's</td></tr>
  * <tr><td>server 42xxx</td><td>SQLSyntaxErrorException</td><td>the server's</td></tr>
- * <tr><td>server 28xxx</td><td>SQLInvalidAuthorizationSpecException</td><td>the server's</td></tr>
  * <tr><td>server 22xxx</td><td>SQLDataException</td><td>the server's</td></tr>
  * <tr><td>server 0Axxx</td><td>SQLFeatureNotSupportedException</td><td>the server's</td></tr>
  * <tr><td>other server errors</td><td>SQLException</td><td>the server's</td></tr>
@@ -85,6 +85,9 @@ final class JdbcErrors {
     private static SQLException server(PgServerException s) {
         String state = s.sqlState();
         String message = s.getMessage();
+        if (state.startsWith("28")) {
+            return new SQLInvalidAuthorizationSpecException(message, state, s); // FATAL at connect, but the cause is the credentials
+        }
         if (state.startsWith("08") || s.terminatesSession()) {
             return new SQLNonTransientConnectionException(message, state, s);
         }
