@@ -364,6 +364,7 @@ class JdbcDriverTest {
                 assertEquals(5000, rows);
                 assertEquals(5000L * 5001 / 2, sum);
             }
+            assertEquals(0L, one(conn, "SELECT count(*) FROM pg_cursors"), "a cursor read to the end is closed");
             conn.commit();
             ps.setInt(1, 1000);
             try (ResultSet rs = ps.executeQuery()) {
