@@ -17,6 +17,7 @@ module dev.loomwire {
     requires static testcontainers;
     requires static com.github.dockerjava.api;
 
+    exports dev.loomwire.error;
     exports dev.loomwire.tls;
     exports dev.loomwire.redis;
     exports dev.loomwire.pg;

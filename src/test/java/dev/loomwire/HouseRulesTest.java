@@ -62,21 +62,34 @@ class HouseRulesTest {
     @Test
     void codecPackagesDoNotDependOnTheirDrivers() throws IOException {
         List<String> violations = new ArrayList<>();
-        for (String[] codec : new String[][] {{"dev/loomwire/redis/resp", "dev\\.loomwire\\.redis\\.(?!resp\\b)"},
-                {"dev/loomwire/pg/protocol", "dev\\.loomwire\\.pg\\.(?!protocol\\b)"}}) {
-            Pattern driver = Pattern.compile(codec[1]);
-            try (Stream<Path> files = Files.list(MAIN.resolve(codec[0]))) {
-                for (Path file : files.filter(p -> p.toString().endsWith(".java")).toList()) {
-                    List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-                    for (int i = 0; i < lines.size(); i++) {
-                        if (driver.matcher(withoutComment(lines.get(i))).find()) {
-                            violations.add(MAIN.relativize(file) + ":" + (i + 1) + ": " + lines.get(i).strip());
-                        }
+        violations.addAll(uses("dev/loomwire/redis/resp", "dev\\.loomwire\\.redis\\.(?!resp\\b)"));
+        violations.addAll(uses("dev/loomwire/pg/protocol", "dev\\.loomwire\\.pg\\.(?!protocol\\b)"));
+        assertEquals("", String.join("\n", violations), "codec packages must not use their driver package");
+    }
+
+    /** Layering: the exception model sits at the bottom next to tls and net; it knows no driver, pool or front end. */
+    @Test
+    void theErrorPackageKnowsOnlyTheLayersBelow() throws IOException {
+        List<String> violations = uses("dev/loomwire/error",
+                "dev\\.loomwire\\.(pg|redis|pool|jdbc|spring|cli|testcontainers)\\b");
+        assertEquals("", String.join("\n", violations), "dev.loomwire.error must not use the layers above it");
+    }
+
+    /** The lines of the package in {@code dir} (outside comments) that match {@code regex}. */
+    private static List<String> uses(String dir, String regex) throws IOException {
+        Pattern pattern = Pattern.compile(regex);
+        List<String> found = new ArrayList<>();
+        try (Stream<Path> files = Files.list(MAIN.resolve(dir))) {
+            for (Path file : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+                List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+                for (int i = 0; i < lines.size(); i++) {
+                    if (pattern.matcher(withoutComment(lines.get(i))).find()) {
+                        found.add(MAIN.relativize(file) + ":" + (i + 1) + ": " + lines.get(i).strip());
                     }
                 }
             }
         }
-        assertEquals("", String.join("\n", violations), "codec packages must not use their driver package");
+        return found;
     }
 
     @Test

@@ -1,11 +1,13 @@
 package dev.loomwire.cli;
 
+import dev.loomwire.net.ConnectListener;
+import dev.loomwire.net.ConnectPhase;
+import dev.loomwire.pg.Connector;
 import dev.loomwire.pg.PgConfig;
 import dev.loomwire.pg.PgException;
 import dev.loomwire.pg.PgHost;
 import dev.loomwire.pg.SslMode;
 import dev.loomwire.pg.SslNegotiation;
-import dev.loomwire.pg.protocol.Backend;
 import dev.loomwire.pg.protocol.BackendMessage;
 import dev.loomwire.pg.protocol.BackendMessage.AuthenticationCleartextPassword;
 import dev.loomwire.pg.protocol.BackendMessage.AuthenticationMD5Password;
@@ -14,44 +16,37 @@ import dev.loomwire.pg.protocol.BackendMessage.AuthenticationSASL;
 import dev.loomwire.pg.protocol.BackendMessage.AuthenticationUnsupported;
 import dev.loomwire.pg.protocol.BackendMessage.ErrorResponse;
 import dev.loomwire.pg.protocol.BackendMessage.ParameterStatus;
-import dev.loomwire.pg.protocol.BackendMessage.ReadyForQuery;
-import dev.loomwire.pg.protocol.ByteSink;
-import dev.loomwire.pg.protocol.Frontend;
-import dev.loomwire.pg.protocol.ProtocolException;
-import dev.loomwire.tls.TlsConfig;
 import dev.loomwire.tls.ClientIdentity;
-import dev.loomwire.tls.TlsConnection;
+import dev.loomwire.tls.TlsConfig;
+import dev.loomwire.tls.TlsException;
 import dev.loomwire.tls.TlsSession;
-import dev.loomwire.tls.TrustSource;
 import dev.loomwire.tls.TlsVerification;
-import java.io.EOFException;
-import java.io.IOException;
-import java.io.InputStream;
+import dev.loomwire.tls.TrustSource;
 import java.net.InetAddress;
-import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Probes a PostgreSQL server at the wire level: SSLRequest (or direct TLS with ALPN
- * {@code postgresql}), the TLS handshake, the certificate chain, a verdict per sslmode, and the
- * authentication method the server asks for after a StartupMessage. It never authenticates.
- * Parameters, defaults and the TLS settings of every sslmode come from {@link PgConfig}, so each
- * verdict is what the driver would do with the same connection string.
+ * Probes a PostgreSQL server: SSLRequest (or direct TLS with ALPN {@code postgresql}), the TLS
+ * handshake, the certificate chain, a verdict per sslmode, and the authentication method the server
+ * asks for after a StartupMessage. It never authenticates. The probe is a {@link ConnectListener}
+ * over the driver's own attempt ({@link Connector#probe}, which stops before a password is sent):
+ * sockets, the SSLRequest and its CVE-2021-23222 check, TLS layering and startup framing are the
+ * driver's. Each verification mode's verdict is another such attempt with that mode's settings, so
+ * it is what the driver would decide with the same connection string.
  */
 final class PgProbe {
-    /** Before authentication no legitimate message comes anywhere near this. */
-    private static final int MAX_STARTUP_MESSAGE_LENGTH = 1 << 20;
     private static final List<SslMode> VERDICT_MODES = List.of(SslMode.REQUIRE, SslMode.VERIFY_CA, SslMode.VERIFY_FULL);
 
     /** What the driver does with these parameters under one sslmode: its TLS settings and the name it verifies, or why it refuses. */
-    private record ModeSetup(SslMode mode, TlsConfig tls, String verifyHost, String refusal) {}
+    private record ModeSetup(SslMode mode, PgConfig config, TlsConfig tls, String verifyHost, String refusal) {}
 
     private final String conninfo;
     private final PgConfig cfg;
@@ -61,7 +56,8 @@ final class PgProbe {
     private final boolean direct;
     private final Map<SslMode, ModeSetup> setups = new EnumMap<>(SslMode.class);
     private final Map<List<Object>, Report.Verdict> judged = new HashMap<>();
-    private TlsProbe.Opener opener;
+    /** The address the probe reached; the verdicts' attempts go there too. */
+    private InetAddress probed;
     /** The host entry probed when the connection string names several (null: the only one). */
     private final PgHost host;
     /** in_hot_standby and default_transaction_read_only, when the server reported them (only without a password). */
@@ -118,57 +114,162 @@ final class PgProbe {
             report.conclusion = why;
             return;
         }
-        Socket socket = Network.open(report, cfg.host(), cfg.hostaddr(), cfg.port(), timeout);
-        if (socket == null) {
+        List<InetAddress> addresses = Network.resolve(report, cfg.host(), cfg.hostaddr());
+        if (addresses == null) {
             return;
         }
-        InetAddress address = socket.getInetAddress();
-        try {
-            if (capture == null) {
-                report.phase("ssl", null, Report.Status.INFO, "sslmode=disable: no TLS attempted");
-                startup(socket.getInputStream(), socket, false);
-                report.success = true;
-                report.conclusion = "sslmode=disable would connect WITHOUT encryption (TLS not probed; use sslmode=prefer or stricter to probe it)";
-                return;
+        // The unverified look at the server: the driver's own attempt, with verification off to see any chain.
+        TlsConfig unverified = capture == null ? null : capture.tls().toBuilder().verification(TlsVerification.NONE).build();
+        PgConfig attemptCfg = capture == null ? cfg : capture.config();
+        List<String> tcpFailures = new ArrayList<>();
+        long t0 = System.nanoTime();
+        for (InetAddress a : addresses) {
+            PhaseRecorder<BackendMessage> seen = new PhaseRecorder<>();
+            Connector.ProbeResult result = Connector.probe(attemptCfg, unverified, a, timeout, seen);
+            Optional<PhaseRecorder.Step> tcp = seen.step(ConnectPhase.TCP);
+            if (tcp.isPresent() && tcp.get().failure() != null) {
+                tcpFailures.add(Network.hostPort(a, cfg.port()) + ": " + (tcp.get().failure() instanceof SocketTimeoutException
+                        ? "no answer within " + timeout.toMillis() + " ms (firewall?)" : tcp.get().failure().getMessage()));
+                continue;
             }
-            if (!direct && !sslRequest(socket)) {
-                return;
+            Report.Phase p = report.phase("tcp connect", tcp.map(PhaseRecorder.Step::millis).orElse(null), Report.Status.OK,
+                    "connected to " + Network.hostPort(a, cfg.port()));
+            if (!tcpFailures.isEmpty()) {
+                p.details().put("failed first", tcpFailures);
             }
-            if (direct) {
-                report.phase("ssl negotiation", null, Report.Status.INFO,
-                        "direct (PostgreSQL 17+): TLS ClientHello right away with ALPN postgresql, no SSLRequest");
-            }
-            TlsConfig unverified = capture.tls().toBuilder().verification(TlsVerification.NONE).build();
-            TlsConnection connection = TlsProbe.capture(report, socket, capture.verifyHost(), cfg.port(), unverified, timeout,
-                    direct ? "does the server support sslnegotiation=direct? It needs PostgreSQL 17 or newer" : null);
-            TlsSession session = connection == null ? null : connection.session();
-            if (session == null) {
-                failAllModes(report.conclusion);
-                if (!cfg.sslMode().requiresEncryption()) {
-                    report.conclusion = report.conclusion + "; libpq with sslmode=" + sslmode
-                            + " would then retry without TLS (not probed)";
-                }
-                return;
-            }
-            judged.put(List.of(unverified, capture.verifyHost()), new Report.Verdict("", true, "encrypted; the server certificate is not checked"));
-            try {
-                startup(connection.socket().getInputStream(), connection.socket(), true);
-            } catch (IOException e) {
-                String rejection = TlsProbe.serverRejection(e, connection);
-                report.phase("startup", null, Report.Status.FAIL, rejection != null ? rejection
-                        : "connection failed after the TLS handshake: " + e.getMessage());
-            } finally {
-                Network.closeQuietly(connection.socket());
-            }
-            verdicts(address, session);
-            conclude(session);
-        } catch (IOException e) {
-            report.phase("error", null, Report.Status.FAIL, e.getMessage());
-            report.conclusion = "probe failed: " + e.getMessage();
-        } finally {
-            Network.closeQuietly(socket);
+            render(capture, unverified, seen, result, a);
+            return;
         }
+        Report.Phase p = report.phase("tcp connect", Report.since(t0), Report.Status.FAIL, "cannot connect to port " + cfg.port());
+        p.details().put("attempts", tcpFailures);
+        report.conclusion = "cannot connect: " + String.join("; ", tcpFailures);
     }
+
+    /** Turns what the connector reported into the report's phases, verdicts and conclusion. */
+    private void render(ModeSetup capture, TlsConfig unverified, PhaseRecorder<BackendMessage> seen, Connector.ProbeResult result,
+                        InetAddress address) {
+        if (capture == null) {
+            report.phase("ssl", null, Report.Status.INFO, "sslmode=disable: no TLS attempted");
+        } else if (direct) {
+            report.phase("ssl negotiation", null, Report.Status.INFO,
+                    "direct (PostgreSQL 17+): TLS ClientHello right away with ALPN postgresql, no SSLRequest");
+        }
+        boolean refusedSsl = false;
+        for (PhaseRecorder.Step step : seen.steps) {
+            double ms = step.millis();
+            switch (step.phase()) {
+                case SSL_REQUEST -> {
+                    if (step.failure() != null) {
+                        report.phase("sslrequest", ms, Report.Status.FAIL, step.failure().getMessage());
+                        failAllModes(step.failure().getMessage());
+                        report.conclusion = step.failure().getMessage();
+                    } else if (step.detail().endsWith("S")) {
+                        report.phase("sslrequest", ms, Report.Status.OK, "S: the server accepts TLS");
+                    } else {
+                        refusedSsl = true;
+                        report.phase("sslrequest", ms, Report.Status.WARN, "N: server does not support SSL");
+                        failAllModes("server does not support SSL");
+                        if (cfg.sslMode().requiresEncryption()) {
+                            report.conclusion = "sslmode=" + sslmode + " would FAIL: server does not support SSL";
+                        }
+                    }
+                }
+                case TLS -> {
+                    if (step.failure() == null) {
+                        result.tls().ifPresent(session -> TlsProbe.describe(report, session));
+                    } else {
+                        String hint = direct && step.failure() instanceof TlsException te
+                                && te.kind() == TlsException.Kind.CLOSED_BY_PEER
+                                ? " (does the server support sslnegotiation=direct? It needs PostgreSQL 17 or newer)" : "";
+                        report.phase("tls handshake", ms, Report.Status.FAIL, step.failure().getMessage() + hint);
+                        report.conclusion = step.failure().getMessage() + hint;
+                        failAllModes(report.conclusion);
+                        if (!cfg.sslMode().requiresEncryption()) {
+                            report.conclusion = report.conclusion + "; libpq with sslmode=" + sslmode
+                                    + " would then retry without TLS (not probed)";
+                        }
+                    }
+                }
+                case AUTH -> startup(step, seen.received, result.tls().isPresent(), ms);
+                default -> { }
+            }
+        }
+        boolean reachedStartup = seen.step(ConnectPhase.AUTH).isPresent();
+        if (!reachedStartup && report.conclusion == null) {
+            String why = result.failure().map(Throwable::getMessage).orElse("the connection ended before the StartupMessage");
+            report.phase("error", null, Report.Status.FAIL, why);
+            report.conclusion = "probe failed: " + why;
+            return;
+        }
+        if (capture == null || refusedSsl) {
+            if (reachedStartup) {
+                report.success = true;
+                if (refusedSsl) {
+                    report.warnings.add("the connection would NOT be encrypted: the server does not support SSL");
+                    report.conclusion = "sslmode=" + sslmode + " would connect WITHOUT encryption: server does not support SSL";
+                } else {
+                    report.conclusion = "sslmode=disable would connect WITHOUT encryption (TLS not probed; use sslmode=prefer"
+                            + " or stricter to probe it)";
+                }
+            }
+            return;
+        }
+        if (result.tls().isEmpty()) {
+            return;
+        }
+        probed = address;
+        judged.put(List.of(unverified, capture.verifyHost()), new Report.Verdict("", true, "encrypted; the server certificate is not checked"));
+        ModeSetup ca = setup(SslMode.VERIFY_CA);
+        report.trustDescription = ca.refusal() == null ? TlsProbe.Trust.of(ca.tls()).description()
+                : cfg.sslRootCert().map(r -> "sslrootcert " + r).orElse("no sslrootcert (and no ~/.postgresql/root.crt)");
+        for (SslMode m : VERDICT_MODES) {
+            report.verdicts.add(judge(setup(m), result.tls().get()));
+        }
+        conclude(result.tls().get());
+    }
+
+    /** The "startup" phase: what the server asked for after the StartupMessage (the probe stopped there). */
+    private void startup(PhaseRecorder.Step step, List<BackendMessage> received, boolean overTls, double ms) {
+        String serverVersion = null;
+        String auth = null;
+        Report.Status status = Report.Status.OK;
+        List<String> mechanisms = null;
+        for (BackendMessage m : received) {
+            switch (m) {
+                case ParameterStatus p when p.name().equals("server_version") -> serverVersion = p.value();
+                case ParameterStatus p when p.name().equals("in_hot_standby") -> inHotStandby = p.value();
+                case ParameterStatus p when p.name().equals("default_transaction_read_only") -> readOnly = p.value();
+                case ErrorResponse e -> {
+                    auth = "server refused: " + errorText(e.fields());
+                    status = Report.Status.WARN;
+                }
+                default -> {
+                    if (auth == null && authRequest(m) != null) {
+                        auth = authRequest(m);
+                        mechanisms = m instanceof AuthenticationSASL sasl ? sasl.mechanisms() : null;
+                    }
+                }
+            }
+        }
+        if (auth == null) {
+            auth = step.failure() != null ? (overTls ? "connection failed after the TLS handshake: " : "")
+                    + step.failure().getMessage() : "the server closed the connection without asking for authentication";
+            status = Report.Status.FAIL;
+        }
+        Report.Phase p = report.phase("startup", ms, status, auth);
+        p.details().put("sent", "StartupMessage protocol 3.0, user " + cfg.user() + ", database " + cfg.database()
+                + (overTls ? ", over TLS" : ", in PLAINTEXT"));
+        if (mechanisms != null) {
+            p.data().put("sasl mechanisms", mechanisms);
+            if (overTls && !mechanisms.contains("SCRAM-SHA-256-PLUS")) {
+                p.details().put("note", "SCRAM-SHA-256-PLUS (channel binding) not offered");
+            }
+        }
+        report.phase("server version", null, Report.Status.INFO, serverVersion != null
+                ? "PostgreSQL " + serverVersion
+                : "known only after authentication (the probe does not log in)");
+    }
+
 
     /** The driver's setup for {@code mode}: the same connection string with that sslmode. */
     private ModeSetup setup(SslMode mode) {
@@ -178,9 +279,9 @@ final class PgProbe {
                 if (host != null && c != cfg) {
                     c = c.forHost(host);
                 }
-                return new ModeSetup(m, c.toTlsConfig(), c.tlsHost(), null);
+                return new ModeSetup(m, c, c.toTlsConfig(), c.tlsHost(), null);
             } catch (PgException e) {
-                return new ModeSetup(m, null, null, e.getMessage());
+                return new ModeSetup(m, null, null, null, e.getMessage());
             }
         });
     }
@@ -224,175 +325,6 @@ final class PgProbe {
                 || Pattern.compile("(^|[\\s?&])" + keyword + "\\s*=").matcher(conninfo).find();
     }
 
-    /** Sends SSLRequest and reads exactly one byte; true when the server said 'S' and nothing else. */
-    private boolean sslRequest(Socket socket) throws IOException {
-        long t0 = System.nanoTime();
-        InputStream in = socket.getInputStream();
-        socket.getOutputStream().write(sslRequestMessage());
-        int reply;
-        try {
-            reply = in.read();
-        } catch (SocketTimeoutException e) {
-            report.phase("sslrequest", Report.since(t0), Report.Status.FAIL, "no answer within " + timeout.toMillis() + " ms");
-            failAllModes("the server did not answer the SSLRequest (is this a PostgreSQL port?)");
-            report.conclusion = "no answer to the SSLRequest within " + timeout.toMillis() + " ms: is this a PostgreSQL port?";
-            return false;
-        }
-        double ms = Report.since(t0);
-        switch (reply) {
-            case 'S' -> {
-                int extra = in.available();
-                if (extra > 0) {
-                    report.phase("sslrequest", ms, Report.Status.FAIL, "S, followed by " + extra
-                            + " unencrypted bytes before the TLS handshake");
-                    String why = "received unencrypted data after the SSL response: someone between you and the server"
-                            + " is injecting plaintext (CVE-2021-23222); refusing to go on";
-                    failAllModes(why);
-                    report.conclusion = why;
-                    return false;
-                }
-                report.phase("sslrequest", ms, Report.Status.OK, "S: the server accepts TLS");
-                return true;
-            }
-            case 'N' -> {
-                report.phase("sslrequest", ms, Report.Status.WARN, "N: server does not support SSL");
-                failAllModes("server does not support SSL");
-                if (!cfg.sslMode().requiresEncryption()) {
-                    startup(socket.getInputStream(), socket, false);
-                    report.success = true;
-                    report.warnings.add("the connection would NOT be encrypted: the server does not support SSL");
-                    report.conclusion = "sslmode=" + sslmode + " would connect WITHOUT encryption: server does not support SSL";
-                } else {
-                    report.conclusion = "sslmode=" + sslmode + " would FAIL: server does not support SSL";
-                }
-                return false;
-            }
-            case 'E' -> {
-                // The error text is unauthenticated (CVE-2024-10977): never show it.
-                report.phase("sslrequest", ms, Report.Status.FAIL,
-                        "E: the server answered with an error (text not shown: it is unauthenticated); a very old server?");
-                failAllModes("the server answered the SSLRequest with an error");
-                report.conclusion = "the server answered the SSLRequest with an error instead of S or N";
-                return false;
-            }
-            case -1 -> {
-                report.phase("sslrequest", ms, Report.Status.FAIL, "the server closed the connection");
-                failAllModes("the server closed the connection after the SSLRequest");
-                report.conclusion = "the server closed the connection after the SSLRequest: is this a PostgreSQL port?";
-                return false;
-            }
-            default -> {
-                report.phase("sslrequest", ms, Report.Status.FAIL, String.format("unexpected reply byte 0x%02x", reply));
-                failAllModes("not a PostgreSQL server reply");
-                report.conclusion = String.format("unexpected reply 0x%02x to the SSLRequest: is this a PostgreSQL port?"
-                        + " (a TLS port would need sslnegotiation=direct)", reply);
-                return false;
-            }
-        }
-    }
-
-    /** StartupMessage, then report what the server asks for; closes without authenticating. */
-    private void startup(InputStream in, Socket socket, boolean overTls) throws IOException {
-        long t0 = System.nanoTime();
-        socket.getOutputStream().write(startupMessage(cfg.user(), cfg.database()));
-        String serverVersion = null;
-        String auth = null;
-        Report.Status status = Report.Status.OK;
-        List<String> mechanisms = null;
-        try {
-            read:
-            for (int n = 0; n < 200; n++) {
-                BackendMessage m = readMessage(in);
-                switch (m) {
-                    case ParameterStatus p when p.name().equals("server_version") -> serverVersion = p.value();
-                    case ParameterStatus p when p.name().equals("in_hot_standby") -> inHotStandby = p.value();
-                    case ParameterStatus p when p.name().equals("default_transaction_read_only") -> readOnly = p.value();
-                    case ErrorResponse e -> {
-                        auth = "server refused: " + errorText(e.fields());
-                        status = Report.Status.WARN;
-                        break read;
-                    }
-                    case ReadyForQuery r -> {
-                        break read;
-                    }
-                    case AuthenticationOk ok -> auth = authRequest(ok);
-                    default -> {
-                        if (authRequest(m) != null) {
-                            auth = authRequest(m);
-                            mechanisms = m instanceof AuthenticationSASL sasl ? sasl.mechanisms() : null;
-                            break read;
-                        }
-                    }
-                }
-            }
-        } catch (SocketTimeoutException e) {
-            auth = "no answer to the StartupMessage within " + timeout.toMillis() + " ms";
-            status = Report.Status.FAIL;
-        } catch (ProtocolException e) {
-            auth = "not a valid PostgreSQL reply to the StartupMessage: " + e.getMessage();
-            status = Report.Status.FAIL;
-        }
-        if (auth == null) {
-            auth = "the server closed the connection without asking for authentication";
-            status = Report.Status.FAIL;
-        }
-        Report.Phase p = report.phase("startup", Report.since(t0), status, auth);
-        p.details().put("sent", "StartupMessage protocol 3.0, user " + cfg.user() + ", database " + cfg.database()
-                + (overTls ? ", over TLS" : ", in PLAINTEXT"));
-        if (mechanisms != null) {
-            p.data().put("sasl mechanisms", mechanisms);
-            if (overTls && !mechanisms.contains("SCRAM-SHA-256-PLUS")) {
-                p.details().put("note", "SCRAM-SHA-256-PLUS (channel binding) not offered");
-            }
-        }
-        try {
-            ByteSink terminate = new ByteSink(8);
-            Frontend.terminate(terminate);
-            socket.getOutputStream().write(terminate.toByteArray());
-        } catch (IOException ignored) {
-            // the server may already have closed: we are done anyway
-        }
-        report.phase("server version", null, Report.Status.INFO, serverVersion != null
-                ? "PostgreSQL " + serverVersion
-                : "known only after authentication (the probe does not log in)");
-    }
-
-    static byte[] sslRequestMessage() {
-        ByteSink out = new ByteSink(8);
-        Frontend.sslRequest(out);
-        return out.toByteArray();
-    }
-
-    static byte[] startupMessage(String user, String database) {
-        Map<String, String> params = new LinkedHashMap<>();
-        params.put("user", user);
-        params.put("database", database);
-        params.put("application_name", "loomwire-probe");
-        ByteSink out = new ByteSink();
-        Frontend.startup(out, params);
-        return out.toByteArray();
-    }
-
-    /**
-     * One backend message, read with exactly as many bytes as its header announces: nothing after
-     * it is consumed, so the stream stays where the protocol says it is.
-     */
-    static BackendMessage readMessage(InputStream in) throws IOException {
-        byte[] header = in.readNBytes(5);
-        if (header.length < 5) {
-            throw new EOFException("the server closed the connection");
-        }
-        int length = ((header[1] & 0xFF) << 24) | ((header[2] & 0xFF) << 16) | ((header[3] & 0xFF) << 8) | (header[4] & 0xFF);
-        if (length < 4 || length > MAX_STARTUP_MESSAGE_LENGTH) {
-            throw new ProtocolException(Backend.name(header[0]) + ": implausible message length " + length);
-        }
-        byte[] body = in.readNBytes(length - 4);
-        if (body.length < length - 4) {
-            throw new EOFException("the server closed the connection in the middle of a message");
-        }
-        return Backend.decode(header[0], body);
-    }
-
     /** What an authentication request asks for, in pg_hba.conf terms; null for other messages. */
     static String authRequest(BackendMessage m) {
         return switch (m) {
@@ -410,27 +342,6 @@ final class PgProbe {
         return fields.getOrDefault('S', "ERROR") + " " + fields.getOrDefault('C', "?") + " " + fields.getOrDefault('M', "");
     }
 
-    private void verdicts(InetAddress address, TlsSession captured) {
-        opener = () -> {
-            Socket s = Network.reconnect(address, cfg.port(), timeout);
-            if (!direct) {
-                s.getOutputStream().write(sslRequestMessage());
-                int r = s.getInputStream().read();
-                if (r != 'S') {
-                    Network.closeQuietly(s);
-                    throw new IOException("the server answered the SSLRequest with " + (r < 0 ? "nothing" : "'" + (char) r + "'") + " this time");
-                }
-            }
-            return s;
-        };
-        ModeSetup ca = setup(SslMode.VERIFY_CA);
-        report.trustDescription = ca.refusal() == null ? TlsProbe.Trust.of(ca.tls()).description()
-                : cfg.sslRootCert().map(r -> "sslrootcert " + r).orElse("no sslrootcert (and no ~/.postgresql/root.crt)");
-        for (SslMode m : VERDICT_MODES) {
-            report.verdicts.add(judge(setup(m), captured));
-        }
-    }
-
     /** Would the driver's setup for this mode succeed? Identical settings are judged once. */
     private Report.Verdict judge(ModeSetup s, TlsSession captured) {
         String mode = s.mode().keyword();
@@ -439,13 +350,29 @@ final class PgProbe {
                     ? "no root certificate to verify against: " : "";
             return new Report.Verdict(mode, false, prefix + s.refusal());
         }
-        Report.Verdict v = judged.computeIfAbsent(List.of(s.tls(), s.verifyHost()), k -> TlsProbe.verdict(mode, opener,
-                s.verifyHost(), cfg.port(), s.tls(), timeout, captured.peerChain(), TlsProbe.Trust.of(s.tls())));
+        Report.Verdict v = judged.computeIfAbsent(List.of(s.tls(), s.verifyHost()), k -> attempt(s, captured));
         String reason = v.reason();
         if (s.mode() == SslMode.REQUIRE && s.tls().verification() != TlsVerification.NONE) {
             reason = "with a root certificate present libpq checks the chain as for verify-ca: " + reason;
         }
         return new Report.Verdict(mode, v.ok(), reason);
+    }
+
+    /** Would a handshake with this mode's settings succeed? The driver's own attempt (to the same address) says. */
+    private Report.Verdict attempt(ModeSetup s, TlsSession captured) {
+        String mode = s.mode().keyword();
+        TlsProbe.Trust trust = TlsProbe.Trust.of(s.tls());
+        Connector.ProbeResult r = Connector.probe(s.config(), s.tls(), probed, timeout, ConnectListener.none());
+        if (r.tls().isPresent()) {
+            return new Report.Verdict(mode, true, TlsProbe.passed(s.tls(), s.verifyHost(), trust));
+        }
+        for (Throwable t = r.failure().orElse(null); t != null; t = t.getCause()) {
+            if (t instanceof TlsException te) {
+                return new Report.Verdict(mode, false, TlsProbe.explain(te, s.verifyHost(), captured.peerChain(), trust));
+            }
+        }
+        return new Report.Verdict(mode, false, "could not open another connection to check: "
+                + r.failure().map(Throwable::getMessage).orElse("no TLS handshake"));
     }
 
     private void failAllModes(String why) {

@@ -3,16 +3,18 @@ package dev.loomwire.cli;
 import dev.loomwire.redis.ClusterNode;
 import dev.loomwire.redis.ClusterTopology;
 import dev.loomwire.redis.HostAndPort;
+import dev.loomwire.net.ConnectListener;
+import dev.loomwire.redis.RedisClusterSettings;
 import dev.loomwire.redis.RedisClusterUri;
+import dev.loomwire.redis.RedisConfig;
+import dev.loomwire.redis.RedisConnectionException;
+import dev.loomwire.redis.RedisConnector;
 import dev.loomwire.redis.RedisReply;
 import dev.loomwire.redis.RedisReply.ErrorReply;
 import dev.loomwire.redis.resp.RespEncoder;
 import dev.loomwire.tls.TlsConfig;
-import dev.loomwire.tls.TlsConnection;
-import dev.loomwire.tls.TlsSockets;
 import dev.loomwire.tls.TlsVerification;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.Socket;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -113,21 +115,19 @@ final class RedisClusterProbe {
         HostAndPort dial = uri.dialAddress(announced);
         String mode = tls.verification().name().toLowerCase(Locale.ROOT);
         String phaseName = "node " + announced;
-        InetAddress address;
+        RedisConfig nodeConfig = uri.nodeConfig(announced);
         List<X509Certificate> chain;
-        try {
-            address = InetAddress.getByName(dial.host());
-            Socket s = Network.reconnect(address, dial.port(), timeout);
-            TlsConnection captured = TlsSockets.layer(s, name, dial.port(), tls.toBuilder().verification(TlsVerification.NONE).build(), timeout);
-            chain = captured.session().peerChain();
-            Network.closeQuietly(captured.socket());
-        } catch (IOException e) {
+        try { // the driver's own opening of a node connection, without verification to see the chain
+            RedisConnector.Opened captured = RedisConnector.open(nodeConfig, tls.toBuilder().verification(TlsVerification.NONE).build(),
+                    timeout, ConnectListener.none());
+            chain = captured.tls().session().peerChain();
+            Network.closeQuietly(captured.stream());
+        } catch (RedisConnectionException e) {
             String why = announced + " (dialed at " + dial + "): " + e.getMessage();
             report.phase(phaseName, Report.since(t0), Report.Status.FAIL, why);
             return why;
         }
-        TlsProbe.Opener opener = () -> Network.reconnect(address, dial.port(), timeout);
-        Report.Verdict verdict = TlsProbe.verdict(mode, opener, name, dial.port(), tls, timeout, chain, trust);
+        Report.Verdict verdict = RedisProbe.verdict(mode, nodeConfig, tls, timeout, chain, trust);
         X509Certificate leaf = chain.isEmpty() ? null : chain.get(0);
         String role = node.role().name().toLowerCase(Locale.ROOT);
         Report.Phase p = report.phase(phaseName, Report.since(t0), verdict.ok() ? Report.Status.OK : Report.Status.FAIL,
@@ -143,7 +143,7 @@ final class RedisClusterProbe {
         if (verdict.ok()) {
             return null;
         }
-        String fix = passingTlsName(name, leaf, opener, dial.port(), chain, trust);
+        String fix = passingTlsName(name, leaf, announced, chain, trust);
         if (fix != null) {
             p.details().put("fix", fix);
         }
@@ -151,7 +151,7 @@ final class RedisClusterProbe {
     }
 
     /** A {@code cluster_tls_name} under which this node would pass, checked with a handshake; {@code null} if none. */
-    private String passingTlsName(String failedName, X509Certificate leaf, TlsProbe.Opener opener, int port,
+    private String passingTlsName(String failedName, X509Certificate leaf, HostAndPort announced,
                                   List<X509Certificate> chain, TlsProbe.Trust trust) {
         if (leaf == null || tls.verification() != TlsVerification.FULL) {
             return null;
@@ -166,7 +166,9 @@ final class RedisClusterProbe {
         }
         candidates.remove(failedName);
         for (String candidate : candidates) {
-            if (TlsProbe.verdict("full", opener, candidate, port, tls, timeout, chain, trust).ok()) {
+            RedisClusterUri renamed = new RedisClusterUri(uri.seedConfig(), uri.seeds(),
+                    uri.settings().toBuilder().tlsName(new RedisClusterSettings.TlsName.Explicit(candidate)).build());
+            if (RedisProbe.verdict("full", renamed.nodeConfig(announced), tls, timeout, chain, trust).ok()) {
                 String parameter = candidate.equals(seedHost) ? "cluster_tls_name=seed (the seed's host " + seedHost + ")"
                         : "cluster_tls_name=" + candidate;
                 return "with " + parameter + " this node passes sslverify=full";

@@ -2,7 +2,11 @@ package dev.loomwire.cli;
 
 import dev.loomwire.redis.HostAndPort;
 import dev.loomwire.redis.RedisClusterUri;
+import dev.loomwire.net.ConnectListener;
+import dev.loomwire.net.ConnectPhase;
 import dev.loomwire.redis.RedisConfig;
+import dev.loomwire.redis.RedisConnectionException;
+import dev.loomwire.redis.RedisConnector;
 import dev.loomwire.redis.RedisReply;
 import dev.loomwire.redis.RedisReply.ErrorReply;
 import dev.loomwire.redis.RedisReply.MapReply;
@@ -11,15 +15,16 @@ import dev.loomwire.redis.resp.RespProtocolException;
 import dev.loomwire.tls.TlsConfig;
 import dev.loomwire.tls.ClientIdentity;
 import dev.loomwire.tls.TlsConnection;
+import dev.loomwire.tls.TlsException;
 import dev.loomwire.tls.TlsSession;
 import dev.loomwire.tls.TrustSource;
 import dev.loomwire.tls.TlsVerification;
 import java.io.EOFException;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -44,6 +49,8 @@ final class RedisProbe {
     private final boolean verifyGiven;
     private final boolean clientCert;
     private TlsConnection connection;
+    /** The unverified TLS handshake failed: is it a plaintext port? */
+    private boolean handshakeFailed;
 
     private final RedisClusterUri cluster;
     private final boolean clusterUri;
@@ -74,12 +81,23 @@ final class RedisProbe {
     private void probe() {
         describeTarget();
         report.requestedMode = tls != null ? verify : "plaintext";
-        Socket socket = Network.open(report, cfg.host(), null, cfg.port(), timeout);
-        if (socket == null) {
+        RedisConnector.Opened opened = open();
+        if (opened == null) {
+            if (handshakeFailed) {
+                String plain = plaintextPing();
+                if (plain != null) {
+                    report.phase("plaintext check", null, Report.Status.FAIL, plain);
+                    report.conclusion = plain;
+                }
+                for (String mode : List.of("full", "ca", "none")) {
+                    report.verdicts.add(new Report.Verdict(mode, false, report.conclusion));
+                }
+            }
             return;
         }
-        InetAddress address = socket.getInetAddress();
+        Socket socket = opened.stream();
         try {
+            socket.setSoTimeout((int) timeout.toMillis());
             if (tls == null) {
                 report.phase("tls", null, Report.Status.INFO, "not requested (redis://): use rediss:// to probe TLS");
                 String failure = hello(socket);
@@ -90,19 +108,8 @@ final class RedisProbe {
                 report.conclusion = failure == null ? "redis:// would connect, WITHOUT encryption" : "redis:// would FAIL: " + failure;
                 return;
             }
-            connection = TlsProbe.capture(report, socket, cfg.host(), cfg.port(), level(TlsVerification.NONE), timeout, null);
-            TlsSession session = connection == null ? null : connection.session();
-            if (session == null) {
-                String plain = plaintextPing(address);
-                if (plain != null) {
-                    report.phase("plaintext check", null, Report.Status.FAIL, plain);
-                    report.conclusion = plain;
-                }
-                for (String mode : List.of("full", "ca", "none")) {
-                    report.verdicts.add(new Report.Verdict(mode, false, report.conclusion));
-                }
-                return;
-            }
+            connection = opened.tls();
+            TlsSession session = connection.session();
             String sessionFailure;
             try {
                 sessionFailure = hello(connection.socket());
@@ -112,14 +119,77 @@ final class RedisProbe {
             } finally {
                 Network.closeQuietly(connection.socket());
             }
-            verdicts(address, session);
+            verdicts(session);
             Report.Verdict v = report.verdict(verify);
             report.success = v.ok() && sessionFailure == null;
             report.conclusion = "sslverify=" + verify + (report.success ? " would succeed"
                     : " would FAIL: " + (v.ok() ? sessionFailure : v.reason()));
+        } catch (IOException e) {
+            report.phase("error", null, Report.Status.FAIL, e.getMessage());
+            report.conclusion = "probe failed: " + e.getMessage();
         } finally {
             Network.closeQuietly(socket);
+            Network.closeQuietly(opened.socket());
         }
+    }
+
+    /**
+     * The driver's own connection opening ({@link RedisConnector#open}: DNS, TCP, and for rediss://
+     * the TLS handshake without verification, to see any chain), its phases turned into the
+     * report's; {@code null} when it failed (the report says why; {@link #handshakeFailed} when the
+     * TLS handshake did).
+     */
+    private RedisConnector.Opened open() {
+        PhaseRecorder<RedisReply> seen = new PhaseRecorder<>();
+        RedisConnector.Opened opened = null;
+        RedisConnectionException failure = null;
+        try {
+            opened = RedisConnector.open(cfg, tls == null ? null : level(TlsVerification.NONE), timeout, seen);
+        } catch (RedisConnectionException e) {
+            failure = e;
+        }
+        for (PhaseRecorder.Step step : seen.steps) {
+            switch (step.phase()) {
+                case DNS -> Network.dns(report, cfg.host(), step);
+                case TCP -> {
+                    if (step.failure() == null) {
+                        List<String> failedFirst = seen.all(ConnectPhase.TCP).stream().filter(t -> t.failure() != null)
+                                .map(t -> (t.failure() instanceof SocketTimeoutException
+                                        ? "no answer within " + timeout.toMillis() + " ms (firewall?)" : t.failure().getMessage()))
+                                .toList();
+                        Report.Phase p = report.phase("tcp connect", step.millis(), Report.Status.OK, "connected to "
+                                + step.target());
+                        if (!failedFirst.isEmpty()) {
+                            p.details().put("failed first", failedFirst);
+                        }
+                    }
+                }
+                case TLS -> {
+                    if (step.failure() == null) {
+                        TlsProbe.describe(report, opened.tls().session());
+                    } else {
+                        report.phase("tls handshake", step.millis(), Report.Status.FAIL, step.failure().getMessage());
+                        report.conclusion = step.failure().getMessage();
+                    }
+                }
+                default -> { }
+            }
+        }
+        if (failure == null) {
+            return opened;
+        }
+        boolean tcpConnected = seen.all(ConnectPhase.TCP).stream().anyMatch(t -> t.failure() == null);
+        if (!tcpConnected && seen.step(ConnectPhase.DNS).map(d -> d.failure() == null).orElse(false)) {
+            Report.Phase p = report.phase("tcp connect", null, Report.Status.FAIL, "cannot connect to port " + cfg.port());
+            p.details().put("attempts", seen.all(ConnectPhase.TCP).stream().map(t -> t.failure().getMessage()).toList());
+            report.conclusion = failure.getMessage();
+        }
+        handshakeFailed = seen.step(ConnectPhase.TLS).isPresent(); // the connector closed the socket; the report says why
+        if (report.conclusion == null) {
+            report.phase("error", null, Report.Status.FAIL, failure.getMessage());
+            report.conclusion = failure.getMessage();
+        }
+        return null;
     }
 
     /** On a cluster node: the topology and every node's TLS verdict; returns why a cluster client would fail, or null. */
@@ -291,8 +361,10 @@ final class RedisProbe {
     }
 
     /** After a failed handshake: does the port answer a plaintext PING? Then it is a plaintext port. */
-    private String plaintextPing(InetAddress address) {
-        try (Socket s = Network.reconnect(address, cfg.port(), Duration.ofMillis(Math.min(2000, timeout.toMillis())))) {
+    private String plaintextPing() {
+        Duration brief = Duration.ofMillis(Math.min(2000, timeout.toMillis()));
+        try (Socket s = RedisConnector.open(cfg, null, brief, ConnectListener.none()).socket()) {
+            s.setSoTimeout((int) brief.toMillis());
             RespEncoder ping = new RespEncoder().command("PING");
             s.getOutputStream().write(ping.buffer(), 0, ping.size());
             RedisReply reply = new RespReader(s.getInputStream()).read();
@@ -318,13 +390,32 @@ final class RedisProbe {
         return tls.toBuilder().verification(level).build();
     }
 
-    private void verdicts(InetAddress address, TlsSession captured) {
-        TlsProbe.Opener opener = () -> Network.reconnect(address, cfg.port(), timeout);
+    /** One verdict per verification level, each from the driver's own handshake with the URI's settings at that level. */
+    private void verdicts(TlsSession captured) {
         TlsProbe.Trust trust = TlsProbe.Trust.of(tls);
         report.trustDescription = trust.description();
         for (TlsVerification level : List.of(TlsVerification.FULL, TlsVerification.CA, TlsVerification.NONE)) {
             String mode = level.name().toLowerCase(Locale.ROOT);
-            report.verdicts.add(TlsProbe.verdict(mode, opener, cfg.host(), cfg.port(), level(level), timeout, captured.peerChain(), trust));
+            report.verdicts.add(verdict(mode, cfg, level(level), timeout, captured.peerChain(), trust));
+        }
+    }
+
+    /**
+     * Would the driver's handshake with {@code config} on a connection for {@code node} succeed?
+     * One {@link RedisConnector#open} says; a failure is explained against the {@code chain} seen.
+     */
+    static Report.Verdict verdict(String mode, RedisConfig node, TlsConfig config, Duration timeout,
+                                  List<X509Certificate> chain, TlsProbe.Trust trust) {
+        try {
+            RedisConnector.Opened o = RedisConnector.open(node, config, timeout, ConnectListener.none());
+            Network.closeQuietly(o.stream());
+            Network.closeQuietly(o.socket());
+            return new Report.Verdict(mode, true, TlsProbe.passed(config, node.host(), trust));
+        } catch (RedisConnectionException e) {
+            if (e.getCause() instanceof TlsException te) {
+                return new Report.Verdict(mode, false, TlsProbe.explain(te, node.host(), chain, trust));
+            }
+            return new Report.Verdict(mode, false, "could not open another connection to check: " + e.getMessage());
         }
     }
 }

@@ -6,29 +6,19 @@ import dev.loomwire.tls.TlsException;
 import dev.loomwire.tls.TlsConnection;
 import dev.loomwire.tls.TlsSession;
 import dev.loomwire.tls.TrustSource;
-import dev.loomwire.net.ConnectListener;
-import dev.loomwire.net.Dialer;
 import java.io.IOException;
-import java.net.Socket;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
- * The TLS part shared by the PostgreSQL and Redis probes: one handshake without verification to see
- * what the server sends, then one handshake per verification level through the same
- * {@link Dialer} code the drivers use, so each verdict is exactly what a driver would decide.
+ * The TLS part shared by the PostgreSQL and Redis probes: how the handshake without verification
+ * (run by the driver's connector) is reported, and how a verdict per verification level (another
+ * connector attempt with that level) is explained, so each verdict is what a driver would decide.
  */
 final class TlsProbe {
-    /** Opens a new connection positioned where the ClientHello goes (after SSLRequest for PostgreSQL). */
-    interface Opener {
-        Socket open() throws IOException;
-    }
-
     /** How the configured trust is named in verdicts: the setting and its value. */
     record Trust(String description, Path pemFile) {
         /** The trust source a driver's TLS settings name. */
@@ -45,22 +35,8 @@ final class TlsProbe {
 
     private TlsProbe() {}
 
-    /** The unverified handshake; records the "tls handshake" phase and the chain. {@code null} if it failed. */
-    static TlsConnection capture(Report report, Socket socket, String verifyHost, int port, TlsConfig none,
-                                 Duration timeout, String hintOnClose) {
-        long t0 = System.nanoTime();
-        TlsConnection connection;
-        TlsSession session;
-        try {
-            connection = Dialer.layerTls(socket, verifyHost, port, none, Dialer.Deadline.after(timeout), verifyHost + ":" + port,
-                    ConnectListener.none());
-            session = connection.session();
-        } catch (TlsException e) {
-            String hint = e.kind() == TlsException.Kind.CLOSED_BY_PEER && hintOnClose != null ? " (" + hintOnClose + ")" : "";
-            report.phase("tls handshake", Report.since(t0), Report.Status.FAIL, e.getMessage() + hint);
-            report.conclusion = e.getMessage() + hint;
-            return null;
-        }
+    /** Records the "tls handshake" phase of a completed handshake: what was negotiated and the chain the server sent. */
+    static void describe(Report report, TlsSession session) {
         Report.Phase p = report.phase("tls handshake", session.handshakeTime().toNanos() / 1_000_000.0, Report.Status.OK,
                 session.protocol() + " " + session.cipherSuite());
         p.data().put("protocol", session.protocol());
@@ -80,30 +56,15 @@ final class TlsProbe {
                 report.warnings.add(warning);
             }
         }
-        return connection;
     }
 
-    /** Would a handshake at this level succeed? Runs one on a new connection and explains a failure. */
-    static Report.Verdict verdict(String mode, Opener opener, String verifyHost, int port, TlsConfig config,
-                                  Duration timeout, List<X509Certificate> chain, Trust trust) {
-        Socket s;
-        try {
-            s = opener.open();
-        } catch (IOException e) {
-            return new Report.Verdict(mode, false, "could not open another connection to check: " + e.getMessage());
-        }
-        try {
-            TlsConnection connection = Dialer.layerTls(s, verifyHost, port, config, Dialer.Deadline.after(timeout),
-                    verifyHost + ":" + port, ConnectListener.none());
-            Network.closeQuietly(connection.socket());
-            return new Report.Verdict(mode, true, switch (config.verification()) {
-                case NONE -> "encrypted; the server certificate is not checked";
-                case CA -> "chain leads to a certificate in " + trust.description() + " (host name not checked)";
-                case FULL -> "chain trusted and " + (verifyHost == null ? "host" : verifyHost) + " is named in the certificate";
-            });
-        } catch (TlsException e) {
-            return new Report.Verdict(mode, false, explain(e, verifyHost, chain, trust));
-        }
+    /** Why a handshake at this verification level passed, in the words of the probe. */
+    static String passed(TlsConfig config, String verifyHost, Trust trust) {
+        return switch (config.verification()) {
+            case NONE -> "encrypted; the server certificate is not checked";
+            case CA -> "chain leads to a certificate in " + trust.description() + " (host name not checked)";
+            case FULL -> "chain trusted and " + (verifyHost == null ? "host" : verifyHost) + " is named in the certificate";
+        };
     }
 
     /** A failure in the words of the probe: what is wrong with the chain the server sent. */

@@ -65,7 +65,8 @@ public final class Dialer {
         listener.phaseStarted(ConnectPhase.DNS, target);
         try {
             List<InetAddress> all = List.of(InetAddress.getAllByName(host));
-            listener.phaseSucceeded(ConnectPhase.DNS, target, since(t0), all.size() + " address" + (all.size() == 1 ? "" : "es"));
+            listener.phaseSucceeded(ConnectPhase.DNS, target, since(t0),
+                    String.join(", ", all.stream().map(InetAddress::getHostAddress).toList()));
             return all;
         } catch (UnknownHostException e) {
             listener.phaseFailed(ConnectPhase.DNS, target, since(t0), e);

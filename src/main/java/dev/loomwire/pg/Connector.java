@@ -46,8 +46,11 @@ import org.slf4j.LoggerFactory;
  * An unreachable host, a timeout or a server of the wrong type moves on to the next host; an
  * authentication failure or another server error stops, as in libpq. When no host qualifies,
  * one {@link PgNoSuitableHostException} lists every host tried and why. Also sends cancel requests.
+ *
+ * <p>Public only for {@code loomwire probe} ({@link #probe}), which runs the same attempt in a mode
+ * that stops before a password would be sent; applications connect through {@link PgConnection}.
  */
-final class Connector {
+public final class Connector {
     private static final Logger LOG = LoggerFactory.getLogger(Connector.class);
     private static final Logger PROTOCOL_LOG = LoggerFactory.getLogger("dev.loomwire.pg.protocol");
     /** ERRCODE_CANNOT_CONNECT_NOW: starting up, shutting down, in recovery; libpq tries the next host. */
@@ -82,17 +85,60 @@ final class Connector {
     private final Dialer.Deadline deadline;
     private final ConnectListener<BackendMessage> listener;
     private final InetAddress address;
+    /** Probe mode: stop at the server's first authentication request, before any password is sent. */
+    private final boolean probe;
     /** What the attempt's authentication used, for the DEBUG connect log. */
     private String authMethod = "none";
+    /** The attempt's TLS session once its handshake completed (the probe judges its chain even when a later step fails). */
+    private TlsSession handshaken;
 
     private Connector(PgConfig cfg, TlsConfig tlsConfig, Consumer<PgNotice> notices, Dialer.Deadline deadline,
                       InetAddress address, ConnectListener<BackendMessage> listener) {
+        this(cfg, tlsConfig, notices, deadline, address, listener, false);
+    }
+
+    private Connector(PgConfig cfg, TlsConfig tlsConfig, Consumer<PgNotice> notices, Dialer.Deadline deadline,
+                      InetAddress address, ConnectListener<BackendMessage> listener, boolean probe) {
         this.cfg = cfg;
         this.tlsConfig = tlsConfig;
         this.notices = notices;
         this.deadline = deadline;
         this.address = address;
         this.listener = listener;
+        this.probe = probe;
+    }
+
+    /**
+     * What one probe attempt came to: the TLS session if a handshake completed (also when a later
+     * step failed), and the failure that ended the attempt, if any. No failure means the server
+     * asked for authentication (where the probe stopped) or, without one, reached ReadyForQuery.
+     */
+    public record ProbeResult(Optional<TlsSession> tls, Optional<PgException> failure) {}
+
+    /**
+     * Runs the driver's own attempt for one host entry ({@code hostCfg}, see {@link PgConfig#forHost})
+     * at {@code address} in probe mode: TCP connect, SSLRequest (with its CVE-2021-23222 check) or
+     * direct TLS, the TLS handshake with {@code tlsConfig} ({@code null}: no TLS, as sslmode=disable;
+     * sslmode allow and prefer ask for TLS and go on in plaintext after 'N'), and the StartupMessage.
+     * It stops at the server's first authentication request, before a password is sent, or at
+     * ReadyForQuery when the server asks for none, then sends Terminate. Every phase and every
+     * message is reported to {@code listener}; {@code timeout} bounds the whole attempt.
+     */
+    public static ProbeResult probe(PgConfig hostCfg, TlsConfig tlsConfig, InetAddress address, Duration timeout,
+                                    ConnectListener<BackendMessage> listener) {
+        Encryption encryption = tlsConfig == null ? Encryption.NONE
+                : hostCfg.sslMode().requiresEncryption() ? Encryption.REQUIRED : Encryption.PREFERRED;
+        Connector c = new Connector(hostCfg, tlsConfig, n -> { }, Dialer.Deadline.after(timeout), address, listener, true);
+        PgHost host = hostCfg.hosts().get(0);
+        try {
+            Established e = c.attempt(encryption, new Attempt(host, hostCfg, address, encryption).target());
+            if (e != null) {
+                closeTerminating(e);
+            }
+            return new ProbeResult(Optional.ofNullable(c.handshaken), Optional.empty());
+        } catch (PgException failure) {
+            return new ProbeResult(Optional.ofNullable(c.handshaken), Optional.of(failure));
+        }
     }
 
     /** The TLS configuration a config implies, or null for sslmode=disable. */
@@ -137,11 +183,7 @@ final class Connector {
         List<PgNoSuitableHostException.Failure> failures = new ArrayList<>();
         for (int pass = 1; pass <= (target == TargetSessionAttrs.PREFER_STANDBY ? 2 : 1); pass++) {
             boolean anyServer = pass == 2;
-            for (PgHost host : order) {
-                if (anyServer && failures.stream().anyMatch(f -> f.host().equals(host)
-                        && f.reason() != PgNoSuitableHostException.Reason.WRONG_SERVER_TYPE)) {
-                    continue; // the second pass is for servers of the wrong type; one that failed already is not retried
-                }
+            for (PgHost host : order) { // libpq's SERVER_TYPE_PREFER_STANDBY_PASS2 tries every host again, from the first
                 PgConfig hostCfg = cfg.forHost(host);
                 Established e = connectHost(host, hostCfg, tlsConfig, notices, listener, random, anyServer, failures);
                 if (e != null) {
@@ -322,14 +364,17 @@ final class Connector {
     }
 
     private static void closeTerminating(Established e) {
+        terminate(e.stream());
+        e.stream().close();
+    }
+
+    private static void terminate(PgStream stream) {
         try {
             ByteSink out = new ByteSink(8);
             Frontend.terminate(out);
-            e.stream().write(out);
+            stream.write(out);
         } catch (IOException ignored) {
             // closing anyway
-        } finally {
-            e.stream().close();
         }
     }
 
@@ -388,21 +433,23 @@ final class Connector {
                 } else {
                     long asked = System.nanoTime();
                     listener.phaseStarted(ConnectPhase.SSL_REQUEST, target);
-                    boolean accepted;
+                    char answer;
                     try {
-                        accepted = sslRequest(socket, encryption);
+                        answer = sslAnswer(socket, encryption);
                     } catch (PgException e) {
                         listener.phaseFailed(ConnectPhase.SSL_REQUEST, target, Dialer.since(asked), e);
                         throw e;
                     }
-                    listener.phaseSucceeded(ConnectPhase.SSL_REQUEST, target, Dialer.since(asked),
-                            accepted ? "server said S" : "server said N");
-                    if (accepted) {
+                    listener.phaseSucceeded(ConnectPhase.SSL_REQUEST, target, Dialer.since(asked), "server said " + answer);
+                    if (answer == 'S') {
                         tls = handshake(socket, encryption, target);
+                    } else if (encryption == Encryption.REQUIRED) {
+                        throw notSupported();
                     }
                 }
             }
             session = tls == null ? null : tls.session();
+            handshaken = session;
             if (session != null && cfg.sslCertMode() == SslCertMode.REQUIRE && !session.clientCertificateSent()) {
                 throw new PgConnectionException(!tlsConfig.clientIdentity().present()
                         ? "sslcertmode=require, but no client certificate is configured (sslcert, ~/.postgresql/postgresql.crt)"
@@ -417,6 +464,13 @@ final class Connector {
             } catch (RuntimeException e) {
                 listener.phaseFailed(ConnectPhase.AUTH, target, Dialer.since(authStart), e);
                 throw e;
+            }
+            if (established == null) { // probe mode: stopped before the password
+                listener.phaseSucceeded(ConnectPhase.AUTH, target, Dialer.since(authStart),
+                        "stopped at the server's request for " + authMethod + ", before sending a password");
+                terminate(stream);
+                close(socket, stream);
+                return null;
             }
             listener.phaseSucceeded(ConnectPhase.AUTH, target, Dialer.since(authStart), "auth " + authMethod);
             return established;
@@ -449,6 +503,23 @@ final class Connector {
 
     /** Sends SSLRequest and reads exactly one byte from the raw socket. True = go on with TLS. */
     private boolean sslRequest(Socket socket, Encryption encryption) throws IOException {
+        char answer = sslAnswer(socket, encryption);
+        if (answer == 'N' && encryption == Encryption.REQUIRED) {
+            throw notSupported();
+        }
+        return answer == 'S';
+    }
+
+    private PgConnectionException notSupported() {
+        return new PgConnectionException("server does not support SSL, but SSL was required (sslmode="
+                + cfg.sslMode().keyword() + ", " + where() + ")");
+    }
+
+    /**
+     * Sends SSLRequest and reads exactly one byte from the raw socket: 'S' (nothing may follow
+     * before the handshake, CVE-2021-23222) or 'N'; any other answer fails.
+     */
+    private char sslAnswer(Socket socket, Encryption encryption) throws IOException {
         ByteSink out = new ByteSink(8);
         Frontend.sslRequest(out);
         socket.setSoTimeout(remainingMillis());
@@ -465,18 +536,14 @@ final class Connector {
                     throw new PgConnectionException("received unencrypted data after SSL response from " + where()
                             + " (possible man-in-the-middle, CVE-2021-23222)");
                 }
-                return true;
+                return 'S';
             }
             case 'N' -> {
-                if (encryption == Encryption.REQUIRED) {
-                    throw new PgConnectionException("server does not support SSL, but SSL was required (sslmode="
-                            + cfg.sslMode().keyword() + ", " + where() + ")");
-                }
-                return false;
+                return 'N';
             }
             case 'E' -> {
                 String msg = "server refused the SSLRequest with an error (" + where()
-                        + "); its text is not shown because the server is not authenticated yet";
+                        + "); its text not shown: the server is not authenticated yet (CVE-2024-10977)";
                 if (encryption == Encryption.PREFERRED) {
                     throw new TlsFailed(msg, null);
                 }
@@ -524,7 +591,11 @@ final class Connector {
         stream.write(out);
 
         authMethod = "none";
-        boolean channelBound = new Authenticator(stream, session).run();
+        Authenticator authenticator = new Authenticator(stream, session);
+        boolean channelBound = authenticator.run();
+        if (authenticator.stoppedBeforePassword) {
+            return null;
+        }
 
         int pid = 0;
         byte[] key = null;
@@ -561,6 +632,8 @@ final class Connector {
         private boolean channelBound;
         private ScramClient scram;
         private boolean scramDone;
+        /** Probe mode: the server asked for a password (or SASL), which the probe never answers. */
+        private boolean stoppedBeforePassword;
 
         Authenticator(PgStream stream, TlsSession session) {
             this.stream = stream;
@@ -571,6 +644,10 @@ final class Connector {
             while (true) {
                 stream.socket().setSoTimeout(remainingMillis());
                 BackendMessage m = stream.read();
+                if (probe && asksForCredentials(m)) {
+                    stoppedBeforePassword = true;
+                    return false;
+                }
                 switch (m) {
                     case AuthenticationOk ok -> {
                         finish();
@@ -621,6 +698,18 @@ final class Connector {
                     default -> throw new ProtocolException("unexpected " + stream.lastTypeName() + " during authentication");
                 }
             }
+        }
+
+        private boolean asksForCredentials(BackendMessage m) {
+            authMethod = switch (m) {
+                case AuthenticationCleartextPassword p -> "a cleartext password";
+                case AuthenticationMD5Password p -> "an MD5 password";
+                case AuthenticationSASL sasl -> "SASL " + String.join(", ", sasl.mechanisms());
+                case AuthenticationUnsupported u -> u.methodName();
+                default -> authMethod;
+            };
+            return m instanceof AuthenticationCleartextPassword || m instanceof AuthenticationMD5Password
+                    || m instanceof AuthenticationSASL || m instanceof AuthenticationUnsupported;
         }
 
         private void finish() {

@@ -401,7 +401,7 @@ public final class PgConfig {
         try {
             return buildTlsConfig();
         } catch (IllegalArgumentException e) {
-            throw new PgConnectionException("invalid TLS settings: " + e.getMessage(), e);
+            throw PgConnectionException.configuration("invalid TLS settings: " + e.getMessage(), e);
         }
     }
 
@@ -414,13 +414,13 @@ public final class PgConfig {
             if (sslRootCertificates != null) {
                 b.trustCertificates(sslRootCertificates);
             } else if (sslRootCert == null) {
-                throw new PgConnectionException("sslmode=" + sslMode.keyword() + ": root certificate file \""
+                throw PgConnectionException.configuration("sslmode=" + sslMode.keyword() + ": root certificate file \""
                         + defaultRootCert + "\" does not exist; either provide the file (sslrootcert), use the system's"
                         + " trusted roots with sslrootcert=system, or change sslmode to disable server"
-                        + " certificate verification");
+                        + " certificate verification", null);
             } else {
                 if (!"system".equals(sslRootCert) && !Files.isRegularFile(Path.of(sslRootCert))) {
-                    throw new PgConnectionException("sslrootcert: root certificate file \"" + sslRootCert + "\" does not exist");
+                    throw PgConnectionException.configuration("sslrootcert: root certificate file \"" + sslRootCert + "\" does not exist", null);
                 }
                 libpq.put("sslrootcert", sslRootCert);
             }
@@ -438,8 +438,8 @@ public final class PgConfig {
         if (sslCert != null && sslCertMode != SslCertMode.DISABLE) {
             requireFile("sslcert", sslCert);
             if (sslKey == null || !Files.isRegularFile(sslKey)) {
-                throw new PgConnectionException("sslkey: certificate present, but not private key file \""
-                        + sslKey + "\"");
+                throw PgConnectionException.configuration("sslkey: certificate present, but not private key file \""
+                        + sslKey + "\"", null);
             }
             checkKeyPermissions(sslKey);
             libpq.put("sslcert", sslCert.toString());
@@ -463,7 +463,7 @@ public final class PgConfig {
     /** The name the TLS layer verifies and sends as SNI: host, or hostaddr when no host was given. */
     public String tlsHost() {
         if (host == null && sslMode == SslMode.VERIFY_FULL) {
-            throw new PgConnectionException("host name must be specified for a verified SSL connection (sslmode=verify-full with only hostaddr)");
+            throw PgConnectionException.configuration("host name must be specified for a verified SSL connection (sslmode=verify-full with only hostaddr)", null);
         }
         return host != null ? host : hostaddr;
     }
@@ -482,18 +482,18 @@ public final class PgConfig {
         boolean groupBeyondRead = perms.stream().anyMatch(p -> p.name().startsWith("GROUP") && !p.name().equals("GROUP_READ"));
         boolean groupRead = perms.contains(java.nio.file.attribute.PosixFilePermission.GROUP_READ);
         if (others || groupBeyondRead || (groupRead && !owner.equals("root"))) {
-            throw new PgConnectionException("sslkey: private key file \"" + key + "\" has group or world access; file must"
+            throw PgConnectionException.configuration("sslkey: private key file \"" + key + "\" has group or world access; file must"
                     + " have permissions u=rw (0600) or less if owned by the current user, or permissions u=rw,g=r (0640)"
-                    + " or less if owned by root");
+                    + " or less if owned by root", null);
         }
     }
 
     private static void requireFile(String param, Path p) {
         if (!Files.isRegularFile(p)) {
-            throw new PgConnectionException(param + ": file \"" + p + "\" does not exist");
+            throw PgConnectionException.configuration(param + ": file \"" + p + "\" does not exist", null);
         }
         if (!Files.isReadable(p)) {
-            throw new PgConnectionException(param + ": file \"" + p + "\" is not readable");
+            throw PgConnectionException.configuration(param + ": file \"" + p + "\" is not readable", null);
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.loomwire.pg;
 
+import dev.loomwire.error.ErrorCategory;
+
 import java.util.List;
 
 /**
@@ -25,6 +27,8 @@ public class PgNoSuitableHostException extends PgConnectionException {
             return host + ": " + message;
         }
     }
+
+    private static final long serialVersionUID = 1L;
 
     private final TargetSessionAttrs target;
     private final List<Failure> failures;
@@ -53,6 +57,12 @@ public class PgNoSuitableHostException extends PgConnectionException {
             sb.append("\n  ").append(f);
         }
         return sb.toString();
+    }
+
+    /** Always {@link ErrorCategory#CONNECT}: no session was established, nothing was sent. */
+    @Override
+    public ErrorCategory category() {
+        return ErrorCategory.CONNECT;
     }
 
     public TargetSessionAttrs targetSessionAttrs() {

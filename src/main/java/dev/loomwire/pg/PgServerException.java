@@ -1,17 +1,24 @@
 package dev.loomwire.pg;
 
+import dev.loomwire.error.ErrorCategory;
+
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * The server answered with an ErrorResponse. Carries the SQLSTATE and every field the server
- * sent. {@link #of(Map)} is the one place where SQLSTATE classes map to subtypes.
+ * sent. {@link #of(Map)} is the one place where SQLSTATE classes map to subtypes. Category
+ * {@link ErrorCategory#SERVER} (57014 is {@link ErrorCategory#TIMEOUT}: {@link PgQueryCanceledException}).
+ * A FATAL or PANIC error ({@link #terminatesSession()}, e.g. 57P01 from {@code pg_terminate_backend})
+ * stays a server error, but the server closed the session: the connection is closed too.
  */
 public class PgServerException extends PgException {
+    private static final long serialVersionUID = 1L;
+
     private final Map<Character, String> fields;
 
     protected PgServerException(Map<Character, String> fields) {
-        super(format(fields));
+        super(ErrorCategory.SERVER, format(fields), null);
         this.fields = Map.copyOf(fields);
     }
 
@@ -62,6 +69,16 @@ public class PgServerException extends PgException {
     /** Non-localized severity (V), falling back to S: ERROR, FATAL, PANIC. */
     public String severity() {
         return fields.getOrDefault('V', fields.getOrDefault('S', "ERROR"));
+    }
+
+    /**
+     * True when the server ended the session with this error (severity FATAL or PANIC, e.g. 57P01
+     * admin_shutdown): the connection is closed and must be discarded; the command's outcome is
+     * known only from the SQLSTATE.
+     */
+    public boolean terminatesSession() {
+        String s = severity();
+        return s.equals("FATAL") || s.equals("PANIC");
     }
 
     public String serverMessage() {

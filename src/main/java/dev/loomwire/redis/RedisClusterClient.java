@@ -224,7 +224,7 @@ public final class RedisClusterClient implements RedisCommands, AutoCloseable {
             }
         }
         if (first != null) {
-            throw new RedisServerException(first.code(), first.serverMessage(), "on " + out.keySet() + " at least one node failed");
+            throw RedisServerException.of(first.code(), first.serverMessage(), "on " + out.keySet() + " at least one node failed");
         }
         return out;
     }

@@ -1,5 +1,7 @@
 package dev.loomwire.redis;
 
+import dev.loomwire.error.ErrorCategory;
+
 /**
  * A failure of the cluster client itself, with a {@link Kind} callers can act on: no seed
  * answered, the seed is not a cluster, a node was refused by TLS verification, keys span slots,
@@ -22,6 +24,8 @@ public class RedisClusterException extends RedisException {
         SLOT_UNAVAILABLE
     }
 
+    private static final long serialVersionUID = 1L;
+
     private final Kind kind;
 
     public RedisClusterException(Kind kind, String message) {
@@ -32,6 +36,22 @@ public class RedisClusterException extends RedisException {
     public RedisClusterException(Kind kind, String message, Throwable cause) {
         super(message, cause);
         this.kind = kind;
+    }
+
+    /**
+     * By {@link Kind}: no seed, a node refused by TLS or no node for the slot is
+     * {@link ErrorCategory#CONNECT} (nothing was sent); not a cluster is
+     * {@link ErrorCategory#CONFIGURATION}; keys in several slots is {@link ErrorCategory#CLIENT};
+     * too many redirects is {@link ErrorCategory#SERVER}.
+     */
+    @Override
+    public ErrorCategory category() {
+        return switch (kind) {
+            case NO_SEED_REACHABLE, NODE_TLS_REFUSED, SLOT_UNAVAILABLE -> ErrorCategory.CONNECT;
+            case NOT_A_CLUSTER -> ErrorCategory.CONFIGURATION;
+            case CROSSSLOT -> ErrorCategory.CLIENT;
+            case TOO_MANY_REDIRECTS -> ErrorCategory.SERVER;
+        };
     }
 
     /** The category of the failure. */

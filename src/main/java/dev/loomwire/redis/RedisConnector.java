@@ -28,11 +28,50 @@ import java.util.List;
  * Opens a {@link RedisConnection}: TCP connect and TLS handshake inside {@code connect_timeout},
  * then {@code HELLO 3 [AUTH] [SETNAME]} (falling back to {@code AUTH} + RESP2 on servers without
  * HELLO, or when protocol 2 is asked for) and {@code SELECT}.
+ *
+ * <p>Public only for {@code loomwire probe} ({@link #open}), which opens connections the driver's
+ * way and stops before HELLO/AUTH; applications connect through {@link RedisClient}.
  */
-final class RedisConnector {
+public final class RedisConnector {
     private static final Logger log = LoggerFactory.getLogger(RedisConnector.class);
 
     private RedisConnector() {}
+
+    /**
+     * A connection opened up to where the Redis protocol starts: the TCP socket, and the TLS
+     * connection layered over it ({@code null} without TLS).
+     */
+    public record Opened(Socket socket, TlsConnection tls) {
+        /** The socket to speak RESP on: the TLS socket, or the plain one. */
+        public Socket stream() {
+            return tls != null ? tls.socket() : socket;
+        }
+    }
+
+    /**
+     * The driver's own connection opening, for {@code probe}: name resolution, TCP connect to the
+     * first address that accepts, and with {@code tlsConfig} (may differ from the URI's, e.g. in
+     * its verification level; {@code null} for none) the TLS handshake, all within {@code timeout}
+     * and reported to {@code listener}. Stops before HELLO/AUTH: nothing, no password, is sent.
+     *
+     * @throws RedisConnectionException naming the peer and the cause (a TLS failure has the
+     *                                  {@link TlsException} as its cause)
+     */
+    public static Opened open(RedisConfig config, TlsConfig tlsConfig, Duration timeout,
+                              ConnectListener<RedisReply> listener) {
+        String peer = peer(config);
+        Socket socket = openSocket(config, peer, Dialer.Deadline.after(timeout), timeout, listener);
+        if (tlsConfig == null) {
+            return new Opened(socket, null);
+        }
+        return new Opened(socket, handshake(socket, config, tlsConfig, peer, System.nanoTime() + timeout.toNanos(),
+                timeout, listener));
+    }
+
+    private static String peer(RedisConfig config) {
+        return (config.host().indexOf(':') >= 0 ? "[" + config.host() + "]" : config.host()) + ":" + config.port()
+                + (config.dialAddress().equals(new HostAndPort(config.host(), config.port())) ? "" : " (dialed at " + config.dialAddress() + ")");
+    }
 
     static RedisConnection connect(RedisConfig config) {
         return connect(config, ConnectListener.none());
@@ -44,17 +83,18 @@ final class RedisConnector {
         if (connectLog != null) {
             listener = ConnectListener.both(listener, connectLog);
         }
-        String peer = (config.host().indexOf(':') >= 0 ? "[" + config.host() + "]" : config.host()) + ":" + config.port()
-                + (config.dialAddress().equals(new HostAndPort(config.host(), config.port())) ? "" : " (dialed at " + config.dialAddress() + ")");
+        String peer = peer(config);
         long start = System.nanoTime();
         long deadline = start + config.connectTimeout().toNanos();
-        Socket socket = openSocket(config, peer, Dialer.Deadline.after(config.connectTimeout()), listener);
+        Socket socket = openSocket(config, peer, Dialer.Deadline.after(config.connectTimeout()), config.connectTimeout(),
+                listener);
         TlsSession tls = null;
         Socket stream = socket;
         try {
             RespChannel channel;
             if (config.isTls()) {
-                TlsConnection connection = handshake(socket, config, peer, deadline, listener);
+                TlsConnection connection = handshake(socket, config, config.tls().orElseThrow(), peer, deadline,
+                        config.connectTimeout(), listener);
                 tls = connection.session();
                 stream = connection.socket();
                 channel = new RespChannel(stream, peer, config.maxBulkLength());
@@ -101,7 +141,7 @@ final class RedisConnector {
     }
 
     /** Resolves the host and connects to its addresses in order (the shared {@link Dialer}), within connect_timeout. */
-    private static Socket openSocket(RedisConfig config, String peer, Dialer.Deadline deadline,
+    private static Socket openSocket(RedisConfig config, String peer, Dialer.Deadline deadline, Duration timeout,
                                      ConnectListener<RedisReply> listener) {
         List<InetAddress> addresses;
         try {
@@ -116,7 +156,7 @@ final class RedisConnector {
                         deadline, listener);
             } catch (SocketTimeoutException e) {
                 throw new RedisConnectionException("cannot connect to " + peer + ": timed out after "
-                        + RespChannel.describe(config.connectTimeout()) + " (connect_timeout)", e);
+                        + RespChannel.describe(timeout) + " (connect_timeout)", e);
             } catch (IOException e) {
                 last = e;
             }
@@ -128,14 +168,13 @@ final class RedisConnector {
         throw new RedisConnectionException("cannot connect to " + peer + ": " + last.getMessage(), last);
     }
 
-    private static TlsConnection handshake(Socket socket, RedisConfig config, String peer, long deadline,
-                                           ConnectListener<RedisReply> listener) {
-        TlsConfig tlsConfig = config.tls().orElseThrow();
+    private static TlsConnection handshake(Socket socket, RedisConfig config, TlsConfig tlsConfig, String peer,
+                                           long deadline, Duration timeout, ConnectListener<RedisReply> listener) {
         long remaining = deadline - System.nanoTime();
         if (remaining <= 0) {
             Dialer.closeQuietly(socket);
             throw new RedisConnectionException("cannot connect to " + peer + ": connect_timeout of "
-                    + RespChannel.describe(config.connectTimeout()) + " used up before the TLS handshake");
+                    + RespChannel.describe(timeout) + " used up before the TLS handshake");
         }
         try {
             return Dialer.layerTls(socket, config.host(), config.port(), tlsConfig, new Dialer.Deadline(deadline), peer,

@@ -1,5 +1,6 @@
 package dev.loomwire.redis;
 
+import dev.loomwire.error.TimeoutKind;
 import dev.loomwire.pool.PoolClosedException;
 import dev.loomwire.redis.RedisReply.PushReply;
 import dev.loomwire.redis.resp.RespEncoder;
@@ -308,7 +309,7 @@ final class RedisMultiplexer implements AutoCloseable {
                 throw new RedisConnectionException(cause.getMessage(), cause);
             } catch (TimeoutException e) {
                 String what = request.taken ? " waiting for a reply from " : " waiting to write to ";
-                RedisConnectionException t = new RedisConnectionException("timed out after " + RespChannel.describe(timeout)
+                RedisConnectionException t = new RedisTimeoutException(TimeoutKind.COMMAND, "timed out after " + RespChannel.describe(timeout)
                         + what + channel.peer() + " (shared connection closed)", e);
                 fail(t);
                 throw t;

@@ -98,7 +98,7 @@ public sealed interface RedisReply {
     record ErrorReply(String code, String message, boolean blob) implements RedisReply {
         public String typeName() { return "error"; }
         public RedisReply throwIfError() { throw toException(); }
-        public RedisServerException toException() { return new RedisServerException(code, message); }
+        public RedisServerException toException() { return RedisServerException.of(code, message); }
         public String toString() { return message; }
     }
 

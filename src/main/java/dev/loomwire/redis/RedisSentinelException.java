@@ -1,5 +1,7 @@
 package dev.loomwire.redis;
 
+import dev.loomwire.error.ErrorCategory;
+
 /**
  * A failure of a Sentinel-backed {@link RedisClient} ({@code rediss-sentinel://}) with a
  * {@link Kind} callers can act on: no Sentinel answered, the master name is unknown, no node was
@@ -26,11 +28,27 @@ public class RedisSentinelException extends RedisConnectionException {
         FAILOVER_IN_FLIGHT
     }
 
+    private static final long serialVersionUID = 1L;
+
     private final Kind kind;
 
     public RedisSentinelException(Kind kind, String message, Throwable cause) {
         super(message, cause);
         this.kind = kind;
+    }
+
+    /**
+     * By {@link Kind}: an unknown master name is {@link ErrorCategory#CONFIGURATION}; a command cut
+     * off by a failover is {@link ErrorCategory#BROKEN} (outcome unknown); the rest are
+     * {@link ErrorCategory#CONNECT}.
+     */
+    @Override
+    public ErrorCategory category() {
+        return switch (kind) {
+            case UNKNOWN_MASTER -> ErrorCategory.CONFIGURATION;
+            case FAILOVER_IN_FLIGHT -> ErrorCategory.BROKEN;
+            case NO_SENTINEL_REACHABLE, NO_PRIMARY, SENTINEL_TLS_REFUSED, NODE_TLS_REFUSED -> ErrorCategory.CONNECT;
+        };
     }
 
     /** The category of the failure. */

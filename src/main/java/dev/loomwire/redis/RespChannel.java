@@ -1,5 +1,6 @@
 package dev.loomwire.redis;
 
+import dev.loomwire.error.TimeoutKind;
 import dev.loomwire.net.ConnectListener;
 import dev.loomwire.tls.TlsConnection;
 import dev.loomwire.tls.TlsException;
@@ -155,7 +156,7 @@ final class RespChannel {
                         return null;
                     }
                     throw fail("timed out after " + describe(timeout) + " waiting for a reply from " + peer
-                            + (everReadReply || closeHint == null ? "" : " (" + closeHint + ")"), e);
+                            + (everReadReply || closeHint == null ? "" : " (" + closeHint + ")"), e, true);
                 }
                 if (n < 0) {
                     throw fail(closedMessage(), null);
@@ -223,6 +224,11 @@ final class RespChannel {
 
     /** Marks the channel broken, closes the socket and returns the exception to throw. */
     RedisConnectionException fail(String message, Throwable cause) {
+        return fail(message, cause, false);
+    }
+
+    /** As {@link #fail(String, Throwable)}; {@code timedOut}: a {@link RedisTimeoutException} (the reply did not come in time). */
+    private RedisConnectionException fail(String message, Throwable cause, boolean timedOut) {
         if (tls != null && !everReadReply && !closed) {
             Optional<TlsException> rejected = tls.serverRejection(
                     cause instanceof IOException io ? io : new EOFException(message));
@@ -236,7 +242,12 @@ final class RespChannel {
         }
         closed = true;
         closeQuietly();
-        return new RedisConnectionException(message, cause);
+        // a TLS rejection seen on the first read: the server refused the handshake, nothing ran (CONNECT)
+        if (cause instanceof TlsException) {
+            return new RedisConnectionException(message, cause);
+        }
+        return timedOut ? new RedisTimeoutException(TimeoutKind.COMMAND, message, cause)
+                : RedisConnectionException.broken(message, cause);
     }
 
     void close() {

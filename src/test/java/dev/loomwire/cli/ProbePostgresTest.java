@@ -2,8 +2,11 @@ package dev.loomwire.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.loomwire.pg.PgConnection;
+import dev.loomwire.pg.PgConnectionException;
 import dev.loomwire.testing.PgServer;
 import dev.loomwire.testing.TestCerts;
 import dev.loomwire.testing.TestServers;
@@ -132,10 +135,14 @@ class ProbePostgresTest {
     void plaintextInjectedAfterTheSslResponseIsFlagged() throws IOException {
         byte[] reply = "SE\0\0\0\u0010SFATAL\0Mgotcha\0\0".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
         try (FakePgServer fake = new FakePgServer(reply)) {
-            Cli.Result r = Cli.run("probe", "host=localhost port=" + fake.port() + " user=u sslmode=require");
+            String conninfo = "host=localhost port=" + fake.port() + " user=u sslmode=require";
+            Cli.Result r = Cli.run("probe", conninfo);
             assertEquals(1, r.exitCode(), r.toString());
             assertTrue(r.out().contains("CVE-2021-23222"), r.out());
             assertFalse(r.out().contains("gotcha"), "injected text must not be shown: " + r.out());
+            PgConnectionException driver = assertThrows(PgConnectionException.class, () -> PgConnection.connect(conninfo));
+            assertTrue(r.out().contains(driver.getMessage()),
+                    "the probe runs the driver's pipeline and refuses in its words: " + driver.getMessage() + "\n" + r.out());
         }
     }
 

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The probe's use of the drivers' codecs against literal bytes (RESP replies through
- * {@link RespReader}, PostgreSQL messages through {@link PgProbe#readMessage}), and its own small
+ * {@link RespReader}, PostgreSQL authentication requests in pg_hba terms), and its own small
  * codecs: DER key shapes, JSON.
  */
 class WireDecodingTest {
@@ -53,31 +53,15 @@ class WireDecodingTest {
     }
 
     @Test
-    void postgresSslRequestAndStartupMessage() {
-        assertArrayEquals(new byte[] {0, 0, 0, 8, 0x04, (byte) 0xD2, 0x16, 0x2F}, PgProbe.sslRequestMessage());
-        byte[] startup = PgProbe.startupMessage("u", "d");
-        String expectedBody = "user\0u\0database\0d\0application_name\0loomwire-probe\0\0";
-        assertEquals(8 + expectedBody.length(), startup.length);
-        assertArrayEquals(new byte[] {0, 0, 0, (byte) startup.length, 0, 3, 0, 0}, java.util.Arrays.copyOf(startup, 8));
-        assertEquals(expectedBody, new String(startup, 8, startup.length - 8, StandardCharsets.US_ASCII));
-    }
-
-    @Test
-    void postgresAuthenticationRequestsAndErrors() throws IOException {
-        ByteArrayInputStream in = bytes("R\0\0\0\u002a\0\0\0\nSCRAM-SHA-256-PLUS\0SCRAM-SHA-256\0\0"
-                + "R\0\0\0\u000c\0\0\0\u0005salt"
-                + "R\0\0\0\u0008\0\0\0\u0003"
-                + "E\0\0\0\u0029SFATAL\0C28000\0Mno pg_hba.conf entry\0\0"
-                + "Z\0\0\0\u0005I");
-        assertEquals("SASL: SCRAM-SHA-256-PLUS, SCRAM-SHA-256", PgProbe.authRequest(PgProbe.readMessage(in)));
-        assertEquals("MD5 password (pg_hba method md5)", PgProbe.authRequest(PgProbe.readMessage(in)));
-        assertEquals("cleartext password (pg_hba method password)", PgProbe.authRequest(PgProbe.readMessage(in)));
-        BackendMessage.ErrorResponse error = (BackendMessage.ErrorResponse) PgProbe.readMessage(in);
-        assertEquals("FATAL 28000 no pg_hba.conf entry", PgProbe.errorText(error.fields()));
-        assertEquals(null, PgProbe.authRequest(PgProbe.readMessage(in)));
-        assertEquals(0, in.available(), "each message is read to its announced length, no further");
-        assertThrows(EOFException.class, () -> PgProbe.readMessage(in));
-        assertThrows(ProtocolException.class, () -> PgProbe.readMessage(bytes("R\u007f\0\0\0")), "implausible length");
+    void postgresAuthenticationRequestsAndErrorsInPgHbaTerms() throws IOException {
+        assertEquals("SASL: SCRAM-SHA-256-PLUS, SCRAM-SHA-256", PgProbe.authRequest(
+                new BackendMessage.AuthenticationSASL(List.of("SCRAM-SHA-256-PLUS", "SCRAM-SHA-256"))));
+        assertEquals("MD5 password (pg_hba method md5)", PgProbe.authRequest(new BackendMessage.AuthenticationMD5Password(new byte[4])));
+        assertEquals("cleartext password (pg_hba method password)",
+                PgProbe.authRequest(new BackendMessage.AuthenticationCleartextPassword()));
+        assertEquals("FATAL 28000 no pg_hba.conf entry",
+                PgProbe.errorText(Map.of('S', "FATAL", 'C', "28000", 'M', "no pg_hba.conf entry")));
+        assertEquals(null, PgProbe.authRequest(new BackendMessage.ReadyForQuery('I')));
     }
 
     @Test

@@ -119,12 +119,37 @@ class PgHighAvailabilityTest {
     }
 
     @Test
-    void preferStandbysSecondPassDoesNotRetryHostsThatFailed() throws IOException {
+    void preferStandbysSecondPassTriesEveryHostAgainFromTheFirst() throws IOException {
         int a = deadPort();
         int b = deadPort();
         PgNoSuitableHostException e = assertThrows(PgNoSuitableHostException.class, () -> PgConnection.connect(
                 PgTests.config(conninfo("host=127.0.0.1,127.0.0.1 port=" + a + "," + b, "target_session_attrs=prefer-standby"))));
-        assertEquals(List.of(a, b), e.failures().stream().map(f -> f.host().port()).toList());
+        assertEquals(List.of(a, b, a, b), e.failures().stream().map(f -> f.host().port()).toList(),
+                "libpq's second pass (SERVER_TYPE_PREFER_STANDBY_PASS2) restarts from the first host, unreachable ones included");
+        assertTrue(e.failures().stream().allMatch(f -> f.reason() == Reason.UNREACHABLE), e.failures().toString());
+    }
+
+    @Test
+    void preferStandbysSecondPassRetriesAHostUnreachableInTheFirst() throws IOException {
+        int dead = deadPort();
+        PgServer primary = TestServers.pgPair(18).primary();
+        List<String> tcp = new java.util.concurrent.CopyOnWriteArrayList<>();
+        dev.loomwire.net.ConnectListener<dev.loomwire.pg.protocol.BackendMessage> listener = new dev.loomwire.net.ConnectListener<>() {
+            @Override
+            public void phaseStarted(dev.loomwire.net.ConnectPhase phase, String target) {
+                if (phase == dev.loomwire.net.ConnectPhase.TCP) {
+                    tcp.add(target);
+                }
+            }
+        };
+        String hosts = "host=127.0.0.1,127.0.0.1 port=" + dead + "," + primary.port();
+        try (PgConnection c = PgConnection.connect(PgTests.config(conninfo(hosts, "target_session_attrs=prefer-standby")),
+                listener)) {
+            assertEquals(primary.port(), c.host().port(), "pass 2 accepts the primary");
+        }
+        String s = "127.0.0.1:";
+        assertEquals(List.of(s + dead, s + primary.port(), s + dead, s + primary.port()), tcp,
+                "pass 1 tries both; pass 2 starts over at the first host, although it was unreachable in pass 1");
     }
 
     @Test

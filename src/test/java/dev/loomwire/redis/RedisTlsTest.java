@@ -167,6 +167,43 @@ class RedisTlsTest {
     }
 
     @Test
+    void probesOpeningIsTheDriversUpToHelloAndSendsNothing() throws Exception {
+        java.util.function.Function<java.util.List<String>, dev.loomwire.net.ConnectListener<RedisReply>> recorder =
+                phases -> new dev.loomwire.net.ConnectListener<>() {
+                    @Override
+                    public void phaseSucceeded(dev.loomwire.net.ConnectPhase phase, String target, java.time.Duration took,
+                                               String detail) {
+                        phases.add(phase + " ok " + target);
+                    }
+
+                    @Override
+                    public void sent(String description) {
+                        phases.add("sent " + description);
+                    }
+                };
+        RedisConfig config = RedisConfig.fromUri("rediss://" + RedisServer.USER + ":" + RedisServer.PASSWORD + "@localhost:"
+                + TestServers.redis().tlsPort() + "?sslrootcert=" + cert("ca.crt"));
+        java.util.List<String> driver = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (RedisConnection c = RedisConnector.connect(config, recorder.apply(driver))) {
+            assertEquals("PONG", c.ping());
+        }
+        java.util.List<String> probe = new java.util.concurrent.CopyOnWriteArrayList<>();
+        RedisConnector.Opened opened = RedisConnector.open(config, config.tls().orElseThrow(), java.time.Duration.ofSeconds(10),
+                recorder.apply(probe));
+        try {
+            assertEquals(driver.subList(0, 3), probe, "DNS, TCP and TLS as the driver does them, then nothing sent");
+            assertTrue(driver.get(3).startsWith("sent HELLO"), driver.toString());
+            assertEquals("localhost", opened.tls().session().sniSent());
+        } finally {
+            opened.stream().close();
+        }
+        RedisConnectionException refused = assertThrows(RedisConnectionException.class, () -> RedisConnector.open(config,
+                config.tls().orElseThrow().toBuilder().trustPemFile(java.nio.file.Path.of(cert("other-ca.crt"))).build(), java.time.Duration.ofSeconds(10),
+                dev.loomwire.net.ConnectListener.none()));
+        assertInstanceOf(dev.loomwire.tls.TlsException.class, refused.getCause(), "a TLS failure carries its category");
+    }
+
+    @Test
     void tlsSessionFactsAndSniDefaultToTheHost() {
         try (RedisConnection c = RedisConnection.connect(tlsUri("localhost", TestServers.redis(), ""))) {
             TlsSession s = c.tls().orElseThrow();
