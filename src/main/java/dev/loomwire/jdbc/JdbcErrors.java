@@ -104,6 +104,14 @@ final class JdbcErrors {
         };
     }
 
+    /** {@code Wrapper.unwrap} for an object that wraps nothing but itself. */
+    static <T> T unwrap(Object self, Class<T> iface) throws SQLException {
+        if (iface.isInstance(self)) {
+            return iface.cast(self);
+        }
+        throw new SQLException(self.getClass().getSimpleName() + " is not a wrapper for " + iface.getName(), GENERAL_ERROR);
+    }
+
     /** A JDBC feature loomwire does not implement (SQLSTATE 0A000). */
     static SQLFeatureNotSupportedException unsupported(String what) {
         return new SQLFeatureNotSupportedException(what + " is not supported by loomwire's JDBC driver",

@@ -191,16 +191,6 @@ public class LoomwirePreparedStatement extends LoomwireStatement implements Prep
     }
 
     @Override
-    public int[] executeBatch() throws SQLException {
-        long[] counts = executeLargeBatch();
-        int[] out = new int[counts.length];
-        for (int i = 0; i < counts.length; i++) {
-            out[i] = toInt(counts[i]);
-        }
-        return out;
-    }
-
-    @Override
     public void clearParameters() throws SQLException {
         ensureOpen();
         Arrays.fill(params, null);
