@@ -124,12 +124,11 @@ public class LoomwireStatement implements Statement {
         LoomwireResultSet rs = currentResultSet;
         currentResultSet = null;
         currentUpdateCount = -1;
-        List<Object> rest = new ArrayList<>(pending);
-        pending.clear();
         if (rs != null) {
             rs.close();
         }
-        for (Object o : rest) {
+        Object o;
+        while ((o = pending.poll()) != null) {
             if (o instanceof LoomwireResultSet r) {
                 r.close();
             }
