@@ -1,5 +1,7 @@
 package dev.loomwire.spring;
 
+import static dev.loomwire.spring.LoomwireAutoConfigurationTest.cert;
+import static dev.loomwire.spring.LoomwireAutoConfigurationTest.pemBundle;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -7,7 +9,6 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.loomwire.jdbc.LoomwireDataSource;
 import dev.loomwire.jdbc.LoomwireDriver;
 import dev.loomwire.testing.PgServer;
-import dev.loomwire.testing.TestCerts;
 import dev.loomwire.testing.TestServers;
 import java.math.BigDecimal;
 import java.sql.SQLIntegrityConstraintViolationException;
@@ -45,17 +46,6 @@ class LoomwireJdbcAutoConfigurationTest {
             DataSourceTransactionManagerAutoConfiguration.class, JdbcTemplateAutoConfiguration.class,
             FlywayAutoConfiguration.class));
 
-    private static String cert(String name) {
-        return TestCerts.file(name).toString();
-    }
-
-    private static String[] bundle(String name) {
-        return new String[] {
-                "spring.ssl.bundle.pem." + name + ".truststore.certificate=file:" + cert("ca.crt"),
-                "spring.ssl.bundle.pem." + name + ".keystore.certificate=file:" + cert("client.crt"),
-                "spring.ssl.bundle.pem." + name + ".keystore.private-key=file:" + cert("client.key")};
-    }
-
     @BeforeEach
     void dropSchema() {
         TestServers.pg18().psql("certdb", "DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
@@ -65,7 +55,7 @@ class LoomwireJdbcAutoConfigurationTest {
     @Test
     void hikariJdbcTemplateAndFlywayOverVerifyFullWithTheClientCertificateFromABundle() {
         PgServer pg = TestServers.pg18();
-        runner.withPropertyValues(bundle("db"))
+        runner.withPropertyValues(pemBundle("db"))
                 .withPropertyValues(
                         "spring.datasource.url=jdbc:loomwire:postgresql://localhost:" + pg.port() + "/certdb?sslmode=verify-full",
                         "spring.datasource.username=loomwire",
@@ -149,6 +139,27 @@ class LoomwireJdbcAutoConfigurationTest {
                 });
     }
 
+    /** {@code spring.datasource.type=LoomwireDataSource} (no pool): the bundle goes into that DataSource itself. */
+    @Test
+    void anUnpooledLoomwireDataSourceGetsTheBundleToo() {
+        PgServer pg = TestServers.pg18();
+        runner.withPropertyValues(pemBundle("db"))
+                .withPropertyValues(
+                        "spring.datasource.url=jdbc:loomwire:postgresql://localhost:" + pg.port() + "/certdb?sslmode=verify-full",
+                        "spring.datasource.username=loomwire",
+                        "spring.datasource.type=" + LoomwireDataSource.class.getName(),
+                        "loomwire.postgres.ssl.bundle=db",
+                        "spring.flyway.enabled=false")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context.getBean(DataSource.class)).isInstanceOf(LoomwireDataSource.class);
+                    assertThat(context.getBean(LoomwireDataSource.class).getSslRootCertificates()).hasSize(1);
+                    assertThat(context.getBean(JdbcTemplate.class).queryForObject(
+                            "SELECT current_user || ' ' || version FROM pg_stat_ssl WHERE pid = pg_backend_pid()", String.class))
+                            .isEqualTo("loomwire TLSv1.3");
+                });
+    }
+
     @Test
     void anExplicitDriverClassAndOtherUrlsAreLeftAlone() {
         runner.withPropertyValues("spring.datasource.url=jdbc:loomwire:postgresql://localhost:1/x",
@@ -168,12 +179,12 @@ class LoomwireJdbcAutoConfigurationTest {
         runner.withPropertyValues(url + "?sslmode=verify-full", "loomwire.postgres.ssl.bundle=missing")
                 .run(context -> assertThat(context).getFailure()
                         .hasStackTraceContaining("loomwire.postgres.ssl.bundle=missing: no SSL bundle of that name"));
-        runner.withPropertyValues(bundle("db"))
+        runner.withPropertyValues(pemBundle("db"))
                 .withPropertyValues(url + "?sslmode=disable", "loomwire.postgres.ssl.bundle=db")
                 .run(context -> assertThat(context).getFailure()
                         .hasStackTraceContaining("loomwire.postgres.ssl.bundle=db for the DataSource bean")
                         .hasStackTraceContaining("sslmode=disable"));
-        runner.withPropertyValues(bundle("db"))
+        runner.withPropertyValues(pemBundle("db"))
                 .withPropertyValues(url + "?sslmode=verify-full", "loomwire.postgres.ssl.bundle=db",
                         "spring.datasource.hikari.data-source-properties.application_name=app")
                 .run(context -> assertThat(context).getFailure()
