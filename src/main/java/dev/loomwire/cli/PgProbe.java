@@ -1,7 +1,7 @@
 package dev.loomwire.cli;
 
 import dev.loomwire.net.ConnectListener;
-import dev.loomwire.net.ConnectPhase;
+import dev.loomwire.error.ConnectPhase;
 import dev.loomwire.internal.ProbeAccess;
 import dev.loomwire.pg.PgConfig;
 import dev.loomwire.pg.PgException;

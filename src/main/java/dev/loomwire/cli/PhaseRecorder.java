@@ -1,7 +1,7 @@
 package dev.loomwire.cli;
 
 import dev.loomwire.net.ConnectListener;
-import dev.loomwire.net.ConnectPhase;
+import dev.loomwire.error.ConnectPhase;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -3,7 +3,7 @@ package dev.loomwire.cli;
 import dev.loomwire.redis.HostAndPort;
 import dev.loomwire.redis.RedisClusterUri;
 import dev.loomwire.net.ConnectListener;
-import dev.loomwire.net.ConnectPhase;
+import dev.loomwire.error.ConnectPhase;
 import dev.loomwire.redis.RedisConfig;
 import dev.loomwire.redis.RedisConnectionException;
 import dev.loomwire.redis.RedisException;

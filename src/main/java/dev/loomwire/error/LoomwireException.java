@@ -1,6 +1,6 @@
 package dev.loomwire.error;
 
-import dev.loomwire.net.ConnectPhase;
+import dev.loomwire.error.ConnectPhase;
 import dev.loomwire.tls.TlsException;
 
 import java.net.NoRouteToHostException;

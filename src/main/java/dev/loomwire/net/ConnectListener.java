@@ -1,5 +1,6 @@
 package dev.loomwire.net;
 
+import dev.loomwire.error.ConnectPhase;
 import java.time.Duration;
 
 /**

@@ -1,5 +1,6 @@
 package dev.loomwire.net;
 
+import dev.loomwire.error.ConnectPhase;
 import dev.loomwire.tls.SocketOptions;
 import dev.loomwire.tls.TlsConfig;
 import dev.loomwire.tls.TlsConnection;

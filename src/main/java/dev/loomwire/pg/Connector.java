@@ -16,7 +16,7 @@ import dev.loomwire.tls.TlsConnection;
 import dev.loomwire.tls.TlsSession;
 import dev.loomwire.net.ConnectListener;
 import dev.loomwire.net.ConnectLog;
-import dev.loomwire.net.ConnectPhase;
+import dev.loomwire.error.ConnectPhase;
 import dev.loomwire.net.Dialer;
 import java.io.IOException;
 import java.io.InputStream;

@@ -3,7 +3,7 @@ package dev.loomwire.pg;
 import dev.loomwire.error.ErrorCategory;
 import dev.loomwire.error.LoomwireException;
 import dev.loomwire.error.TimeoutKind;
-import dev.loomwire.net.ConnectPhase;
+import dev.loomwire.error.ConnectPhase;
 
 /**
  * Connecting failed, or an established connection broke: network, TLS, authentication protocol

@@ -4,7 +4,7 @@ import dev.loomwire.error.Driver;
 import dev.loomwire.error.ErrorCategory;
 import dev.loomwire.error.LoomwireException;
 import dev.loomwire.error.TimeoutKind;
-import dev.loomwire.net.ConnectPhase;
+import dev.loomwire.error.ConnectPhase;
 
 /**
  * Root of every exception the PostgreSQL driver throws (unchecked). A plain {@code PgException} is

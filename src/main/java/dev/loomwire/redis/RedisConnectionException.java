@@ -3,7 +3,7 @@ package dev.loomwire.redis;
 import dev.loomwire.error.ErrorCategory;
 import dev.loomwire.error.LoomwireException;
 import dev.loomwire.error.TimeoutKind;
-import dev.loomwire.net.ConnectPhase;
+import dev.loomwire.error.ConnectPhase;
 
 /**
  * The transport failed: connect, TLS, timeout, closed socket or a reply that breaks the protocol.

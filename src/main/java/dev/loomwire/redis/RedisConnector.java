@@ -10,7 +10,7 @@ import dev.loomwire.tls.TlsConnection;
 import dev.loomwire.tls.TlsSession;
 import dev.loomwire.net.ConnectListener;
 import dev.loomwire.net.ConnectLog;
-import dev.loomwire.net.ConnectPhase;
+import dev.loomwire.error.ConnectPhase;
 import dev.loomwire.net.Dialer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.loomwire.net.ConnectListener;
-import dev.loomwire.net.ConnectPhase;
+import dev.loomwire.error.ConnectPhase;
 import dev.loomwire.pg.protocol.BackendMessage;
 import dev.loomwire.testing.PgServer;
 import dev.loomwire.testing.TestServers;

@@ -6,7 +6,7 @@ import dev.loomwire.error.Driver;
 import dev.loomwire.error.ErrorCategory;
 import dev.loomwire.error.LoomwireException;
 import dev.loomwire.error.TimeoutKind;
-import dev.loomwire.net.ConnectPhase;
+import dev.loomwire.error.ConnectPhase;
 import dev.loomwire.pool.PoolSettings;
 import dev.loomwire.pool.PoolTimeoutException;
 import dev.loomwire.testing.PgServer;

@@ -136,8 +136,8 @@ class PgHighAvailabilityTest {
         List<String> tcp = new java.util.concurrent.CopyOnWriteArrayList<>();
         dev.loomwire.net.ConnectListener<dev.loomwire.pg.protocol.BackendMessage> listener = new dev.loomwire.net.ConnectListener<>() {
             @Override
-            public void phaseStarted(dev.loomwire.net.ConnectPhase phase, String target) {
-                if (phase == dev.loomwire.net.ConnectPhase.TCP) {
+            public void phaseStarted(dev.loomwire.error.ConnectPhase phase, String target) {
+                if (phase == dev.loomwire.error.ConnectPhase.TCP) {
                     tcp.add(target);
                 }
             }
@@ -276,12 +276,12 @@ class PgHighAvailabilityTest {
         List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
         dev.loomwire.net.ConnectListener<dev.loomwire.pg.protocol.BackendMessage> listener = new dev.loomwire.net.ConnectListener<>() {
             @Override
-            public void phaseSucceeded(dev.loomwire.net.ConnectPhase phase, String target, Duration took, String detail) {
+            public void phaseSucceeded(dev.loomwire.error.ConnectPhase phase, String target, Duration took, String detail) {
                 events.add(phase + " ok " + target);
             }
 
             @Override
-            public void phaseFailed(dev.loomwire.net.ConnectPhase phase, String target, Duration took, Exception failure) {
+            public void phaseFailed(dev.loomwire.error.ConnectPhase phase, String target, Duration took, Exception failure) {
                 events.add(phase + " failed " + target);
             }
 

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import dev.loomwire.error.ErrorCategory;
 import dev.loomwire.error.TimeoutKind;
-import dev.loomwire.net.ConnectPhase;
+import dev.loomwire.error.ConnectPhase;
 import dev.loomwire.tls.TlsException;
 import java.io.IOException;
 import java.net.ConnectException;

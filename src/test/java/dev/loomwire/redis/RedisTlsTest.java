@@ -172,7 +172,7 @@ class RedisTlsTest {
         java.util.function.Function<java.util.List<String>, dev.loomwire.net.ConnectListener<RedisReply>> recorder =
                 phases -> new dev.loomwire.net.ConnectListener<>() {
                     @Override
-                    public void phaseSucceeded(dev.loomwire.net.ConnectPhase phase, String target, java.time.Duration took,
+                    public void phaseSucceeded(dev.loomwire.error.ConnectPhase phase, String target, java.time.Duration took,
                                                String detail) {
                         phases.add(phase + " ok " + target);
                     }

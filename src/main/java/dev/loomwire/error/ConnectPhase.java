@@ -1,4 +1,4 @@
-package dev.loomwire.net;
+package dev.loomwire.error;
 
 /** The steps of opening a database connection, in order; a driver reports those it goes through. */
 public enum ConnectPhase {
