@@ -31,8 +31,7 @@ final class BatchRunner {
         if (n == 0) {
             return new PgBatchResult.Completed(new long[0]);
         }
-        ByteSink out = new ByteSink(256);
-        statements.appendPendingCloses(out);
+        ByteSink out = queries.request();
         Map<StatementCache.Key, StatementCache.Entry> parsedHere = new HashMap<>();
         List<StatementCache.Key> parseOrder = new ArrayList<>();
         List<StatementCache.Entry> parseEntries = new ArrayList<>();

@@ -9,16 +9,15 @@ import java.io.OutputStream;
 /** {@code COPY ... FROM STDIN} and {@code COPY ... TO STDOUT} over the session. The caller holds the lock. */
 final class CopyRunner {
     private final PgSession session;
-    private final StatementCache statements;
+    private final ExtendedQuery queries;
 
-    CopyRunner(PgSession session, StatementCache statements) {
+    CopyRunner(PgSession session, ExtendedQuery queries) {
         this.session = session;
-        this.statements = statements;
+        this.queries = queries;
     }
 
     long copyIn(String sql, InputStream data) {
-        ByteSink out = new ByteSink();
-        statements.appendPendingCloses(out);
+        ByteSink out = queries.request();
         Frontend.query(out, sql);
         String[] tag = {""};
         boolean sent = session.copyIn(out, data, m -> {
@@ -33,8 +32,7 @@ final class CopyRunner {
     }
 
     long copyOut(String sql, OutputStream sink) {
-        ByteSink out = new ByteSink();
-        statements.appendPendingCloses(out);
+        ByteSink out = queries.request();
         Frontend.query(out, sql);
         String[] tag = {""};
         session.copyOut(out, sink, m -> {

@@ -22,14 +22,32 @@ import org.slf4j.LoggerFactory;
 final class ExtendedQuery {
     private static final Logger LOG = LoggerFactory.getLogger(PgConnection.class);
     static final short[] NO_FORMATS = new short[0];
+    private static final int REQUEST_BUFFER = 1024;
+    /** A request buffer grown past this (a big batch or COPY statement) is not kept for the next call. */
+    private static final int KEPT_REQUEST_BUFFER = 256 * 1024;
 
     private final PgSession session;
     private final StatementCache statements;
     private PgCodecRegistry.Resolved codecs = PgCodecRegistry.Resolved.BUILT_IN;
+    /** The connection's request buffer: every request is encoded here whole, then written once. */
+    private ByteSink request = new ByteSink(REQUEST_BUFFER);
 
     ExtendedQuery(PgSession session, StatementCache statements) {
         this.session = session;
         this.statements = statements;
+    }
+
+    /**
+     * The emptied request buffer, with the pending Close messages already in it. The previous
+     * request is complete by now: {@link PgSession#exchange} returns only after its write ended.
+     */
+    ByteSink request() {
+        if (request.array().length > KEPT_REQUEST_BUFFER) {
+            request = new ByteSink(REQUEST_BUFFER);
+        }
+        request.clear();
+        statements.appendPendingCloses(request);
+        return request;
     }
 
     PgCodecRegistry.Resolved codecs() {
@@ -125,8 +143,7 @@ final class ExtendedQuery {
             Consumer<PgRow> rowConsumer, Holder h, String portal, int maxRows) {
         StatementCache.Entry st = cached != null ? cached : statements.newEntry(key.sql);
         boolean describe = !st.described();
-        ByteSink out = new ByteSink(64 + (cached == null ? key.sql.length() : 0));
-        statements.appendPendingCloses(out);
+        ByteSink out = request();
         if (cached == null) {
             Frontend.parse(out, st.name, key.sql, key.paramOids);
         }
@@ -211,8 +228,7 @@ final class ExtendedQuery {
 
     /** Simple query protocol: one or more statements, text results, one PgResult per statement. */
     List<PgResult> simpleQuery(String sql) {
-        ByteSink out = new ByteSink();
-        statements.appendPendingCloses(out);
+        ByteSink out = request();
         Frontend.query(out, sql);
         List<PgResult> results = new ArrayList<>();
         Holder h = new Holder(codecs);
@@ -238,8 +254,7 @@ final class ExtendedQuery {
 
     /** The next {@code fetchSize} rows of a cursor's suspended portal, into the cursor. */
     void fetch(PgCursor cursor, String portal, int fetchSize) {
-        ByteSink out = new ByteSink(32);
-        statements.appendPendingCloses(out);
+        ByteSink out = request();
         Frontend.execute(out, portal, fetchSize);
         Frontend.sync(out);
         boolean[] suspended = {false};
@@ -259,8 +274,7 @@ final class ExtendedQuery {
     /** Parameter types and result columns of {@code sql}, from Parse + Describe of an unnamed statement; nothing runs. */
     PgStatementDescription describe(String sql, Object... paramTypeHints) {
         Encoded p = encode(paramTypeHints);
-        ByteSink out = new ByteSink(64 + sql.length());
-        statements.appendPendingCloses(out);
+        ByteSink out = request();
         Frontend.parse(out, "", sql, p.oids);
         Frontend.describe(out, 'S', "");
         Frontend.sync(out);

@@ -52,7 +52,7 @@ public final class PgConnection implements PgClient, AutoCloseable {
         this.registry = registry;
         this.queries = new ExtendedQuery(session, statements);
         this.batches = new BatchRunner(session, statements, queries);
-        this.copies = new CopyRunner(session, statements);
+        this.copies = new CopyRunner(session, queries);
     }
 
     /** Connects with a libpq conninfo string ({@code host=... sslmode=...}) or a {@code postgresql://} URI. */

@@ -59,7 +59,15 @@ public final class Backend {
 
     /** Decodes one message body of the given type. */
     public static BackendMessage decode(byte type, byte[] body) {
-        BodyReader r = new BodyReader(body, name(type));
+        return decode(type, body, body.length);
+    }
+
+    /**
+     * Decodes the body in {@code body[0, length)}. Nothing decoded refers to {@code body} (every
+     * field is copied out), except a DataRow, which keeps it: pass a DataRow an array of its own.
+     */
+    public static BackendMessage decode(byte type, byte[] body, int length) {
+        BodyReader r = new BodyReader(body, length, name(type));
         BackendMessage m = switch (type) {
             case 'R' -> authentication(r);
             case 'K' -> backendKeyData(r);
