@@ -83,11 +83,11 @@ final class ExtendedQuery {
         }
 
         PgRow row(DataRow d) {
-            if (d.values().length != columns.size()) {
-                throw new ProtocolException("DataRow has " + d.values().length + " columns, RowDescription "
+            if (d.columnCount() != columns.size()) {
+                throw new ProtocolException("DataRow has " + d.columnCount() + " columns, RowDescription "
                         + columns.size());
             }
-            return new PgRow(columns, byName, d.values(), codecs);
+            return new PgRow(columns, byName, d, codecs);
         }
     }
 

@@ -44,11 +44,11 @@ public final class PgCursor implements AutoCloseable {
     }
 
     PgRow row(DataRow d) {
-        if (d.values().length != columns.size()) {
-            throw new ProtocolException("DataRow has " + d.values().length + " columns, RowDescription "
+        if (d.columnCount() != columns.size()) {
+            throw new ProtocolException("DataRow has " + d.columnCount() + " columns, RowDescription "
                     + columns.size());
         }
-        return new PgRow(columns, byName, d.values(), connection.resolvedCodecs());
+        return new PgRow(columns, byName, d, connection.resolvedCodecs());
     }
 
     /** Records what one fetch brought: columns (first fetch only), whether more rows wait, the tag when done. */

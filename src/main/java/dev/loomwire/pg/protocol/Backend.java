@@ -2,6 +2,7 @@ package dev.loomwire.pg.protocol;
 
 import dev.loomwire.pg.protocol.BackendMessage.*;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -74,7 +75,7 @@ public final class Backend {
             case 'S' -> new ParameterStatus(r.readCString(), r.readCString());
             case 'Z' -> readyForQuery(r);
             case 'T' -> rowDescription(r);
-            case 'D' -> dataRow(r);
+            case 'D' -> dataRow(r, body, length);
             case 'C' -> new CommandComplete(r.readCString());
             case 'I' -> EMPTY_QUERY;
             case 'E' -> new ErrorResponse(fields(r));
@@ -150,17 +151,23 @@ public final class Backend {
         return new RowDescription(Collections.unmodifiableList(fields));
     }
 
-    private static BackendMessage dataRow(BodyReader r) {
+    /** Checks the column layout and records where each value starts; the row keeps the body, no copy per column. */
+    private static BackendMessage dataRow(BodyReader r, byte[] body, int length) {
         int n = r.readCount16(4, "column");
-        byte[][] values = new byte[n][];
+        int[] offsets = new int[n];
         for (int i = 0; i < n; i++) {
             int len = r.readInt32();
             if (len < -1) {
                 throw new ProtocolException("DataRow: negative column length " + len);
             }
-            values[i] = len == -1 ? null : r.readBytes(len);
+            if (len == -1) {
+                offsets[i] = -1;
+            } else {
+                offsets[i] = r.position();
+                r.skip(len);
+            }
         }
-        return new DataRow(values);
+        return new DataRow(length == body.length ? body : Arrays.copyOf(body, length), offsets);
     }
 
     private static Map<Character, String> fields(BodyReader r) {

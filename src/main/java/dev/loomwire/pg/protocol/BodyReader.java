@@ -63,6 +63,17 @@ final class BodyReader {
         return b;
     }
 
+    /** Offset of the next byte to read. */
+    int position() {
+        return pos;
+    }
+
+    /** Skips a field of {@code n} bytes, checking that it is there. */
+    void skip(int n) {
+        need(n, "field");
+        pos += n;
+    }
+
     byte[] readRest() {
         return readBytes(remaining());
     }
