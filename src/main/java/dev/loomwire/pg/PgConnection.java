@@ -300,9 +300,32 @@ public final class PgConnection implements PgClient, AutoCloseable {
     /** Runs one statement with parameters ($1, $2...) and returns all its rows. */
     @Override
     public PgResult query(String sql, Object... params) {
-        List<PgRow> rows = new ArrayList<>();
-        ExtendedQuery.Holder h = extended(sql, params, rows::add);
-        return new PgResult(h.columns, rows, h.tag);
+        Rows rows = new Rows();
+        ExtendedQuery.Holder h = extended(sql, params, rows);
+        return new PgResult(h.columns, rows.toList(), h.tag);
+    }
+
+    /** Collects a result's rows; the common zero- and one-row results need no growing list. */
+    private static final class Rows implements Consumer<PgRow> {
+        private PgRow first;
+        private List<PgRow> all;
+
+        @Override
+        public void accept(PgRow row) {
+            if (all != null) {
+                all.add(row);
+            } else if (first == null) {
+                first = row;
+            } else {
+                all = new ArrayList<>();
+                all.add(first);
+                all.add(row);
+            }
+        }
+
+        List<PgRow> toList() {
+            return all != null ? all : first != null ? List.of(first) : List.of();
+        }
     }
 
     /**

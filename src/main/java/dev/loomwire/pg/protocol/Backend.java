@@ -25,6 +25,9 @@ public final class Backend {
     private static final PortalSuspended PORTAL_SUSPENDED = new PortalSuspended();
     private static final EmptyQueryResponse EMPTY_QUERY = new EmptyQueryResponse();
     private static final CopyDone COPY_DONE = new CopyDone();
+    private static final ReadyForQuery READY_IDLE = new ReadyForQuery('I');
+    private static final ReadyForQuery READY_IN_TRANSACTION = new ReadyForQuery('T');
+    private static final ReadyForQuery READY_FAILED = new ReadyForQuery('E');
 
     private Backend() {}
 
@@ -68,6 +71,32 @@ public final class Backend {
      * field is copied out), except a DataRow, which keeps it: pass a DataRow an array of its own.
      */
     public static BackendMessage decode(byte type, byte[] body, int length) {
+        if (length == 0) { // the bodiless replies of every round trip: no reader needed
+            switch (type) {
+                case '1' -> {
+                    return PARSE_COMPLETE;
+                }
+                case '2' -> {
+                    return BIND_COMPLETE;
+                }
+                case '3' -> {
+                    return CLOSE_COMPLETE;
+                }
+                case 'n' -> {
+                    return NO_DATA;
+                }
+                case 's' -> {
+                    return PORTAL_SUSPENDED;
+                }
+                case 'I' -> {
+                    return EMPTY_QUERY;
+                }
+                case 'c' -> {
+                    return COPY_DONE;
+                }
+                default -> { }
+            }
+        }
         BodyReader r = new BodyReader(body, length, name(type));
         BackendMessage m = switch (type) {
             case 'R' -> authentication(r);
@@ -138,7 +167,7 @@ public final class Backend {
         if (s != 'I' && s != 'T' && s != 'E') {
             throw new ProtocolException(String.format("ReadyForQuery: unknown transaction status 0x%02x", s));
         }
-        return new ReadyForQuery((char) s);
+        return s == 'I' ? READY_IDLE : s == 'T' ? READY_IN_TRANSACTION : READY_FAILED;
     }
 
     private static BackendMessage rowDescription(BodyReader r) {
