@@ -4,6 +4,7 @@
  */
 module dev.loomwire {
     requires transitive org.slf4j;
+    requires transitive java.sql; // dev.loomwire.jdbc implements java.sql.Driver
     requires jdk.net; // TCP keepalive idle/interval/count (libpq keepalives_*)
     // Spring Boot auto-configuration (dev.loomwire.spring): compile-time only, optional at run time
     requires static spring.boot;
@@ -21,7 +22,9 @@ module dev.loomwire {
     exports dev.loomwire.redis;
     exports dev.loomwire.pg;
     exports dev.loomwire.pool;
+    exports dev.loomwire.jdbc;
     exports dev.loomwire.spring;
     exports dev.loomwire.testcontainers;
-    opens dev.loomwire.spring; // Spring instantiates and binds the auto-configuration and properties reflectively
+    opens dev.loomwire.spring;
+    provides java.sql.Driver with dev.loomwire.jdbc.LoomwireDriver; // Spring instantiates and binds the auto-configuration and properties reflectively
 }

@@ -14,14 +14,15 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * {@code ./loomwire bench [--quick] [--only redis|cluster|pg|tls[,...]] [--reps N] [--match TEXT]}: starts the local
+ * {@code ./loomwire bench [--quick] [--only redis|cluster|pg|jdbc|tls[,...]] [--reps N] [--match TEXT]}: starts the local
  * TLS servers through the test harness, runs every scenario for loomwire and its peers (Jedis,
- * Lettuce, pgjdbc + HikariCP, redis-benchmark, pgbench) plain and TLS, and writes
+ * Lettuce, pgjdbc + HikariCP, redis-benchmark, pgbench; loomwire's JDBC driver against pgjdbc, both
+ * behind HikariCP) plain and TLS, and writes
  * {@code target/bench/report.md}, {@code report.svg} and {@code results.csv}.
  */
 public final class BenchMain {
     /** The groups of scenarios {@code --only} chooses from; all run by default. */
-    static final List<String> GROUPS = List.of("redis", "cluster", "pg", "tls");
+    static final List<String> GROUPS = List.of("redis", "cluster", "pg", "jdbc", "tls");
 
     private BenchMain() {}
 
@@ -72,6 +73,9 @@ public final class BenchMain {
         if (only.contains("pg")) {
             PgSuites.runAll(runner, notes);
         }
+        if (only.contains("jdbc")) {
+            JdbcSuite.runAll(runner);
+        }
         if (only.contains("tls")) {
             TlsSuite.runAll(runner, notes);
         }
@@ -109,7 +113,7 @@ public final class BenchMain {
         if (problem != null) {
             System.err.println("loomwire bench: " + problem);
         }
-        System.err.println("usage: ./loomwire bench [--quick] [--only redis|cluster|pg|tls[,...]] [--reps N] [--match TEXT]");
+        System.err.println("usage: ./loomwire bench [--quick] [--only redis|cluster|pg|jdbc|tls[,...]] [--reps N] [--match TEXT]");
         System.exit(problem == null ? 0 : 2);
     }
 }

@@ -154,7 +154,8 @@ public final class DriverConfigs {
         return b.build();
     }
 
-    private static SslBundleMaterial material(String property, String name, SslBundles bundles) {
+    /** The named bundle's material, or null when no bundle is named; errors name {@code property}. */
+    static SslBundleMaterial material(String property, String name, SslBundles bundles) {
         if (name == null || name.isBlank()) {
             return null;
         }

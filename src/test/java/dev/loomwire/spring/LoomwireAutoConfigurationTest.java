@@ -31,11 +31,12 @@ class LoomwireAutoConfigurationTest {
     private final ApplicationContextRunner runner = new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(
             SslAutoConfiguration.class, LoomwireAutoConfiguration.class, LoomwireHealthAutoConfiguration.class));
 
-    private static String cert(String name) {
+    static String cert(String name) {
         return TestCerts.file(name).toString();
     }
 
-    private static String[] pemBundle(String name) {
+    /** A PEM SSL bundle {@code name}: trust ca.crt, client certificate client.crt/client.key (CN=loomwire). */
+    static String[] pemBundle(String name) {
         return new String[] {
                 "spring.ssl.bundle.pem." + name + ".truststore.certificate=file:" + cert("ca.crt"),
                 "spring.ssl.bundle.pem." + name + ".keystore.certificate=file:" + cert("client.crt"),

@@ -20,7 +20,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Builds examples/spring-boot-app with javac and runs it as its own JVM against the
  * TLS test servers (PostgreSQL cert authentication on certdb, Redis TLS), configured only through
- * environment variables the way a deployment would configure it.
+ * environment variables the way a deployment would configure it: the PgPool and RedisClient beans,
+ * and Spring Boot's HikariCP DataSource over loomwire's JDBC driver running a Flyway migration and
+ * a JdbcTemplate repository, all with verify-full and the client certificate from an SSL bundle.
  */
 class SpringBootAppExampleTest {
     @Test
@@ -39,8 +41,14 @@ class SpringBootAppExampleTest {
         String diagnostics = new String(compile.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(compile.waitFor(90, TimeUnit.SECONDS), "javac did not finish within 90 s");
         assertEquals(0, compile.exitValue(), "examples/spring-boot-app does not compile:\n" + diagnostics);
-        Files.copy(app.resolve("src/main/resources/application.properties"), out.resolve("application.properties"),
-                StandardCopyOption.REPLACE_EXISTING);
+        Path resources = app.resolve("src/main/resources");
+        try (Stream<Path> files = Files.walk(resources)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                Path target = out.resolve(resources.relativize(file).toString());
+                Files.createDirectories(target.getParent());
+                Files.copy(file, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
 
         PgServer pg = TestServers.pg18();
         RedisServer redis = TestServers.redis();
@@ -51,6 +59,8 @@ class SpringBootAppExampleTest {
         pb.environment().keySet().removeIf(k -> k.startsWith("PG") || k.startsWith("LOOMWIRE"));
         pb.environment().put("LOOMWIRE_PG_URL", "host=localhost port=" + pg.port()
                 + " dbname=certdb user=loomwire sslmode=verify-full");
+        pb.environment().put("LOOMWIRE_JDBC_URL", "jdbc:loomwire:postgresql://loomwire@localhost:" + pg.port()
+                + "/certdb?sslmode=verify-full");
         pb.environment().put("LOOMWIRE_REDIS_URL", "rediss://localhost:" + redis.tlsPort() + "?sslverify=full");
         pb.environment().put("LOOMWIRE_CA_CERT", "file:" + TestCerts.file("ca.crt"));
         pb.environment().put("LOOMWIRE_CLIENT_CERT", "file:" + TestCerts.file("client.crt"));
@@ -63,7 +73,9 @@ class SpringBootAppExampleTest {
         }
         assertEquals(0, p.exitValue(), output);
         for (String expected : List.of("postgres: logged in as loomwire over TLSv1.3", "redis: visit number ",
-                "over TLSv1.3", "health loomwirePostgresHealthIndicator: UP", "health loomwireRedisHealthIndicator: UP")) {
+                "over TLSv1.3", "jdbc: flyway schema version 1, DataSource over TLSv1.3", "jdbc: stored greeting ",
+                "latest: hello from visit ", "health loomwirePostgresHealthIndicator: UP",
+                "health loomwireRedisHealthIndicator: UP")) {
             assertTrue(output.contains(expected), "output lacks \"" + expected + "\":\n" + output);
         }
     }
