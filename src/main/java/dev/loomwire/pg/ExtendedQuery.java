@@ -66,6 +66,7 @@ final class ExtendedQuery {
         String tag = "";
         long rowsSeen;
         boolean suspended;
+        PgRow.RowShape shape;
 
         Holder(PgCodecRegistry.Resolved codecs) {
             this.codecs = codecs;
@@ -87,7 +88,10 @@ final class ExtendedQuery {
                 throw new ProtocolException("DataRow has " + d.columnCount() + " columns, RowDescription "
                         + columns.size());
             }
-            return new PgRow(columns, byName, d, codecs);
+            if (shape == null || shape.columns() != columns) {
+                shape = new PgRow.RowShape(columns, byName, codecs);
+            }
+            return new PgRow(shape, d);
         }
     }
 
@@ -154,6 +158,10 @@ final class ExtendedQuery {
         } else {
             h.columns = st.columns;
             h.byName = st.byName;
+            if (st.shape == null || st.shape.codecs() != codecs) {
+                st.shape = new PgRow.RowShape(st.columns, st.byName, codecs);
+            }
+            h.shape = st.shape;
         }
         Frontend.execute(out, portal, maxRows);
         Frontend.sync(out);

@@ -26,17 +26,17 @@ import java.util.UUID;
  * getters throw on NULL instead: check {@link #isNull(int)}).
  */
 public final class PgRow {
-    private final List<PgColumn> columns;
-    private final Map<String, Integer> byName;
+    /** Columns, names and codecs: shared by every row of a result. */
+    private final RowShape shape;
     /** The DataRow as it arrived: one array for the whole row, values decoded when read. */
     private final DataRow data;
-    private final PgCodecRegistry.Resolved codecs;
 
-    PgRow(List<PgColumn> columns, Map<String, Integer> byName, DataRow data, PgCodecRegistry.Resolved codecs) {
-        this.columns = columns;
-        this.byName = byName;
+    /** What the rows of one result share: decoding a row needs nothing else but its data. */
+    record RowShape(List<PgColumn> columns, Map<String, Integer> byName, PgCodecRegistry.Resolved codecs) {}
+
+    PgRow(RowShape shape, DataRow data) {
+        this.shape = shape;
         this.data = data;
-        this.codecs = codecs;
     }
 
     public int size() {
@@ -44,15 +44,15 @@ public final class PgRow {
     }
 
     public List<PgColumn> columns() {
-        return columns;
+        return shape.columns();
     }
 
     /** Index of a column by name; throws naming the column if absent. */
     public int indexOf(String column) {
-        Integer i = byName.get(column);
+        Integer i = shape.byName().get(column);
         if (i == null) {
             throw new PgException("no column \"" + column + "\" in result (columns: "
-                    + columns.stream().map(PgColumn::name).toList() + ")");
+                    + shape.columns().stream().map(PgColumn::name).toList() + ")");
         }
         return i;
     }
@@ -74,8 +74,8 @@ public final class PgRow {
      */
     private int binaryAt(int i, int oid, int length) {
         check(i);
-        PgColumn c = columns.get(i);
-        if (c.format() != 1 || c.typeOid() != oid || data.isNull(i) || data.length(i) != length || !codecs.builtIn(oid)) {
+        PgColumn c = shape.columns().get(i);
+        if (c.format() != 1 || c.typeOid() != oid || data.isNull(i) || data.length(i) != length || !shape.codecs().builtIn(oid)) {
             return -1;
         }
         return data.offsets()[i];
@@ -104,8 +104,8 @@ public final class PgRow {
         if (v == null) {
             return null;
         }
-        PgColumn c = columns.get(i);
-        return codecs.decode(c.typeOid(), c.format(), v);
+        PgColumn c = shape.columns().get(i);
+        return shape.codecs().decode(c.typeOid(), c.format(), v);
     }
 
     public Object get(String column) {
@@ -129,8 +129,8 @@ public final class PgRow {
         try {
             return (T) target.cast(convert(o, target, i));
         } catch (ArithmeticException | ClassCastException | NumberFormatException | DateTimeException e) {
-            throw new PgException("column " + i + " (\"" + columns.get(i).name() + "\", type OID "
-                    + columns.get(i).typeOid() + ") cannot be read as " + type.getSimpleName() + ": " + e.getMessage());
+            throw new PgException("column " + i + " (\"" + shape.columns().get(i).name() + "\", type OID "
+                    + shape.columns().get(i).typeOid() + ") cannot be read as " + type.getSimpleName() + ": " + e.getMessage());
         }
     }
 
@@ -143,7 +143,7 @@ public final class PgRow {
             return o;
         }
         if (type == String.class) {
-            return columns.get(i).format() == 0 ? new String(raw(i), StandardCharsets.UTF_8) : PgTypes.toText(o);
+            return shape.columns().get(i).format() == 0 ? new String(raw(i), StandardCharsets.UTF_8) : PgTypes.toText(o);
         }
         if (type == Integer.class) {
             return number(o).intValueExact();
@@ -239,15 +239,15 @@ public final class PgRow {
     private <T> T nonNull(int i, Class<T> type) {
         T v = get(i, type);
         if (v == null) {
-            throw new PgException("column " + i + " (\"" + columns.get(i).name() + "\") is NULL");
+            throw new PgException("column " + i + " (\"" + shape.columns().get(i).name() + "\") is NULL");
         }
         return v;
     }
 
     public String getString(int i) {
         check(i);
-        PgColumn c = columns.get(i);
-        if ((c.typeOid() == Oid.TEXT || c.typeOid() == Oid.VARCHAR) && !data.isNull(i) && codecs.builtIn(c.typeOid())) {
+        PgColumn c = shape.columns().get(i);
+        if ((c.typeOid() == Oid.TEXT || c.typeOid() == Oid.VARCHAR) && !data.isNull(i) && shape.codecs().builtIn(c.typeOid())) {
             // text and varchar are UTF-8 in both formats: straight from the row, no column copy
             return new String(data.body(), data.offsets()[i], data.length(i), StandardCharsets.UTF_8);
         }
@@ -372,7 +372,7 @@ public final class PgRow {
             return null;
         }
         if (!(o instanceof List<?> list)) {
-            throw new PgException("column " + i + " (\"" + columns.get(i).name() + "\") is not an array");
+            throw new PgException("column " + i + " (\"" + shape.columns().get(i).name() + "\") is not an array");
         }
         List<E> out = new ArrayList<>(list.size());
         for (Object e : list) {
@@ -392,7 +392,7 @@ public final class PgRow {
             if (i > 0) {
                 s.append(", ");
             }
-            s.append(columns.get(i).name()).append('=').append(data.isNull(i) ? "NULL" : getString(i));
+            s.append(shape.columns().get(i).name()).append('=').append(data.isNull(i) ? "NULL" : getString(i));
         }
         return s.append('}').toString();
     }
