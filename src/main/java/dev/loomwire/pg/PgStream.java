@@ -154,12 +154,7 @@ final class PgStream {
         int filled = 0;
         while (filled < n) {
             if (pos >= limit) {
-                int k = in.read(buf, 0, buf.length);
-                if (k < 0) {
-                    throw new EOFException("server closed the connection in the middle of a message");
-                }
-                pos = 0;
-                limit = k;
+                fill("server closed the connection in the middle of a message");
             }
             int k = Math.min(limit - pos, n - filled);
             System.arraycopy(buf, pos, into, filled, k);
@@ -171,14 +166,19 @@ final class PgStream {
 
     private int readByte() throws IOException {
         if (pos >= limit) {
-            int k = in.read(buf, 0, buf.length);
-            if (k < 0) {
-                throw new EOFException("server closed the connection unexpectedly");
-            }
-            pos = 0;
-            limit = k;
+            fill("server closed the connection unexpectedly");
         }
         return buf[pos++] & 0xFF;
+    }
+
+    /** Refills the read buffer from the socket; end of stream is an {@link EOFException} saying {@code atEnd}. */
+    private void fill(String atEnd) throws IOException {
+        int k = in.read(buf, 0, buf.length);
+        if (k < 0) {
+            throw new EOFException(atEnd);
+        }
+        pos = 0;
+        limit = k;
     }
 
     private int readInt32() throws IOException {

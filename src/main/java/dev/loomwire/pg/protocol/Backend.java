@@ -71,31 +71,9 @@ public final class Backend {
      * field is copied out), except a DataRow, which keeps it: pass a DataRow an array of its own.
      */
     public static BackendMessage decode(byte type, byte[] body, int length) {
-        if (length == 0) { // the bodiless replies of every round trip: no reader needed
-            switch (type) {
-                case '1' -> {
-                    return PARSE_COMPLETE;
-                }
-                case '2' -> {
-                    return BIND_COMPLETE;
-                }
-                case '3' -> {
-                    return CLOSE_COMPLETE;
-                }
-                case 'n' -> {
-                    return NO_DATA;
-                }
-                case 's' -> {
-                    return PORTAL_SUSPENDED;
-                }
-                case 'I' -> {
-                    return EMPTY_QUERY;
-                }
-                case 'c' -> {
-                    return COPY_DONE;
-                }
-                default -> { }
-            }
+        BackendMessage empty = bodiless(type);
+        if (empty != null && length == 0) { // the bodiless replies of every round trip: no reader needed
+            return empty;
         }
         BodyReader r = new BodyReader(body, length, name(type));
         BackendMessage m = switch (type) {
@@ -106,26 +84,34 @@ public final class Backend {
             case 'T' -> rowDescription(r);
             case 'D' -> dataRow(r, body, length);
             case 'C' -> new CommandComplete(r.readCString());
-            case 'I' -> EMPTY_QUERY;
             case 'E' -> new ErrorResponse(fields(r));
             case 'N' -> new NoticeResponse(fields(r));
-            case '1' -> PARSE_COMPLETE;
-            case '2' -> BIND_COMPLETE;
-            case '3' -> CLOSE_COMPLETE;
-            case 'n' -> NO_DATA;
-            case 's' -> PORTAL_SUSPENDED;
             case 't' -> parameterDescription(r);
             case 'A' -> new NotificationResponse(r.readInt32(), r.readCString(), r.readCString());
             case 'G' -> copyIn(r);
             case 'H' -> copyOut(r);
             case 'W' -> copyBoth(r);
             case 'd' -> new CopyData(r.readRest());
-            case 'c' -> COPY_DONE;
             case 'v' -> negotiate(r);
+            case 'I', '1', '2', '3', 'n', 's', 'c' -> empty; // a body where none belongs: expectEnd() names it
             default -> throw new ProtocolException(name(type));
         };
         r.expectEnd();
         return m;
+    }
+
+    /** The shared instance of a message type that has no body, or null for the other types. */
+    private static BackendMessage bodiless(byte type) {
+        return switch (type) {
+            case 'I' -> EMPTY_QUERY;
+            case '1' -> PARSE_COMPLETE;
+            case '2' -> BIND_COMPLETE;
+            case '3' -> CLOSE_COMPLETE;
+            case 'n' -> NO_DATA;
+            case 's' -> PORTAL_SUSPENDED;
+            case 'c' -> COPY_DONE;
+            default -> null;
+        };
     }
 
     private static BackendMessage authentication(BodyReader r) {
