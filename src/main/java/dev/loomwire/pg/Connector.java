@@ -399,8 +399,8 @@ final class Connector {
         while (true) {
             BackendMessage m = e.stream().read();
             switch (m) {
-                case DataRow d -> value = d.values()[0] == null ? null
-                        : new String(d.values()[0], java.nio.charset.StandardCharsets.UTF_8);
+                case DataRow d -> value = d.isNull(0) ? null
+                        : new String(d.value(0), java.nio.charset.StandardCharsets.UTF_8);
                 case ErrorResponse er -> error = PgServerException.of(er.fields());
                 case ReadyForQuery r -> {
                     e.stream().socket().setSoTimeout(0);
