@@ -37,8 +37,8 @@ final class Targets {
         if (groups.contains("cluster")) {
             String lettuce = ClusterSuite.LETTUCE_CLUSTER;
             t.add(Target.vs("Cluster 1,000-thread throughput ≥ 1.5× Lettuce (TLS)", ClusterSuite.THREADS_1000, "TLS", lettuce, 1.5, true));
-            t.add(Target.vs("Cluster client CPU per operation ≤ 0.7× Lettuce (TLS)", ClusterSuite.CPU, "TLS", lettuce, 0.7, false));
-            t.add(Target.vs("Cluster bytes allocated per operation ≤ 0.7× Lettuce (TLS)", ClusterSuite.ALLOC, "TLS", lettuce, 0.7, false));
+            t.add(Target.cpu("Cluster client CPU per operation ≤ 0.7× Lettuce (TLS)", ClusterSuite.THREADS_1000, "TLS", lettuce, 0.7));
+            t.add(Target.bytes("Cluster bytes allocated per operation ≤ 0.7× Lettuce (TLS)", ClusterSuite.THREADS_1000, "TLS", lettuce, 0.7));
         }
         if (groups.contains("pg")) {
             t.addAll(PgSuites.targets());

@@ -217,6 +217,7 @@ final class TlsSuite {
                 try (Socket closing = s) {
                     byte[] chunk = new byte[64 * 1024];
                     OutputStream out = closing.getOutputStream();
+                    Measure.Costs costs = Measure.Costs.now();
                     long t0 = System.nanoTime();
                     for (long sent = 0; sent < total; sent += chunk.length) {
                         out.write(chunk);
@@ -225,8 +226,9 @@ final class TlsSuite {
                         throw new IllegalStateException("sink did not confirm");
                     }
                     double seconds = (System.nanoTime() - t0) / 1e9;
+                    Measure.Costs spent = Measure.Costs.since(costs);
                     reader.join();
-                    return new Sample(total / 1e6 / seconds, Double.NaN);
+                    return new Sample(total / 1e6 / seconds, Double.NaN, total / 1e6, spent);
                 }
             }
         }, label);
