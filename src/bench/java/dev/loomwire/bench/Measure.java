@@ -41,24 +41,25 @@ final class Measure {
 
     /**
      * What this JVM (the client; the servers run in their own processes) has spent: process CPU
-     * time (every thread: the drivers' own readers, Netty's event loops, GC and JIT alike) and heap
+     * time ({@link ProcessCpu}: every thread, the drivers' own readers, Netty's event loops, GC and JIT alike) and heap
      * bytes allocated by all threads, virtual threads counted on their carriers. {@link #now()} is
      * a reading since the JVM started; {@link #since} the difference to an earlier reading.
      */
     record Costs(long cpuNanos, long allocatedBytes) {
-        private static final com.sun.management.OperatingSystemMXBean OS =
-                (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         private static final com.sun.management.ThreadMXBean THREADS =
                 (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
 
+        /** The CPU clock is read before the allocation counter, so what reading it allocates stays out of the window. */
         static Costs now() {
-            return new Costs(OS.getProcessCpuTime(), THREADS.getTotalThreadAllocatedBytes());
+            long cpu = ProcessCpu.nanos();
+            return new Costs(cpu, THREADS.getTotalThreadAllocatedBytes());
         }
 
-        /** What was spent between {@code start} (an earlier {@link #now()}) and now. */
+        /** What was spent between {@code start} (an earlier {@link #now()}) and now; the allocation counter is read first. */
         static Costs since(Costs start) {
-            Costs end = now();
-            return new Costs(end.cpuNanos - start.cpuNanos, end.allocatedBytes - start.allocatedBytes);
+            long bytes = THREADS.getTotalThreadAllocatedBytes();
+            long cpu = ProcessCpu.nanos();
+            return new Costs(cpu - start.cpuNanos, bytes - start.allocatedBytes);
         }
     }
 

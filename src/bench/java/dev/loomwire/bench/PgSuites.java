@@ -31,6 +31,7 @@ import java.util.Properties;
 final class PgSuites {
     static final String PGJDBC = "pgjdbc";
     static final int THREADS = 200;
+    static final String PGJDBC_HIKARI = PGJDBC + " + HikariCP";
     static final String PGJDBC_REWRITE = "pgjdbc (reWriteBatchedInserts)";
     static final String LOOMWIRE_MULTI_ROW = "loomwire (multi-row INSERT)";
     static final int POOL_SIZE = 16;
@@ -45,6 +46,7 @@ final class PgSuites {
     static final Scenario COPY = new Scenario("pg", "COPY 100,000 rows in", "rows/s", true, 2, 1);
     static final Scenario BATCH = new Scenario("pg", "batch INSERT 1,000 rows", "rows/s", true, 30, 8);
     static final Scenario POOLED = new Scenario("pg", "200 virtual threads SELECT via pool", "queries/s", true, 50, 15);
+    static final Scenario POOLED_1000 = new Scenario("pg", "1,000 virtual threads SELECT via pool", "queries/s", true, 10, 3);
 
     private PgSuites() {}
 
@@ -58,12 +60,11 @@ final class PgSuites {
                 Target.tlsOverPlain("PG TLS/plain per-op latency (SELECT 1) ≤ 1.15×", SELECT1, 1.15),
                 Target.bytes("PG prepared SELECT bytes allocated ≤ 0.5× pgjdbc (plain)", SELECT1, "plain", PGJDBC, 0.5),
                 Target.bytes("PG bytes allocated per row of a large read ≤ 0.75× pgjdbc (plain)", READ, "plain", PGJDBC, 0.75)));
-        String hikari = PGJDBC + " + HikariCP";
         for (String mode : List.of("plain", "TLS")) {
             t.add(Target.vs("PG pool, " + THREADS + " threads / " + POOL_SIZE + " connections: throughput ≥ 1.25× HikariCP + pgjdbc (" + mode + ")",
-                    POOLED, mode, hikari, 1.25, true));
+                    POOLED, mode, PGJDBC_HIKARI, 1.25, true));
             t.add(Target.cpu("PG pool, " + THREADS + " threads / " + POOL_SIZE + " connections: CPU per query ≤ 0.8× HikariCP + pgjdbc (" + mode + ")",
-                    POOLED, mode, hikari, 0.8));
+                    POOLED, mode, PGJDBC_HIKARI, 0.8));
         }
         for (String mode : List.of("plain", "TLS")) {
             t.add(Target.vs("PG batch INSERT of 1,000 rows ≥ 2× pgjdbc executeBatch (" + mode + ")", BATCH, mode, PGJDBC, 2.0, true));
@@ -177,31 +178,37 @@ final class PgSuites {
                             expect(c.execute(sql, params), BATCH_ROWS);
                         }, c::close);
                     }, "no batch API: one INSERT with 1,000 VALUES rows (2,000 parameters), auto-commit")));
-            runner.run(POOLED, mode, List.of(
-                    candidate(RedisSuite.LOOMWIRE, () -> {
-                        PgPool pool = PgPool.create(cfg, PoolSettings.builder().maxSize(POOL_SIZE).minIdle(POOL_SIZE)
-                                .acquireTimeout(Duration.ofSeconds(60)).build(), Duration.ZERO);
-                        return RedisSuite.concurrent(THREADS, i -> n -> pool.query("SELECT $1::int", n).single(), pool::close);
-                    }, "PgPool, " + POOL_SIZE + " connections"),
-                    candidate(PGJDBC + " + HikariCP", () -> {
-                        HikariConfig hc = new HikariConfig();
-                        hc.setJdbcUrl(url);
-                        hc.setMaximumPoolSize(POOL_SIZE);
-                        hc.setMinimumIdle(POOL_SIZE);
-                        hc.setConnectionTimeout(60_000);
-                        HikariDataSource ds = new HikariDataSource(hc);
-                        return RedisSuite.concurrent(THREADS, i -> n -> {
-                            try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT ?::int")) {
-                                ps.setInt(1, n);
-                                try (ResultSet rs = ps.executeQuery()) {
-                                    rs.next();
-                                }
-                            }
-                        }, ds::close);
-                    }, "HikariCP pool of " + POOL_SIZE),
-                    candidate(Pgbench.NAME, () -> Pgbench.subject(pg, mode, POOL_SIZE, n -> n * THREADS),
-                            "-M prepared -c " + POOL_SIZE + " -j 2, script SELECT 1")));
+            pooled(runner, POOLED, THREADS, pg, mode, cfg, url);
+            pooled(runner, POOLED_1000, 1_000, pg, mode, cfg, url);
         }
+    }
+
+    /** {@code threads} virtual threads, each running {@code SELECT $1::int} through a pool of {@value #POOL_SIZE}. */
+    private static void pooled(Runner runner, Scenario s, int threads, PgServer pg, String mode, PgConfig cfg, String url) {
+        runner.run(s, mode, List.of(
+                candidate(RedisSuite.LOOMWIRE, () -> {
+                    PgPool pool = PgPool.create(cfg, PoolSettings.builder().maxSize(POOL_SIZE).minIdle(POOL_SIZE)
+                            .acquireTimeout(Duration.ofSeconds(60)).build(), Duration.ZERO);
+                    return RedisSuite.concurrent(threads, i -> n -> pool.query("SELECT $1::int", n).single(), pool::close);
+                }, "PgPool, " + POOL_SIZE + " connections"),
+                candidate(PGJDBC_HIKARI, () -> {
+                    HikariConfig hc = new HikariConfig();
+                    hc.setJdbcUrl(url);
+                    hc.setMaximumPoolSize(POOL_SIZE);
+                    hc.setMinimumIdle(POOL_SIZE);
+                    hc.setConnectionTimeout(60_000);
+                    HikariDataSource ds = new HikariDataSource(hc);
+                    return RedisSuite.concurrent(threads, i -> n -> {
+                        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT ?::int")) {
+                            ps.setInt(1, n);
+                            try (ResultSet rs = ps.executeQuery()) {
+                                rs.next();
+                            }
+                        }
+                    }, ds::close);
+                }, "HikariCP pool of " + POOL_SIZE),
+                candidate(Pgbench.NAME, () -> Pgbench.subject(pg, mode, POOL_SIZE, n -> n * threads),
+                        "-M prepared -c " + POOL_SIZE + " -j 2, script SELECT 1")));
     }
 
     /**

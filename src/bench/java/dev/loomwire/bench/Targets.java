@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
-/** The targets of issues 6, 10 and 11, as ratios checked against the run's results. */
+/** The targets of issues 6, 10, 11 and 12, as ratios checked against the run's results. */
 final class Targets {
     private Targets() {}
 
@@ -33,6 +33,7 @@ final class Targets {
             t.add(Target.vs("Redis TLS connect ≤ 0.5× Jedis", RedisSuite.CONNECT, "TLS", RedisSuite.JEDIS, 0.5, false));
             t.add(Target.vs("Redis TLS connect ≤ 0.5× Jedis with its own SslOptions", RedisSuite.CONNECT, "TLS", RedisSuite.JEDIS + " (SslOptions)", 0.5, false));
             t.add(Target.tlsOverPlain("Redis TLS/plain per-op latency (GET) ≤ 1.15×", RedisSuite.GET, 1.15));
+            t.add(Target.bytes("Redis GET bytes allocated ≤ 0.5× Jedis (plain)", RedisSuite.GET, "plain", RedisSuite.JEDIS, 0.5));
         }
         if (groups.contains("cluster")) {
             String lettuce = ClusterSuite.LETTUCE_CLUSTER;
