@@ -181,6 +181,12 @@ final class PgSuites {
             pooled(runner, POOLED, THREADS, pg, mode, cfg, url);
             pooled(runner, POOLED_1000, 1_000, pg, mode, cfg, url);
         }
+        if (runner.wanted(BATCH)) {
+            notes.add("batch INSERT 1,000 rows: every row of executeBatch (loomwire's, and pgjdbc's without reWriteBatchedInserts)"
+                    + " is its own Bind/Execute, which the server runs one by one (a portal, an executor start-up and a CommandComplete"
+                    + " per row); compare the client CPU per row with the rate to see how much of a row's time is the client's."
+                    + " reWriteBatchedInserts and the multi-row INSERT send one statement per 1,000 rows.");
+        }
     }
 
     /** {@code threads} virtual threads, each running {@code SELECT $1::int} through a pool of {@value #POOL_SIZE}. */
