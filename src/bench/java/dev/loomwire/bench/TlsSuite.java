@@ -37,6 +37,18 @@ final class TlsSuite {
     static final Scenario HANDSHAKE_EC = new Scenario("tls", "connect + handshake, ECDSA P-256 cert", "µs", false, 150, 40);
     static final Scenario BULK = new Scenario("tls", "bulk write through SSLSocket", "MB/s", true, 128, 32);
 
+    static final Scenario ROUND_TRIP_PING = new Scenario("tls", "TLS layer per round trip (PING), SSLSocket vs SSLEngine", "µs", false, 20_000, 2_000, 4);
+    static final Scenario ROUND_TRIP_GET = new Scenario("tls", "TLS layer per round trip (GET 100 B), SSLSocket vs SSLEngine", "µs", false, 20_000, 2_000, 4);
+    static final Runner.CostRows PING_COSTS = new Runner.CostRows(
+            new Scenario("tls", "TLS layer per round trip (PING): client CPU per round trip", "µs", false, 0, 0),
+            new Scenario("tls", "TLS layer per round trip (PING): bytes allocated per round trip", "B", false, 0, 0));
+    static final Runner.CostRows GET_COSTS = new Runner.CostRows(
+            new Scenario("tls", "TLS layer per round trip (GET 100 B): client CPU per round trip", "µs", false, 0, 0),
+            new Scenario("tls", "TLS layer per round trip (GET 100 B): bytes allocated per round trip", "B", false, 0, 0));
+    static final String PLAIN_SOCKET = "JDK Socket, no TLS (baseline)";
+    static final String SSL_SOCKET = "SSLSocket (TlsSockets.layer, today)";
+    static final String SSL_ENGINE = "SSLEngine over own buffers (prototype)";
+
     static final String JDK_RESUMED = "JDK SSLSocket, session cache";
     static final String JDK_FULL = "JDK SSLSocket, no resumption";
 
@@ -53,6 +65,95 @@ final class TlsSuite {
         }
         if (runner.wanted(BULK)) {
             bulk(runner);
+        }
+        roundTrips(runner, notes);
+    }
+
+    // ---------------------------------------------------------------- per round trip: SSLSocket vs SSLEngine
+
+    /**
+     * The cost of the TLS layer itself per request/reply: one connection to the shared Redis, the
+     * same bytes written and read through a plain socket, through the {@code SSLSocket} that
+     * {@link TlsSockets#layer} returns, and through the {@link EngineTlsSocket} prototype; taking
+     * turns in the same run, with client CPU and bytes allocated per round trip.
+     */
+    private static void roundTrips(Runner runner, List<String> notes) throws Exception {
+        RedisServer redis = TestServers.redis();
+        try (Socket setup = new Socket(redis.host(), redis.plainPort())) {
+            setup.getOutputStream().write(("*3\r\n$3\r\nSET\r\n$13\r\nbench:tls:get\r\n$100\r\n" + "v".repeat(100) + "\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            byte[] ok = new byte[5];
+            readFully(setup.getInputStream(), ok, ok.length);
+        }
+        byte[] ping = "*1\r\n$4\r\nPING\r\n".getBytes(StandardCharsets.US_ASCII);
+        byte[] get = "*2\r\n$3\r\nGET\r\n$13\r\nbench:tls:get\r\n".getBytes(StandardCharsets.US_ASCII);
+        List<String> suites = new java.util.concurrent.CopyOnWriteArrayList<>();
+        runner.run(ROUND_TRIP_PING, "TLS", roundTripCandidates(redis, ping, "+PONG\r\n".length(), suites), PING_COSTS);
+        runner.run(ROUND_TRIP_GET, "TLS", roundTripCandidates(redis, get, "$100\r\n".length() + 102, suites), GET_COSTS);
+        if (!suites.isEmpty()) {
+            notes.add("TLS layer per round trip: negotiated " + String.join(", ", new java.util.TreeSet<>(suites))
+                    + "; bytes and CPU are the whole client JVM's (all threads) ÷ round trips.");
+        }
+    }
+
+    private static List<Runner.Candidate> roundTripCandidates(RedisServer redis, byte[] request, int replyLength, List<String> suites) {
+        return List.of(
+                new Runner.Candidate(PLAIN_SOCKET, () -> {
+                    Socket s = new Socket();
+                    s.setTcpNoDelay(true);
+                    s.connect(new InetSocketAddress(redis.host(), redis.plainPort()));
+                    return roundTrip(s, s.getInputStream(), s.getOutputStream(), request, replyLength);
+                }, "the same bytes without TLS"),
+                new Runner.Candidate(SSL_SOCKET, () -> {
+                    Socket plain = new Socket();
+                    plain.setTcpNoDelay(true);
+                    plain.connect(new InetSocketAddress(redis.host(), redis.tlsPort()));
+                    TlsConnection tls = TlsSockets.layer(plain, Trust.HOST, redis.tlsPort(), Trust.loomwire(), Duration.ofSeconds(10));
+                    suites.add(tls.session().protocol() + " " + tls.session().cipherSuite() + " (SSLSocket)");
+                    SSLSocket ssl = tls.socket();
+                    return roundTrip(ssl, ssl.getInputStream(), ssl.getOutputStream(), request, replyLength);
+                }, "JDK SSLSocket, full verification"),
+                new Runner.Candidate(SSL_ENGINE, () -> {
+                    Socket plain = new Socket();
+                    plain.setTcpNoDelay(true);
+                    plain.connect(new InetSocketAddress(redis.host(), redis.tlsPort()));
+                    plain.setSoTimeout(10_000);
+                    javax.net.ssl.SSLEngine engine = Trust.jdkContext().createSSLEngine(Trust.HOST, redis.tlsPort());
+                    engine.setUseClientMode(true);
+                    engine.setSSLParameters(Trust.verifyHost());
+                    EngineTlsSocket tls = new EngineTlsSocket(plain, engine);
+                    tls.startHandshake();
+                    plain.setSoTimeout(0);
+                    suites.add(tls.session().getProtocol() + " " + tls.session().getCipherSuite() + " (SSLEngine)");
+                    return roundTrip(tls, tls.getInputStream(), tls.getOutputStream(), request, replyLength);
+                }, "EngineTlsSocket, full verification (bench-only prototype)"));
+    }
+
+    /** One connection sending {@code request} and reading a reply of exactly {@code replyLength} bytes, allocating nothing itself. */
+    private static Subject roundTrip(AutoCloseable connection, InputStream in, OutputStream out, byte[] request, int replyLength) {
+        byte[] reply = new byte[replyLength];
+        Subject timed = n -> Measure.latency(n, () -> {
+            out.write(request);
+            readFully(in, reply, replyLength);
+        });
+        return Measure.withCosts(new Subject() {
+            public Sample rep(int n) throws Exception {
+                return timed.rep(n);
+            }
+
+            public void close() throws Exception {
+                connection.close();
+            }
+        }, n -> n);
+    }
+
+    private static void readFully(InputStream in, byte[] buf, int len) throws java.io.IOException {
+        for (int got = 0; got < len; ) {
+            int r = in.read(buf, got, len - got);
+            if (r < 0) {
+                throw new java.io.EOFException("the server closed the connection after " + got + " of " + len + " reply bytes");
+            }
+            got += r;
         }
     }
 
