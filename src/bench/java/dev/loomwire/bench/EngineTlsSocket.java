@@ -51,6 +51,9 @@ final class EngineTlsSocket implements AutoCloseable {
     private final ByteBuffer netOut;
     /** The caller's array wrapped without allocation when it is the same array as last time. */
     private ByteBuffer writeSource = EMPTY;
+    /** Reused argument arrays: the engine's one-buffer overloads allocate one per call. */
+    private final ByteBuffer[] writeSources = new ByteBuffer[1];
+    private final ByteBuffer[] readTargets = new ByteBuffer[1];
     private final In in = new In();
     private final Out out = new Out();
     private volatile boolean inboundDone;
@@ -64,6 +67,7 @@ final class EngineTlsSocket implements AutoCloseable {
         SSLSession s = engine.getSession();
         this.netIn = ByteBuffer.allocate(s.getPacketBufferSize()).flip();
         this.appIn = ByteBuffer.allocate(s.getApplicationBufferSize()).flip();
+        this.readTargets[0] = appIn;
         this.netOut = ByteBuffer.allocate(s.getPacketBufferSize());
     }
 
@@ -143,7 +147,7 @@ final class EngineTlsSocket implements AutoCloseable {
             appIn.compact();
             SSLEngineResult r;
             try {
-                r = engine.unwrap(netIn, appIn);
+                r = engine.unwrap(netIn, readTargets, 0, 1);
             } finally {
                 appIn.flip();
             }
@@ -239,9 +243,10 @@ final class EngineTlsSocket implements AutoCloseable {
         try {
             ByteBuffer src = writeSource.array() == b && writeSource.capacity() == b.length
                     ? writeSource.limit(off + len).position(off) : (writeSource = ByteBuffer.wrap(b, off, len));
+            writeSources[0] = src;
             while (src.hasRemaining()) {
                 netOut.clear();
-                SSLEngineResult r = engine.wrap(src, netOut);
+                SSLEngineResult r = engine.wrap(writeSources, 0, 1, netOut);
                 if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
                     throw new SocketException("the TLS session is closed");
                 }
