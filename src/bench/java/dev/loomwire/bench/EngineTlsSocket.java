@@ -19,7 +19,9 @@ import javax.net.ssl.SSLSession;
  * on the virtual thread's plain {@link Socket}. Exposes an {@link InputStream} and an
  * {@link OutputStream} like an {@code SSLSocket} does, so a driver could read and write it the same way.
  *
- * <p>Covers what the measurement needs and what adoption would need: the handshake (bounded by
+ * <p>Covers what the measurement needs and sketches what adoption would need (only the handshake and
+ * application data are exercised, by the benchmark; the rest was never put through the TLS tests,
+ * because the measurement ruled the approach out first): the handshake (bounded by
  * {@code SO_TIMEOUT} per read), application data in both directions, TLS 1.3 post-handshake messages
  * (session tickets are consumed by the engine and land in the {@code SSLContext}'s client session
  * cache, so reconnects resume; a KeyUpdate that asks for ours is answered under both locks), the
