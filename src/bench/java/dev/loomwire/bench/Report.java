@@ -50,11 +50,16 @@ final class Report {
                 .findFirst();
     }
 
-    /** loomwire ÷ peer in the target's metric, NaN if either side is missing or has no such number. */
+    /** loomwire ÷ peer (or loomwire − peer) in the target's metric, NaN if either side is missing or has no such number. */
     double value(Target t) {
         Optional<Result> l = find(t.scenario(), t.mode(), t.self());
         Optional<Result> p = find(t.scenario(), t.peerMode(), t.peer());
-        return l.isPresent() && p.isPresent() ? t.metric().of(l.get()) / t.metric().of(p.get()) : Double.NaN;
+        if (l.isEmpty() || p.isEmpty()) {
+            return Double.NaN;
+        }
+        double self = t.metric().of(l.get());
+        double peer = t.metric().of(p.get());
+        return t.difference() ? self - peer : self / peer;
     }
 
     String verdict(Target t) {
@@ -73,6 +78,10 @@ final class Report {
         };
         double self = t.metric().of(find(t.scenario(), t.mode(), t.self()).orElseThrow());
         double peer = t.metric().of(find(t.scenario(), t.peerMode(), t.peer()).orElseThrow());
+        if (t.difference()) {
+            return (met ? "**met**" : "**missed**") + ": " + number(v) + unit + " (target " + (t.atLeast() ? "≥ " : "≤ ") + number(t.threshold())
+                    + unit + "; " + number(self) + unit + " − " + number(peer) + unit + ")";
+        }
         return (met ? "**met**" : "**missed**") + ": " + ratio(v) + " (target " + (t.atLeast() ? "≥ " : "≤ ") + ratio(t.threshold())
                 + "; " + number(self) + unit + " vs " + number(peer) + unit + ")";
     }
@@ -181,7 +190,7 @@ final class Report {
             bars.add(new Bar(r.scenario().title() + " [" + r.mode() + "] vs " + r.driver(), adv));
         }
         for (Target t : targets) {
-            if (t.peerMode() != null && !t.peerMode().equals(t.mode()) && t.pendingReason() == null) {
+            if (t.peerMode() != null && !t.peerMode().equals(t.mode()) && t.pendingReason() == null && !t.difference()) {
                 double v = value(t);
                 if (!Double.isNaN(v)) {
                     bars.add(new Bar(t.scenario().title() + ": loomwire plain µs ÷ TLS µs", 1 / v));

@@ -41,6 +41,17 @@ final class Targets {
             t.add(Target.cpu("Cluster client CPU per operation ≤ 0.7× Lettuce (TLS)", ClusterSuite.THREADS_1000, "TLS", lettuce, 0.7));
             t.add(Target.bytes("Cluster bytes allocated per operation ≤ 0.7× Lettuce (TLS)", ClusterSuite.THREADS_1000, "TLS", lettuce, 0.7));
         }
+        if (groups.contains("tls")) {
+            for (Scenario s : List.of(TlsSuite.ROUND_TRIP_PING, TlsSuite.ROUND_TRIP_GET)) {
+                String what = s == TlsSuite.ROUND_TRIP_PING ? "PING" : "GET 100 B";
+                for (String row : List.of(TlsSuite.SSL_SOCKET, TlsSuite.SSL_ENGINE)) {
+                    t.add(Target.extraBytes("TLS layer bytes per round trip (" + what + ", " + row + ") < 1 KB over a plain socket",
+                            s, "TLS", row, TlsSuite.PLAIN_SOCKET, 1024));
+                }
+                String cpu = "TLS layer CPU per round trip (" + what + "): SSLEngine prototype ≤ SSLSocket";
+                t.add(Target.cpu(cpu, s, "TLS", TlsSuite.SSL_SOCKET, 1.0).as(TlsSuite.SSL_ENGINE, cpu));
+            }
+        }
         if (groups.contains("pg")) {
             t.addAll(PgSuites.targets());
         }

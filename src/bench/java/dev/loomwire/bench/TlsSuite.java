@@ -42,12 +42,6 @@ final class TlsSuite {
 
     static final Scenario ROUND_TRIP_PING = new Scenario("tls", "TLS layer per round trip (PING), SSLSocket vs SSLEngine", "µs", false, 6_000, 1_000, 2);
     static final Scenario ROUND_TRIP_GET = new Scenario("tls", "TLS layer per round trip (GET 100 B), SSLSocket vs SSLEngine", "µs", false, 6_000, 1_000, 2);
-    static final Runner.CostRows PING_COSTS = new Runner.CostRows(
-            new Scenario("tls", "TLS layer per round trip (PING): client thread CPU per round trip", "µs", false, 0, 0),
-            new Scenario("tls", "TLS layer per round trip (PING): bytes allocated per round trip", "B", false, 0, 0));
-    static final Runner.CostRows GET_COSTS = new Runner.CostRows(
-            new Scenario("tls", "TLS layer per round trip (GET 100 B): client thread CPU per round trip", "µs", false, 0, 0),
-            new Scenario("tls", "TLS layer per round trip (GET 100 B): bytes allocated per round trip", "B", false, 0, 0));
     static final String PLAIN_SOCKET = "JDK Socket, no TLS (baseline)";
     static final String SSL_SOCKET = "SSLSocket (TlsSockets.layer, today)";
     static final String SSL_ENGINE = "SSLEngine over own buffers (prototype)";
@@ -91,8 +85,8 @@ final class TlsSuite {
         byte[] ping = "*1\r\n$4\r\nPING\r\n".getBytes(StandardCharsets.US_ASCII);
         byte[] get = "*2\r\n$3\r\nGET\r\n$13\r\nbench:tls:get\r\n".getBytes(StandardCharsets.US_ASCII);
         List<String> suites = new java.util.concurrent.CopyOnWriteArrayList<>();
-        runner.run(ROUND_TRIP_PING, "TLS", roundTripCandidates(redis, ping, "+PONG\r\n".length(), suites), PING_COSTS);
-        runner.run(ROUND_TRIP_GET, "TLS", roundTripCandidates(redis, get, "$100\r\n".length() + 102, suites), GET_COSTS);
+        runner.run(ROUND_TRIP_PING, "TLS", roundTripCandidates(redis, ping, "+PONG\r\n".length(), suites));
+        runner.run(ROUND_TRIP_GET, "TLS", roundTripCandidates(redis, get, "$100\r\n".length() + 102, suites));
         if (!suites.isEmpty()) {
             notes.add("TLS layer per round trip: negotiated " + String.join(", ", new java.util.TreeSet<>(suites))
                     + "; CPU is the client thread's (a platform thread, so the JVM can measure it) ÷ round trips,"
@@ -149,15 +143,15 @@ final class TlsSuite {
                 Exception[] failure = new Exception[1];
                 Thread t = Thread.ofPlatform().unstarted(() -> {
                     try {
-                        long bytes0 = threads.getTotalThreadAllocatedBytes();
                         long cpu0 = threads.getCurrentThreadCpuTime();
                         Sample timed = Measure.latency(n, () -> {
                             out.write(request);
                             readFully(in, reply, replyLength);
                         });
                         long cpu = threads.getCurrentThreadCpuTime() - cpu0;
-                        long bytes = threads.getTotalThreadAllocatedBytes() - bytes0;
-                        sample[0] = new Sample(timed.value(), timed.p99Micros(), cpu / 1000.0 / n, (double) bytes / n);
+                        // the calling thread's CPU instead of the process's: steadier, and all TLS work is on this thread
+                        sample[0] = new Sample(timed.value(), timed.p99Micros(), timed.operations(),
+                                new Measure.Costs(cpu, timed.spent().allocatedBytes()));
                     } catch (Exception e) {
                         failure[0] = e;
                     }
