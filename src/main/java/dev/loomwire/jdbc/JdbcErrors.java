@@ -1,7 +1,8 @@
 package dev.loomwire.jdbc;
 
-import dev.loomwire.pg.PgConfigException;
-import dev.loomwire.pg.PgConnectionException;
+import dev.loomwire.error.ErrorCategory;
+import dev.loomwire.error.LoomwireException;
+import dev.loomwire.error.TimeoutKind;
 import dev.loomwire.pg.PgServerException;
 import java.sql.SQLDataException;
 import java.sql.SQLException;
@@ -15,26 +16,26 @@ import java.sql.SQLTransactionRollbackException;
 import java.sql.SQLTransientConnectionException;
 
 /**
- * The one place where loomwire's exceptions become {@link SQLException}s. The JDBC subclass follows
- * the SQLSTATE class (so HikariCP evicts broken connections and Spring translates errors):
+ * The one place where loomwire's exceptions become {@link SQLException}s, from their
+ * {@link ErrorCategory} and, for server errors, their SQLSTATE (so HikariCP evicts broken
+ * connections and Spring translates errors):
  *
  * <table>
- * <caption>SQLSTATE and category to SQLException</caption>
+ * <caption>category and SQLSTATE to SQLException</caption>
  * <tr><th>cause</th><th>SQLException</th><th>getSQLState()</th></tr>
- * <tr><td>bad URL or parameter ({@code PgConfigException})</td><td>SQLNonTransientConnectionException</td><td>08001</td></tr>
- * <tr><td>connecting failed, nothing was sent</td><td>SQLTransientConnectionException</td><td>08001</td></tr>
- * <tr><td>connection broke during a command (outcome unknown)</td><td>SQLNonTransientConnectionException</td><td>08006</td></tr>
- * <tr><td>connection already closed</td><td>SQLNonTransientConnectionException</td><td>08003</td></tr>
+ * <tr><td>CONFIGURATION: bad URL, parameter or file</td><td>SQLNonTransientConnectionException</td><td>08001</td></tr>
+ * <tr><td>CONNECT: connecting failed, nothing was sent; connect or pool-acquire TIMEOUT</td><td>SQLTransientConnectionException</td><td>08001</td></tr>
+ * <tr><td>BROKEN: the connection failed during a command (outcome unknown); client-side command TIMEOUT (network timeout), which closes the connection</td><td>SQLNonTransientConnectionException</td><td>08006 (08003: already closed)</td></tr>
+ * <tr><td>server 28xxx (password, pg_hba.conf)</td><td>SQLInvalidAuthorizationSpecException</td><td>the server's</td></tr>
  * <tr><td>server 08xxx, or a FATAL error that ended the session (57P01 terminated...)</td><td>SQLNonTransientConnectionException</td><td>the server's</td></tr>
  * <tr><td>server 57014 (cancelled: query timeout, statement_timeout, cancel())</td><td>SQLTimeoutException</td><td>57014</td></tr>
  * <tr><td>server 23xxx</td><td>SQLIntegrityConstraintViolationException</td><td>the server's</td></tr>
  * <tr><td>server 40xxx</td><td>SQLTransactionRollbackException</td><td>the server's</td></tr>
  * <tr><td>server 42xxx</td><td>SQLSyntaxErrorException</td><td>the server's</td></tr>
- * <tr><td>server 28xxx</td><td>SQLInvalidAuthorizationSpecException</td><td>the server's</td></tr>
  * <tr><td>server 22xxx</td><td>SQLDataException</td><td>the server's</td></tr>
  * <tr><td>server 0Axxx</td><td>SQLFeatureNotSupportedException</td><td>the server's</td></tr>
  * <tr><td>other server errors</td><td>SQLException</td><td>the server's</td></tr>
- * <tr><td>other client-side failures</td><td>SQLException</td><td>HY000</td></tr>
+ * <tr><td>CLIENT: refused before reaching the server (bad parameter value...)</td><td>SQLException</td><td>HY000</td></tr>
  * </table>
  *
  * Configuration errors are connection exceptions (SQLSTATE class 08, "unable to establish") and
@@ -60,33 +61,34 @@ final class JdbcErrors {
 
     private JdbcErrors() {}
 
-    /** The SQLException for a failure while establishing a connection (config, network, TLS, authentication). */
-    static SQLException connecting(RuntimeException e) {
-        return switch (e) {
-            case PgServerException s -> of(s);
-            case PgConfigException c -> new SQLNonTransientConnectionException(c.getMessage(), UNABLE_TO_CONNECT, c);
-            case PgConnectionException c -> new SQLTransientConnectionException(c.getMessage(), UNABLE_TO_CONNECT, c);
-            default -> of(e);
-        };
-    }
-
-    /** The SQLException for a failure of an established connection's operation. */
+    /** The SQLException for any loomwire failure (connecting or running). */
     static SQLException of(RuntimeException e) {
-        return switch (e) {
-            case PgServerException s -> server(s);
-            case PgConfigException c -> new SQLNonTransientConnectionException(c.getMessage(), UNABLE_TO_CONNECT, c);
-            case PgConnectionException c -> new SQLNonTransientConnectionException(c.getMessage(),
-                    c.getMessage() != null && c.getMessage().startsWith("connection is closed")
-                            ? CONNECTION_DOES_NOT_EXIST : CONNECTION_FAILURE, c);
-            default -> new SQLException(e.getMessage() == null ? e.toString() : e.getMessage(), GENERAL_ERROR, e);
+        if (e instanceof PgServerException s) {
+            return server(s);
+        }
+        String message = e.getMessage() == null ? e.toString() : e.getMessage();
+        if (!(e instanceof LoomwireException l)) {
+            return new SQLException(message, GENERAL_ERROR, e);
+        }
+        return switch (l.category()) {
+            case CONFIGURATION -> new SQLNonTransientConnectionException(message, UNABLE_TO_CONNECT, e);
+            case CONNECT -> new SQLTransientConnectionException(message, UNABLE_TO_CONNECT, e);
+            case BROKEN -> new SQLNonTransientConnectionException(message,
+                    message.startsWith("connection is closed") ? CONNECTION_DOES_NOT_EXIST : CONNECTION_FAILURE, e);
+            case TIMEOUT -> l.timeoutKind().orElse(TimeoutKind.COMMAND) == TimeoutKind.COMMAND
+                    ? new SQLNonTransientConnectionException(message, CONNECTION_FAILURE, e)
+                    : new SQLTransientConnectionException(message, UNABLE_TO_CONNECT, e);
+            case SERVER, CLIENT -> new SQLException(message, GENERAL_ERROR, e);
         };
     }
 
     private static SQLException server(PgServerException s) {
         String state = s.sqlState();
         String message = s.getMessage();
-        boolean sessionEnded = "FATAL".equals(s.severity()) || "PANIC".equals(s.severity());
-        if (state.startsWith("08") || sessionEnded) {
+        if (state.startsWith("28")) {
+            return new SQLInvalidAuthorizationSpecException(message, state, s); // FATAL at connect, but the cause is the credentials
+        }
+        if (state.startsWith("08") || s.terminatesSession()) {
             return new SQLNonTransientConnectionException(message, state, s);
         }
         if (state.equals("57014")) {
@@ -102,6 +104,14 @@ final class JdbcErrors {
             case "0A" -> new SQLFeatureNotSupportedException(message, state, s);
             default -> new SQLException(message, state, s);
         };
+    }
+
+    /** {@code Wrapper.unwrap} for an object that wraps nothing but itself. */
+    static <T> T unwrap(Object self, Class<T> iface) throws SQLException {
+        if (iface.isInstance(self)) {
+            return iface.cast(self);
+        }
+        throw new SQLException(self.getClass().getSimpleName() + " is not a wrapper for " + iface.getName(), GENERAL_ERROR);
     }
 
     /** A JDBC feature loomwire does not implement (SQLSTATE 0A000). */

@@ -34,10 +34,10 @@ final class JdbcTypes {
         add(650, "cidr", Types.OTHER, "java.lang.Object", 0, false);
         add(1042, "bpchar", Types.CHAR, "java.lang.String", Integer.MAX_VALUE, false);
         add(1043, "varchar", Types.VARCHAR, "java.lang.String", Integer.MAX_VALUE, false);
-        add(1082, "date", Types.DATE, "java.time.LocalDate", 13, false);
-        add(1083, "time", Types.TIME, "java.time.LocalTime", 15, false);
-        add(1114, "timestamp", Types.TIMESTAMP, "java.time.LocalDateTime", 29, false);
-        add(1184, "timestamptz", Types.TIMESTAMP_WITH_TIMEZONE, "java.time.OffsetDateTime", 35, false);
+        add(1082, "date", Types.DATE, "java.sql.Date", 13, false);
+        add(1083, "time", Types.TIME, "java.sql.Time", 15, false);
+        add(1114, "timestamp", Types.TIMESTAMP, "java.sql.Timestamp", 29, false);
+        add(1184, "timestamptz", Types.TIMESTAMP_WITH_TIMEZONE, "java.sql.Timestamp", 35, false);
         add(1186, "interval", Types.OTHER, "java.lang.Object", 49, false);
         add(1266, "timetz", Types.TIME_WITH_TIMEZONE, "java.time.OffsetTime", 21, false);
         add(1560, "bit", Types.BIT, "java.lang.String", 1, false);

@@ -58,7 +58,7 @@ final class JdbcUrl {
             }
             return b.build();
         } catch (PgConfigException e) {
-            throw JdbcErrors.connecting(e);
+            throw JdbcErrors.of(e);
         }
     }
 

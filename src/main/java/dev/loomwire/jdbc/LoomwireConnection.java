@@ -486,7 +486,7 @@ public final class LoomwireConnection implements Connection {
     @Override
     public DatabaseMetaData getMetaData() throws SQLException {
         ensureOpen();
-        throw JdbcErrors.unsupported("Connection.getMetaData (LoomwireDatabaseMetaData is not merged yet)");
+        return new LoomwireDatabaseMetaData(this);
     }
 
     /** The database name: PostgreSQL cannot switch databases on a session, so only the current one is accepted. */

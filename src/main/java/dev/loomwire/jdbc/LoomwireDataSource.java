@@ -172,10 +172,7 @@ public class LoomwireDataSource implements DataSource {
 
     @Override
     public <T> T unwrap(Class<T> iface) throws SQLException {
-        if (iface.isInstance(this)) {
-            return iface.cast(this);
-        }
-        throw new SQLException("not a wrapper for " + iface.getName(), JdbcErrors.GENERAL_ERROR);
+        return JdbcErrors.unwrap(this, iface);
     }
 
     @Override

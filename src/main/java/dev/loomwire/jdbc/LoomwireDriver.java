@@ -66,7 +66,7 @@ public final class LoomwireDriver implements Driver {
         try {
             pg = PgConnection.connect(config);
         } catch (RuntimeException e) {
-            throw JdbcErrors.connecting(e);
+            throw JdbcErrors.of(e);
         }
         return new LoomwireConnection(pg, url);
     }

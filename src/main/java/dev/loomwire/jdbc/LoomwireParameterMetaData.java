@@ -83,10 +83,7 @@ final class LoomwireParameterMetaData implements ParameterMetaData {
 
     @Override
     public <T> T unwrap(Class<T> iface) throws SQLException {
-        if (iface.isInstance(this)) {
-            return iface.cast(this);
-        }
-        throw new SQLException("not a wrapper for " + iface.getName(), JdbcErrors.GENERAL_ERROR);
+        return JdbcErrors.unwrap(this, iface);
     }
 
     @Override

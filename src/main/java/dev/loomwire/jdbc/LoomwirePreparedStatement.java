@@ -78,14 +78,14 @@ public class LoomwirePreparedStatement extends LoomwireStatement implements Prep
         set.set(i);
     }
 
-    /** A copy of the parameters for one execution, after checking that each was set. */
+    /** The parameters for one execution (encoded before the call returns, so not copied), after checking that each was set. */
     Object[] boundParameters() throws SQLException {
         int missing = set.nextClearBit(0);
         if (missing < params.length) {
             throw new SQLException("no value given for parameter " + (missing + 1) + " (of " + params.length + ")",
                     "07002");
         }
-        return params.clone();
+        return params;
     }
 
     // ---------------------------------------------------------------- executing
@@ -148,7 +148,7 @@ public class LoomwirePreparedStatement extends LoomwireStatement implements Prep
         if (batch == null) {
             batch = new ArrayList<>();
         }
-        batch.add(boundParameters());
+        batch.add(boundParameters().clone());
     }
 
     @Override
@@ -188,16 +188,6 @@ public class LoomwirePreparedStatement extends LoomwireStatement implements Prep
             setGeneratedKeys(new LoomwireResultSet(null, last.columns(), new LoomwireResultSet.ListRows(keyRows)));
         }
         return counts;
-    }
-
-    @Override
-    public int[] executeBatch() throws SQLException {
-        long[] counts = executeLargeBatch();
-        int[] out = new int[counts.length];
-        for (int i = 0; i < counts.length; i++) {
-            out[i] = toInt(counts[i]);
-        }
-        return out;
     }
 
     @Override

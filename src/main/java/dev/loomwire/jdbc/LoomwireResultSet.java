@@ -66,6 +66,7 @@ public final class LoomwireResultSet extends ReadOnlyResultSet {
         final int fetchSize;
         List<PgRow> page;
         boolean exhausted;
+        boolean closedOnServer;
 
         CursorRows(LoomwireConnection connection, String name, int fetchSize, List<PgRow> firstPage) {
             this.connection = connection;
@@ -183,8 +184,9 @@ public final class LoomwireResultSet extends ReadOnlyResultSet {
         pgRow = null;
         memRow = null;
         try {
-            if (rows instanceof CursorRows c && !c.exhausted) {
+            if (rows instanceof CursorRows c && !c.closedOnServer) {
                 c.exhausted = true;
+                c.closedOnServer = true;
                 c.connection.closeCursor(c.name);
             }
         } finally {
@@ -845,10 +847,7 @@ public final class LoomwireResultSet extends ReadOnlyResultSet {
 
     @Override
     public <T> T unwrap(Class<T> iface) throws SQLException {
-        if (iface.isInstance(this)) {
-            return iface.cast(this);
-        }
-        throw new SQLException("not a wrapper for " + iface.getName(), JdbcErrors.GENERAL_ERROR);
+        return JdbcErrors.unwrap(this, iface);
     }
 
     @Override

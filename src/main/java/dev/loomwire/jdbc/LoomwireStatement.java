@@ -124,12 +124,11 @@ public class LoomwireStatement implements Statement {
         LoomwireResultSet rs = currentResultSet;
         currentResultSet = null;
         currentUpdateCount = -1;
-        List<Object> rest = new ArrayList<>(pending);
-        pending.clear();
         if (rs != null) {
             rs.close();
         }
-        for (Object o : rest) {
+        Object o;
+        while ((o = pending.poll()) != null) {
             if (o instanceof LoomwireResultSet r) {
                 r.close();
             }
@@ -634,10 +633,7 @@ public class LoomwireStatement implements Statement {
 
     @Override
     public <T> T unwrap(Class<T> iface) throws SQLException {
-        if (iface.isInstance(this)) {
-            return iface.cast(this);
-        }
-        throw new SQLException("not a wrapper for " + iface.getName(), JdbcErrors.GENERAL_ERROR);
+        return JdbcErrors.unwrap(this, iface);
     }
 
     @Override

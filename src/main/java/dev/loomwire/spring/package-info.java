@@ -16,5 +16,10 @@
  * </pre>
  * gives a {@code PgPool} and a {@code RedisClient} bean (closed with the context) and, with
  * Spring Boot Actuator, the health indicators {@code loomwirePostgres} and {@code loomwireRedis}.
+ *
+ * <p>With {@code spring.datasource.url=jdbc:loomwire:postgresql://...}, Spring Boot's own DataSource
+ * auto-configuration (HikariCP, {@code JdbcTemplate}, Flyway) runs over loomwire's JDBC driver
+ * ({@link dev.loomwire.spring.LoomwireJdbcAutoConfiguration}); {@code loomwire.postgres.ssl.bundle}
+ * supplies that DataSource's TLS material too.
  */
 package dev.loomwire.spring;

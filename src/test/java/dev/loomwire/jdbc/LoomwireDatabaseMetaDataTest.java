@@ -287,6 +287,38 @@ class LoomwireDatabaseMetaDataTest {
         }
     }
 
+    /**
+     * Flyway recognises the database from DatabaseMetaData (product name, versions), not from the
+     * URL, then runs the migrations through the DataSource: the ones LoomwireJdbcAutoConfigurationTest
+     * runs through Spring Boot, here on each server through a plain {@link LoomwireDataSource}.
+     */
+    @ParameterizedTest
+    @MethodSource("servers")
+    void flywayMigratesThroughALoomwireDataSource(PgServer pg) throws SQLException {
+        String schema = "jspr_flyway";
+        pg.psql("loomwire", "DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+        LoomwireDataSource ds = new LoomwireDataSource();
+        ds.setUrl(url(pg));
+        ds.setUser(PgServer.USER);
+        ds.setPassword(PgServer.PASSWORD);
+        try {
+            org.flywaydb.core.Flyway flyway = org.flywaydb.core.Flyway.configure().dataSource(ds).schemas(schema)
+                    .locations("classpath:dev/loomwire/spring/flyway").load();
+            assertThat(flyway.migrate().migrationsExecuted).isEqualTo(2);
+            assertThat(flyway.info().current().getVersion().getVersion()).isEqualTo("2");
+            assertThat(flyway.migrate().migrationsExecuted).as("nothing left to do").isZero();
+            try (Connection c = ds.getConnection(); var st = c.createStatement()) {
+                st.execute("CALL " + schema + ".audit_note('from flyway')");
+                try (ResultSet rs = st.executeQuery("SELECT note FROM " + schema + ".audit")) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getString(1)).isEqualTo("from flyway");
+                }
+            }
+        } finally {
+            pg.psql("loomwire", "DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+        }
+    }
+
     private static List<String> labels(ResultSet rs) throws SQLException {
         try (rs) {
             ResultSetMetaData meta = rs.getMetaData();

@@ -139,6 +139,27 @@ class LoomwireJdbcAutoConfigurationTest {
                 });
     }
 
+    /** {@code spring.datasource.type=LoomwireDataSource} (no pool): the bundle goes into that DataSource itself. */
+    @Test
+    void anUnpooledLoomwireDataSourceGetsTheBundleToo() {
+        PgServer pg = TestServers.pg18();
+        runner.withPropertyValues(pemBundle("db"))
+                .withPropertyValues(
+                        "spring.datasource.url=jdbc:loomwire:postgresql://localhost:" + pg.port() + "/certdb?sslmode=verify-full",
+                        "spring.datasource.username=loomwire",
+                        "spring.datasource.type=" + LoomwireDataSource.class.getName(),
+                        "loomwire.postgres.ssl.bundle=db",
+                        "spring.flyway.enabled=false")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context.getBean(DataSource.class)).isInstanceOf(LoomwireDataSource.class);
+                    assertThat(context.getBean(LoomwireDataSource.class).getSslRootCertificates()).hasSize(1);
+                    assertThat(context.getBean(JdbcTemplate.class).queryForObject(
+                            "SELECT current_user || ' ' || version FROM pg_stat_ssl WHERE pid = pg_backend_pid()", String.class))
+                            .isEqualTo("loomwire TLSv1.3");
+                });
+    }
+
     @Test
     void anExplicitDriverClassAndOtherUrlsAreLeftAlone() {
         runner.withPropertyValues("spring.datasource.url=jdbc:loomwire:postgresql://localhost:1/x",
