@@ -99,12 +99,13 @@ public final class PgCodecRegistry {
             this.oidByClass = classes;
         }
 
-        /** Decodes a non-null value: a registered codec (text), else the built-in conversion. */
+        /** Decodes a non-null value: a registered codec, else the built-in conversion. */
         Object decode(int oid, int format, byte[] v) {
-            if (!byOid.isEmpty() && format == 0) {
+            if (!byOid.isEmpty()) {
                 PgCodec<?> codec = byOid.get(oid);
                 if (codec != null) {
-                    return codec.decodeText(new String(v, StandardCharsets.UTF_8));
+                    return format == 1 && codec.binary() ? codec.decodeBinary(v)
+                            : codec.decodeText(new String(v, StandardCharsets.UTF_8));
                 }
             }
             return PgTypes.decode(oid, format, v);
@@ -112,7 +113,13 @@ public final class PgCodecRegistry {
 
         /** Whether to ask for this result type in binary format. */
         boolean binaryResult(int oid) {
-            return Oid.binaryDecodable(oid) && (byOid.isEmpty() || !byOid.containsKey(oid));
+            if (!byOid.isEmpty()) {
+                PgCodec<?> codec = byOid.get(oid);
+                if (codec != null) {
+                    return codec.binary();
+                }
+            }
+            return Oid.binaryDecodable(oid);
         }
 
         /** Encodes a parameter: typed wrapper, a registered codec's class, else the built-in encoding. */
@@ -131,15 +138,17 @@ public final class PgCodecRegistry {
                     }
                 }
                 if (oid != null) {
-                    return text(oid, encodeWith(byOid.get(oid), v));
+                    return encodeWith(oid, byOid.get(oid), v);
                 }
             }
             return PgTypes.encode(v);
         }
 
         @SuppressWarnings("unchecked")
-        private static <T> String encodeWith(PgCodec<T> codec, Object v) {
-            return codec.encodeText((T) v);
+        private static <T> PgTypes.Param encodeWith(int oid, PgCodec<T> codec, Object v) {
+            T value = (T) v;
+            return codec.binary() ? new PgTypes.Param(oid, (short) 1, codec.encodeBinary(value))
+                    : text(oid, codec.encodeText(value));
         }
 
         private PgTypes.Param typed(int oid, Object value) {

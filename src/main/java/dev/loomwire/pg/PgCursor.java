@@ -60,6 +60,9 @@ public final class PgCursor implements AutoCloseable {
         suspended = more;
         if (!more) {
             tag = commandTag;
+            if (connection != null) {
+                connection.closePortal(portal); // a completed portal lingers until the transaction ends
+            }
         }
     }
 

@@ -89,7 +89,7 @@ final class PgSession {
 
     void ensureOpen() {
         if (closed) {
-            throw new PgConnectionException(aborted ? "connection was aborted" : "connection is closed");
+            throw PgConnectionException.broken(aborted ? "connection was aborted" : "connection is closed", null);
         }
     }
 
@@ -414,7 +414,7 @@ final class PgSession {
     /** Closes the session after a transport or protocol failure and returns the exception to throw. */
     PgConnectionException broken(String message, Exception cause) {
         closeBroken();
-        return new PgConnectionException(message, cause);
+        return PgConnectionException.broken(message, cause);
     }
 
     /** Closes the socket now, from any thread, without Terminate: a call blocked on it fails. */

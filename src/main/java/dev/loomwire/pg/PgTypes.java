@@ -585,7 +585,8 @@ final class PgTypes {
     static InetAddress parseInet(String s) {
         int slash = s.indexOf('/');
         String literal = slash < 0 ? s : s.substring(0, slash);
-        if (literal.isEmpty() || !(Character.digit(literal.charAt(0), 16) >= 0 || literal.charAt(0) == ':')) {
+        if (literal.isEmpty() || !literal.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == '.' || c == ':')
+                || literal.indexOf(':') < 0 && !literal.chars().allMatch(c -> c == '.' || Character.isDigit(c))) {
             throw new PgException("not an IP address: " + s);
         }
         try {

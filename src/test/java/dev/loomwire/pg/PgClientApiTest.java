@@ -71,6 +71,8 @@ class PgClientApiTest {
                 assertTrue(fetchRequests >= 10, "1000 rows at 100 per fetch need at least 10 requests, saw "
                         + fetchRequests);
             }
+            assertEquals(0L, conn.query("SELECT count(*) FROM pg_cursors WHERE name LIKE 'lw_p%'").single().getLong(0),
+                    "the completed portal is closed with the next request");
         } finally {
             conn.rollback();
         }
@@ -333,6 +335,53 @@ class PgClientApiTest {
             assertEquals("hstore", typed.getString(3));
             assertEquals("v\"q", typed.getString(4));
             assertSame(codecs, c.codecs());
+        }
+    }
+
+    /** Cents as int8: a codec that speaks both formats. */
+    record Cents(long value) {}
+
+    @Test
+    void aCodecByOidWithABinaryFormatIsUsedBothWays() {
+        PgCodec<Cents> cents = new PgCodec<>() {
+            @Override
+            public Class<Cents> javaType() {
+                return Cents.class;
+            }
+
+            @Override
+            public Cents decodeText(String text) {
+                return new Cents(Long.parseLong(text));
+            }
+
+            @Override
+            public String encodeText(Cents value) {
+                return Long.toString(value.value());
+            }
+
+            @Override
+            public boolean binary() {
+                return true;
+            }
+
+            @Override
+            public Cents decodeBinary(byte[] v) {
+                return new Cents(java.nio.ByteBuffer.wrap(v).getLong());
+            }
+
+            @Override
+            public byte[] encodeBinary(Cents value) {
+                return java.nio.ByteBuffer.allocate(8).putLong(value.value()).array();
+            }
+        };
+        try (PgConnection c = PgConnection.connect(PgTests.config(PgTests.conninfo(server, "")),
+                PgCodecRegistry.defaults().with(Oid.INT8, cents))) {
+            for (int run = 0; run < 2; run++) { // first run text results, then binary
+                PgRow r = c.query("SELECT $1 + 1 AS next, pg_typeof($1)::text", new Cents(41)).single();
+                assertEquals(new Cents(42), r.get("next"));
+                assertEquals(run, r.columns().get(0).format());
+                assertEquals("bigint", r.getString(1));
+            }
         }
     }
 
