@@ -1,5 +1,7 @@
 package dev.loomwire.jdbc;
 
+import dev.loomwire.pg.Oid;
+import dev.loomwire.pg.PgColumn;
 import java.sql.Types;
 import java.util.HashMap;
 import java.util.Map;
@@ -55,8 +57,10 @@ final class JdbcTypes {
         }
     }
 
+    /** {@code name} documents the row; the reported name is {@link Oid#typeName} where it knows the type. */
     private static void add(int oid, String name, int jdbcType, String className, int precision, boolean signed) {
-        BY_OID.put(oid, new Info(oid, name, jdbcType, className, precision, signed));
+        String known = Oid.typeName(oid);
+        BY_OID.put(oid, new Info(oid, "unknown".equals(known) ? name : known, jdbcType, className, precision, signed));
     }
 
     private JdbcTypes() {}
@@ -72,11 +76,16 @@ final class JdbcTypes {
         return i == null ? Types.OTHER : i.jdbcType();
     }
 
-    /** Precision from the type modifier: numeric digits, varchar/bpchar length, else the type's own. */
+    /**
+     * JDBC precision: numeric's declared digits (0 undeclared), varchar/bpchar's declared length
+     * (Integer.MAX_VALUE undeclared), else the type's fixed display precision. The type modifier
+     * is read by {@link PgColumn} (one definition).
+     */
     static int precision(int oid, int typmod) {
+        PgColumn c = new PgColumn("", oid, 0, 0, typmod, 0);
         return switch (oid) {
-            case 1700 -> typmod < 4 ? 0 : ((typmod - 4) >> 16) & 0xffff;
-            case 1042, 1043 -> typmod < 4 ? Integer.MAX_VALUE : typmod - 4;
+            case Oid.NUMERIC -> Math.max(c.precision(), 0);
+            case Oid.BPCHAR, Oid.VARCHAR -> c.precision() < 0 ? Integer.MAX_VALUE : c.precision();
             default -> {
                 Info i = BY_OID.get(oid);
                 yield i == null ? 0 : i.precision();
@@ -84,13 +93,14 @@ final class JdbcTypes {
         };
     }
 
-    /** Scale from the type modifier: numeric's fraction digits, seconds' fraction digits for times, else 0. */
+    /** JDBC scale: numeric's declared scale, fractional-second digits of times (6 undeclared), else 0. */
     static int scale(int oid, int typmod) {
+        PgColumn c = new PgColumn("", oid, 0, 0, typmod, 0);
         return switch (oid) {
-            case 1700 -> typmod < 4 ? 0 : (typmod - 4) & 0xffff;
-            case 1083, 1114, 1184, 1266 -> typmod < 0 ? 6 : typmod;
-            case 700 -> 8;
-            case 701 -> 17;
+            case Oid.NUMERIC -> Math.max(c.scale(), 0);
+            case Oid.TIME, Oid.TIMETZ, Oid.TIMESTAMP, Oid.TIMESTAMPTZ -> c.scale() < 0 ? 6 : c.scale();
+            case Oid.FLOAT4 -> 8;
+            case Oid.FLOAT8 -> 17;
             default -> 0;
         };
     }

@@ -21,12 +21,12 @@ import java.sql.SQLXML;
 import java.sql.Savepoint;
 import java.sql.Statement;
 import java.sql.Struct;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Executor;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Supplier;
 
 /**
  * A JDBC {@link Connection} on one loomwire {@link PgConnection} (TLS, libpq parameters and all).
@@ -52,8 +52,6 @@ public final class LoomwireConnection implements Connection {
     private int isolation = -1;
     private int networkTimeoutMillis;
     private int savepointCounter;
-    private int cursorCounter;
-    private int describeCounter;
     private SQLWarning warnings;
     /** The statement running now, which collects the server's notices as warnings. */
     private LoomwireStatement running;
@@ -121,7 +119,7 @@ public final class LoomwireConnection implements Connection {
         try {
             ensureOpen();
             running = statement;
-            Watchdog watchdog = Watchdog.start(this, queryTimeoutSeconds, networkTimeoutMillis);
+            Watchdog watchdog = Watchdog.start(this, queryTimeoutSeconds);
             try {
                 beginIfNeeded();
                 return work.run(pg);
@@ -144,68 +142,17 @@ public final class LoomwireConnection implements Connection {
 
     /** A query the driver runs for itself (metadata lookups): no BEGIN, errors mapped. */
     PgResult internalQuery(String sql, Object... params) throws SQLException {
+        return call(p -> p.query(sql, params));
+    }
+
+    /** Runs {@code work} under the lock without BEGIN or query timeout (cursor fetches, metadata), mapping failures. */
+    <T> T call(Work<T> work) throws SQLException {
         lock.lock();
         try {
             ensureOpen();
-            return guarded(networkTimeoutMillis, () -> pg.query(sql, params));
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /**
-     * The parameter type OIDs the server infers for {@code sql}, without running it: PREPARE, read
-     * pg_prepared_statements, DEALLOCATE, in one round trip. Zeros when the text holds several
-     * statements (which a prepared statement cannot).
-     */
-    int[] describeParameters(JdbcSql sql) throws SQLException {
-        int[] oids = new int[sql.parameterCount()];
-        if (oids.length == 0 || sql.multipleStatements()) {
-            return oids;
-        }
-        String name = "lw_describe_" + (++describeCounter);
-        String text = sql.sql().strip();
-        while (text.endsWith(";")) {
-            text = text.substring(0, text.length() - 1);
-        }
-        String script = "PREPARE " + name + " AS " + text + ";\n"
-                + "SELECT parameter_types::pg_catalog.oid[]::pg_catalog.int8[] FROM pg_catalog.pg_prepared_statements"
-                + " WHERE name = '" + name + "';\n"
-                + "DEALLOCATE " + name;
-        List<PgResult> results = run(null, 0, p -> p.simpleQuery(script));
-        for (PgResult r : results) {
-            if (!r.columns().isEmpty() && !r.isEmpty()) {
-                List<Long> types = r.get(0).getList(0, Long.class);
-                for (int i = 0; i < oids.length && i < types.size(); i++) {
-                    oids[i] = types.get(i).intValue();
-                }
-            }
-        }
-        return oids;
-    }
-
-    /** A new cursor name, unique on this connection. */
-    String nextCursorName() {
-        return "lw_cursor_" + (++cursorCounter);
-    }
-
-    /** The next {@code count} rows of an open cursor. */
-    List<PgRow> fetch(String cursor, int count) throws SQLException {
-        return run(null, 0, p -> p.simpleQuery("FETCH FORWARD " + count + " FROM " + cursor).get(0).rows());
-    }
-
-    /** Closes a cursor if its transaction is still open (a cursor ends with its transaction anyway). */
-    void closeCursor(String cursor) throws SQLException {
-        lock.lock();
-        try {
-            if (closed || pg.isClosed() || pg.transactionStatus() != 'T') {
-                return;
-            }
-            try {
-                pg.simpleQuery("CLOSE " + cursor);
-            } catch (RuntimeException e) {
-                throw JdbcErrors.of(e);
-            }
+            return work.run(pg);
+        } catch (RuntimeException e) {
+            throw JdbcErrors.of(e);
         } finally {
             lock.unlock();
         }
@@ -220,20 +167,8 @@ public final class LoomwireConnection implements Connection {
         }
     }
 
-    /** Closes the socket under a running call (network timeout, abort). */
-    void kill() {
-        closed = true;
-        pg.close();
-    }
-
     private void simple(String sql) throws SQLException {
-        lock.lock();
-        try {
-            ensureOpen();
-            guarded(networkTimeoutMillis, () -> pg.simpleQuery(sql));
-        } finally {
-            lock.unlock();
-        }
+        call(p -> p.simpleQuery(sql));
     }
 
     // ---------------------------------------------------------------- statements
@@ -511,14 +446,7 @@ public final class LoomwireConnection implements Connection {
         if (schema == null) {
             throw JdbcErrors.invalid("schema is null");
         }
-        lock.lock();
-        try {
-            ensureOpen();
-            guarded(networkTimeoutMillis, () -> pg.query(
-                    "SELECT pg_catalog.set_config('search_path', pg_catalog.quote_ident($1), false)", schema));
-        } finally {
-            lock.unlock();
-        }
+        call(p -> p.query("SELECT pg_catalog.set_config('search_path', pg_catalog.quote_ident($1), false)", schema));
     }
 
     @Override
@@ -581,28 +509,27 @@ public final class LoomwireConnection implements Connection {
         }
         lock.lock();
         try {
-            int millis = timeout == 0 ? networkTimeoutMillis : timeout * 1000;
-            try {
-                guarded(millis, () -> pg.simpleQuery(""));
-                return true;
-            } catch (SQLException e) {
-                return false;
-            }
+            return pg.isValid(Duration.ofSeconds(timeout));
         } finally {
             lock.unlock();
         }
     }
 
     /**
-     * Bounds each later call's wait for the server: when a call takes longer than
-     * {@code milliseconds}, the connection is closed under it and the call fails with SQLSTATE
-     * 08006. 0 means no limit. The executor is not needed (the timer is the driver's own).
+     * Bounds each wait for the server (socket read timeout): when the server sends nothing for
+     * {@code milliseconds}, the connection is closed and the call fails with SQLSTATE 08006 (its
+     * outcome unknown). 0 means no limit. The executor is not needed (the socket's timeout does it).
      */
     @Override
     public void setNetworkTimeout(Executor executor, int milliseconds) throws SQLException {
         ensureOpen();
         if (milliseconds < 0) {
             throw JdbcErrors.invalid("network timeout must be >= 0, got " + milliseconds);
+        }
+        try {
+            pg.setNetworkTimeout(Duration.ofMillis(milliseconds));
+        } catch (RuntimeException e) {
+            throw JdbcErrors.of(e);
         }
         networkTimeoutMillis = milliseconds;
     }
@@ -623,7 +550,7 @@ public final class LoomwireConnection implements Connection {
             return;
         }
         closed = true;
-        executor.execute(pg::close);
+        executor.execute(pg::abort);
     }
 
     @Override
@@ -632,12 +559,7 @@ public final class LoomwireConnection implements Connection {
             return;
         }
         closed = true;
-        lock.lock();
-        try {
-            pg.close();
-        } finally {
-            lock.unlock();
-        }
+        pg.close(); // while another thread is inside a call, PgConnection.close() aborts (no Terminate)
     }
 
     @Override
@@ -655,13 +577,7 @@ public final class LoomwireConnection implements Connection {
                     Map.of());
         }
         try {
-            lock.lock();
-            try {
-                ensureOpen();
-                pg.query("SELECT pg_catalog.set_config('application_name', $1, false)", value == null ? "" : value);
-            } finally {
-                lock.unlock();
-            }
+            call(p -> p.query("SELECT pg_catalog.set_config('application_name', $1, false)", value == null ? "" : value));
         } catch (SQLException | RuntimeException e) {
             throw new SQLClientInfoException("setting ApplicationName failed: " + e.getMessage(), Map.of(), e);
         }
@@ -746,15 +662,4 @@ public final class LoomwireConnection implements Connection {
         return "LoomwireConnection{" + url + (closed ? ", closed" : "") + "}";
     }
 
-    /** Runs {@code work} (the caller holds the lock) under a network timeout of {@code millis}, mapping failures. */
-    private <T> T guarded(int millis, Supplier<T> work) throws SQLException {
-        Watchdog watchdog = Watchdog.start(this, 0, millis);
-        try {
-            return work.get();
-        } catch (RuntimeException e) {
-            throw watchdog.failure(e);
-        } finally {
-            watchdog.close();
-        }
-    }
 }

@@ -1,5 +1,11 @@
 package dev.loomwire.jdbc;
 
+import static dev.loomwire.pg.Oid.BOOL;
+import static dev.loomwire.pg.Oid.INT2;
+import static dev.loomwire.pg.Oid.INT4;
+import static dev.loomwire.pg.Oid.INT8;
+import static dev.loomwire.pg.Oid.TEXT;
+
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
@@ -30,11 +36,6 @@ import java.util.regex.Pattern;
  * empty or made-up answer. Obtained from {@link LoomwireConnection#getMetaData()}.
  */
 public final class LoomwireDatabaseMetaData implements DatabaseMetaData {
-    private static final int BOOL = 16;
-    private static final int INT8 = 20;
-    private static final int INT2 = 21;
-    private static final int INT4 = 23;
-    private static final int TEXT = 25;
 
     /** The leading major[.minor] of server_version. */
     private static final Pattern VERSION = Pattern.compile("^(\\d+)(?:\\.(\\d+))?");

@@ -1,7 +1,9 @@
 package dev.loomwire.jdbc;
 
+import dev.loomwire.pg.PgParam;
 import dev.loomwire.pg.PgResult;
 import dev.loomwire.pg.PgRow;
+import dev.loomwire.pg.PgStatementDescription;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
@@ -158,9 +160,12 @@ public class LoomwirePreparedStatement extends LoomwireStatement implements Prep
     }
 
     /**
-     * Runs the statement once per parameter set added with {@link #addBatch()}, in order; stops at
-     * the first failure with a {@link java.sql.BatchUpdateException} carrying the counts of the sets
-     * that ran. Generated keys of all sets are read through {@link #getGeneratedKeys()}.
+     * Sends every parameter set added with {@link #addBatch()} in ONE write (Parse once, Bind and
+     * Execute per set, one Sync) and reads the update counts in order. In auto-commit mode the
+     * batch is one implicit transaction: when an entry fails, a {@link java.sql.BatchUpdateException}
+     * reports the counts of the entries before it, and all of them are rolled back; inside a
+     * transaction, the transaction is failed. With generated keys requested, the sets run one
+     * after another (RETURNING rows are read per set), keys through {@link #getGeneratedKeys()}.
      */
     @Override
     public long[] executeLargeBatch() throws SQLException {
@@ -169,8 +174,15 @@ public class LoomwirePreparedStatement extends LoomwireStatement implements Prep
         List<Object[]> sets = batch == null ? List.of() : batch;
         batch = null;
         JdbcSql toRun = keys.apply(sql);
+        if (toRun == sql) {
+            List<List<Object>> paramSets = new ArrayList<>(sets.size());
+            for (Object[] set : sets) {
+                paramSets.add(Arrays.asList(set));
+            }
+            return counts(connection.run(this, getQueryTimeout(), pg -> pg.executeBatch(sql.sql(), paramSets)));
+        }
         long[] counts = new long[sets.size()];
-        List<PgRow> keyRows = toRun != sql ? new ArrayList<>() : null;
+        List<PgRow> keyRows = new ArrayList<>();
         PgResult last = null;
         for (int i = 0; i < sets.size(); i++) {
             Object[] values = sets.get(i);
@@ -180,11 +192,9 @@ public class LoomwirePreparedStatement extends LoomwireStatement implements Prep
                 throw batchFailure(i, Arrays.copyOf(counts, i), e);
             }
             counts[i] = last.affectedRows();
-            if (keyRows != null) {
-                keyRows.addAll(last.rows());
-            }
+            keyRows.addAll(last.rows());
         }
-        if (keyRows != null && last != null) {
+        if (last != null) {
             setGeneratedKeys(new LoomwireResultSet(null, last.columns(), new LoomwireResultSet.ListRows(keyRows)));
         }
         return counts;
@@ -200,9 +210,8 @@ public class LoomwirePreparedStatement extends LoomwireStatement implements Prep
     // ---------------------------------------------------------------- metadata
 
     /**
-     * The columns the statement will return: those of its last result, or for a SELECT not run
-     * yet, the server's description of it with LIMIT 0 (no rows are read); null for statements
-     * that return no rows or could only be described by running them (e.g. INSERT ... RETURNING).
+     * The columns the statement returns, as the server describes the statement without running it
+     * (Parse + Describe, one round trip); null for statements that return no rows.
      */
     @Override
     public ResultSetMetaData getMetaData() throws SQLException {
@@ -211,36 +220,38 @@ public class LoomwirePreparedStatement extends LoomwireStatement implements Prep
         if (current != null) {
             return current.getMetaData();
         }
-        if (sql.multipleStatements() || !(sql.keyword().equals("SELECT") || sql.keyword().equals("VALUES")
-                || sql.keyword().equals("TABLE"))) {
-            return null;
-        }
-        Object[] nulls = new Object[params.length];
-        String text = sql.sql().strip();
-        while (text.endsWith(";")) {
-            text = text.substring(0, text.length() - 1);
-        }
-        String describe = "SELECT * FROM (" + text + ") AS lw_describe LIMIT 0";
-        PgResult r = connection.run(this, getQueryTimeout(), pg -> pg.query(describe, nulls));
-        return new LoomwireResultSetMetaData(connection, r.columns());
+        PgStatementDescription d = describe();
+        return d.columns().isEmpty() ? null : new LoomwireResultSetMetaData(connection, d.columns());
     }
 
+    /** The parameters' types as the server infers them without running the statement (one round trip). */
     @Override
     public ParameterMetaData getParameterMetaData() throws SQLException {
         ensureOpen();
-        return new LoomwireParameterMetaData(connection.describeParameters(sql), sql.callReturnsValue());
+        List<Integer> types = sql.multipleStatements() ? List.of() : describe().parameterTypes();
+        int[] oids = new int[params.length];
+        for (int i = 0; i < oids.length && i < types.size(); i++) {
+            oids[i] = types.get(i);
+        }
+        return new LoomwireParameterMetaData(oids, sql.callReturnsValue());
+    }
+
+    private PgStatementDescription describe() throws SQLException {
+        return connection.call(pg -> pg.describe(sql.sql()));
     }
 
     // ---------------------------------------------------------------- setters
 
+    /** SQL NULL sent with the type OID of {@code sqlType} (untyped for Types.NULL, OTHER and types without one). */
     @Override
     public void setNull(int index, int sqlType) throws SQLException {
-        bind(index, null);
+        int oid = JdbcTypes.oidForSqlType(sqlType);
+        bind(index, oid == 0 ? null : PgParam.typed(oid, null));
     }
 
     @Override
     public void setNull(int index, int sqlType, String typeName) throws SQLException {
-        bind(index, null);
+        setNull(index, sqlType);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.loomwire.jdbc;
 
 import dev.loomwire.pg.PgColumn;
+import dev.loomwire.pg.PgCursor;
 import dev.loomwire.pg.PgException;
 import dev.loomwire.pg.PgResult;
 import dev.loomwire.pg.PgRow;
@@ -59,21 +60,19 @@ public final class LoomwireResultSet extends ReadOnlyResultSet {
     /** Rows built in memory, one Object[] per row. */
     record MemoryRows(List<Object[]> rows) implements Rows {}
 
-    /** A server-side cursor read {@code fetchSize} rows at a time; the first page is already read. */
+    /** A cursor fetching {@code fetchSize} rows per round trip from a portal (see {@link PgCursor}); {@code maxRows} 0 = all. */
     static final class CursorRows implements Rows {
         final LoomwireConnection connection;
-        final String name;
+        final PgCursor cursor;
         final int fetchSize;
-        List<PgRow> page;
-        boolean exhausted;
-        boolean closedOnServer;
+        final long maxRows;
+        long read;
 
-        CursorRows(LoomwireConnection connection, String name, int fetchSize, List<PgRow> firstPage) {
+        CursorRows(LoomwireConnection connection, PgCursor cursor, int fetchSize, long maxRows) {
             this.connection = connection;
-            this.name = name;
+            this.cursor = cursor;
             this.fetchSize = fetchSize;
-            this.page = firstPage;
-            this.exhausted = firstPage.size() < fetchSize;
+            this.maxRows = maxRows;
         }
     }
 
@@ -160,18 +159,14 @@ public final class LoomwireResultSet extends ReadOnlyResultSet {
     }
 
     private boolean nextFromCursor(CursorRows c) throws SQLException {
-        if (index >= c.page.size()) {
-            if (c.exhausted) {
-                return false;
-            }
-            c.page = c.connection.fetch(c.name, c.fetchSize);
-            c.exhausted = c.page.size() < c.fetchSize;
-            index = 0;
-            if (c.page.isEmpty()) {
-                return false;
-            }
+        if (c.maxRows > 0 && c.read >= c.maxRows) {
+            return false;
         }
-        pgRow = c.page.get(index);
+        pgRow = c.connection.run(null, 0, pg -> c.cursor.next());
+        if (pgRow == null) {
+            return false;
+        }
+        c.read++;
         return true;
     }
 
@@ -184,10 +179,8 @@ public final class LoomwireResultSet extends ReadOnlyResultSet {
         pgRow = null;
         memRow = null;
         try {
-            if (rows instanceof CursorRows c && !c.closedOnServer) {
-                c.exhausted = true;
-                c.closedOnServer = true;
-                c.connection.closeCursor(c.name);
+            if (rows instanceof CursorRows c) {
+                c.cursor.close();
             }
         } finally {
             if (statement != null) {
@@ -213,11 +206,12 @@ public final class LoomwireResultSet extends ReadOnlyResultSet {
         return rowNumber == 0 && !afterLast && hasAnyRows();
     }
 
-    private boolean hasAnyRows() {
+    private boolean hasAnyRows() throws SQLException {
         return switch (rows) {
             case ListRows l -> !l.rows().isEmpty();
             case MemoryRows m -> !m.rows().isEmpty();
-            case CursorRows c -> !c.page.isEmpty();
+            case CursorRows c -> throw JdbcErrors.unsupported("ResultSet.isBeforeFirst on a result read through a"
+                    + " cursor (fetchSize > 0)");
         };
     }
 
@@ -352,10 +346,7 @@ public final class LoomwireResultSet extends ReadOnlyResultSet {
 
     @Override
     public String getCursorName() throws SQLException {
-        if (rows instanceof CursorRows c) {
-            return c.name;
-        }
-        throw JdbcErrors.unsupported("ResultSet.getCursorName without a cursor (set a fetch size, auto-commit off)");
+        throw JdbcErrors.unsupported("ResultSet.getCursorName (positioned updates)");
     }
 
     @Override

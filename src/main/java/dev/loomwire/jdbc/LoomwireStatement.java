@@ -1,7 +1,10 @@
 package dev.loomwire.jdbc;
 
+import dev.loomwire.pg.PgBatchResult;
+import dev.loomwire.pg.PgCursor;
 import dev.loomwire.pg.PgResult;
 import dev.loomwire.pg.PgRow;
+import dev.loomwire.pg.PgStatement;
 import java.sql.BatchUpdateException;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -186,21 +189,12 @@ public class LoomwireStatement implements Statement {
         return new LoomwireResultSet(this, r.columns(), new LoomwireResultSet.ListRows(rows));
     }
 
+    /** Runs a query through a cursor that fetches {@code fetchSize} rows per round trip (inside the transaction). */
     private LoomwireResultSet openCursor(JdbcSql sql, Object[] params) throws SQLException {
-        String name = connection.nextCursorName();
-        int first = maxRows > 0 ? (int) Math.min(fetchSize, maxRows) : fetchSize;
-        String declare = "DECLARE " + name + " NO SCROLL CURSOR FOR " + sql.sql();
-        String fetch = "FETCH FORWARD " + first + " FROM " + name;
-        PgResult page = connection.run(this, queryTimeout, pg -> {
-            if (params == null || params.length == 0) {
-                List<PgResult> r = pg.simpleQuery(declare + ";\n" + fetch);
-                return r.get(r.size() - 1);
-            }
-            pg.query(declare, params);
-            return pg.simpleQuery(fetch).get(0);
-        });
-        return new LoomwireResultSet(this, page.columns(),
-                new LoomwireResultSet.CursorRows(connection, name, fetchSize, page.rows()));
+        List<Object> values = params == null ? List.of() : Arrays.asList(params);
+        PgCursor cursor = connection.run(this, queryTimeout, pg -> pg.cursor(sql.sql(), values, fetchSize));
+        return new LoomwireResultSet(this, cursor.columns(),
+                new LoomwireResultSet.CursorRows(connection, cursor, fetchSize, maxRows));
     }
 
     /** Moves to the next pending result; true if it is a result set. */
@@ -395,8 +389,10 @@ public class LoomwireStatement implements Statement {
     }
 
     /**
-     * Runs the batch's statements in order, each with the simple query protocol; stops at the
-     * first failure with a {@link BatchUpdateException} carrying the counts of those that ran.
+     * Sends the batch's statements in ONE write (each with the extended protocol, one Sync) and
+     * reads their update counts in order; see {@link LoomwirePreparedStatement#executeLargeBatch()}
+     * for what a failure means. An entry holding several {@code ;}-separated statements makes the
+     * batch run entry by entry with the simple query protocol instead.
      */
     @Override
     public int[] executeBatch() throws SQLException {
@@ -414,9 +410,21 @@ public class LoomwireStatement implements Statement {
         clearResults();
         List<String> statements = batch == null ? List.of() : batch;
         batch = null;
+        List<PgStatement> pipelined = new ArrayList<>(statements.size());
+        for (String sql : statements) {
+            JdbcSql parsed = plain(sql);
+            if (parsed.multipleStatements()) {
+                return oneByOne(statements);
+            }
+            pipelined.add(new PgStatement(parsed.sql(), List.of()));
+        }
+        return counts(connection.run(this, queryTimeout, pg -> pg.executeBatch(pipelined)));
+    }
+
+    private long[] oneByOne(List<String> statements) throws SQLException {
         long[] counts = new long[statements.size()];
         for (int i = 0; i < statements.size(); i++) {
-            String sql = statements.get(i);
+            String sql = plain(statements.get(i)).sql();
             try {
                 List<PgResult> results = connection.run(this, queryTimeout, pg -> pg.simpleQuery(sql));
                 counts[i] = results.isEmpty() ? 0 : results.get(results.size() - 1).affectedRows();
@@ -425,6 +433,14 @@ public class LoomwireStatement implements Statement {
             }
         }
         return counts;
+    }
+
+    /** The update counts of a pipelined batch, or its failure as a BatchUpdateException. */
+    static long[] counts(PgBatchResult result) throws BatchUpdateException {
+        return switch (result) {
+            case PgBatchResult.Completed c -> c.updateCounts();
+            case PgBatchResult.Failed f -> throw batchFailure(f.failedIndex(), f.updateCounts(), JdbcErrors.of(f.error()));
+        };
     }
 
     /** The BatchUpdateException for entry {@code index} failing, the counts of the entries before it, the cause chained. */

@@ -2,7 +2,6 @@ package dev.loomwire.jdbc;
 
 import dev.loomwire.pg.PgQueryCanceledException;
 import java.sql.SQLException;
-import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTimeoutException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -14,49 +13,40 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Bounds one call on a connection: after the query timeout the statement is cancelled
- * (CancelRequest, over TLS when the session is encrypted); after the network timeout the
- * connection is closed under the call. {@link #close()} does not return while a cancel is in
- * flight, so a late cancel cannot hit the connection's next statement.
+ * Bounds one statement by its query timeout: when it expires the statement is cancelled
+ * (CancelRequest, over TLS when the session is encrypted) and fails with SQLTimeoutException.
+ * {@link #close()} does not return while a cancel is in flight, so a late cancel cannot hit the
+ * connection's next statement. (The network timeout is the session's socket timeout.)
  */
 final class Watchdog implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Watchdog.class);
     /** One timer thread for the driver; each action runs on its own virtual thread, as it may block. */
     private static final ScheduledExecutorService TIMER =
             Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("loomwire-jdbc-timer").factory());
-    private static final Watchdog NONE = new Watchdog(null, 0, 0);
+    private static final Watchdog NONE = new Watchdog(null, 0);
 
     private enum State { RUNNING, CANCELLING, FINISHED }
 
     private final LoomwireConnection connection;
     private final int queryTimeoutSeconds;
-    private final int networkTimeoutMillis;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition cancelDone = lock.newCondition();
     private State state = State.RUNNING;
     private boolean cancelled;
-    private volatile boolean killed;
     private ScheduledFuture<?> cancelTask;
-    private ScheduledFuture<?> killTask;
 
-    private Watchdog(LoomwireConnection connection, int queryTimeoutSeconds, int networkTimeoutMillis) {
+    private Watchdog(LoomwireConnection connection, int queryTimeoutSeconds) {
         this.connection = connection;
         this.queryTimeoutSeconds = queryTimeoutSeconds;
-        this.networkTimeoutMillis = networkTimeoutMillis;
     }
 
-    /** Starts watching a call; both limits 0 means nothing to watch. */
-    static Watchdog start(LoomwireConnection connection, int queryTimeoutSeconds, int networkTimeoutMillis) {
-        if (queryTimeoutSeconds <= 0 && networkTimeoutMillis <= 0) {
+    /** Starts watching a statement; a timeout of 0 means nothing to watch. */
+    static Watchdog start(LoomwireConnection connection, int queryTimeoutSeconds) {
+        if (queryTimeoutSeconds <= 0) {
             return NONE;
         }
-        Watchdog w = new Watchdog(connection, queryTimeoutSeconds, networkTimeoutMillis);
-        if (queryTimeoutSeconds > 0) {
-            w.cancelTask = TIMER.schedule(() -> Thread.ofVirtual().start(w::cancel), queryTimeoutSeconds, TimeUnit.SECONDS);
-        }
-        if (networkTimeoutMillis > 0) {
-            w.killTask = TIMER.schedule(() -> Thread.ofVirtual().start(w::kill), networkTimeoutMillis, TimeUnit.MILLISECONDS);
-        }
+        Watchdog w = new Watchdog(connection, queryTimeoutSeconds);
+        w.cancelTask = TIMER.schedule(() -> Thread.ofVirtual().start(w::cancel), queryTimeoutSeconds, TimeUnit.SECONDS);
         return w;
     }
 
@@ -86,20 +76,6 @@ final class Watchdog implements AutoCloseable {
         }
     }
 
-    private void kill() {
-        lock.lock();
-        try {
-            if (state == State.FINISHED) {
-                return;
-            }
-            killed = true;
-        } finally {
-            lock.unlock();
-        }
-        LOG.debug("network timeout of {} ms expired: closing the connection", networkTimeoutMillis);
-        connection.kill();
-    }
-
     /** Stops watching; waits for a cancel in flight. Idempotent. */
     @Override
     public void close() {
@@ -108,9 +84,6 @@ final class Watchdog implements AutoCloseable {
         }
         if (cancelTask != null) {
             cancelTask.cancel(false);
-        }
-        if (killTask != null) {
-            killTask.cancel(false);
         }
         lock.lock();
         try {
@@ -126,10 +99,6 @@ final class Watchdog implements AutoCloseable {
     /** The SQLException for a failure of the watched call, naming the limit when one of them ended it. */
     SQLException failure(RuntimeException e) {
         close();
-        if (killed) {
-            return new SQLNonTransientConnectionException("no answer from the server within the network timeout of "
-                    + networkTimeoutMillis + " ms; connection closed", JdbcErrors.CONNECTION_FAILURE, e);
-        }
         if (cancelled && e instanceof PgQueryCanceledException c) {
             return new SQLTimeoutException("query timeout of " + queryTimeoutSeconds + " s expired: the statement was"
                     + " cancelled (" + c.serverMessage() + ")", c.sqlState(), c);

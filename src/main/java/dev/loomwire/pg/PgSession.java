@@ -181,7 +181,18 @@ final class PgSession {
                 }
             }
         } catch (IOException e) {
-            throw lost(writer != null ? writer.failureOr(e) : e);
+            IOException cause = e;
+            if (writer != null) {
+                // the writer's failure names the cause (e.g. tcp_user_timeout) even when the read saw it first
+                Writer w = writer;
+                writer = null;
+                if (e instanceof SocketTimeoutException) {
+                    closeBroken(); // our read timeout: unblock a writer stuck on a slow peer
+                }
+                w.awaitQuietly();
+                cause = e instanceof SocketTimeoutException ? e : w.failureOr(e);
+            }
+            throw lost(cause);
         } catch (ProtocolException e) {
             throw broken("protocol error: " + e.getMessage() + "; connection closed", e);
         } finally {

@@ -359,13 +359,20 @@ class JdbcDriverTest {
                     rows++;
                     if (rows == 150) {
                         assertEquals(1L, one(conn, "SELECT count(*) FROM pg_cursors"), "read through a cursor");
-                        assertNotNull(rs.getCursorName());
                     }
                 }
                 assertEquals(5000, rows);
                 assertEquals(5000L * 5001 / 2, sum);
             }
-            assertEquals(0L, one(conn, "SELECT count(*) FROM pg_cursors"), "closing the result set closes the cursor");
+            assertEquals(0L, one(conn, "SELECT count(*) FROM pg_cursors"), "a cursor read to the end is closed");
+            conn.commit();
+            ps.setInt(1, 1000);
+            try (ResultSet rs = ps.executeQuery()) {
+                for (int i = 0; i < 150; i++) {
+                    assertTrue(rs.next());
+                }
+            }
+            assertEquals(0L, one(conn, "SELECT count(*) FROM pg_cursors"), "closing the result set early closes the cursor");
         }
         conn.commit();
     }
@@ -395,14 +402,17 @@ class JdbcDriverTest {
     }
 
     @Test
-    void preparedBatchInsertsEveryRowAndReportsCounts() throws SQLException {
+    void preparedBatchOfAThousandRowsIsOneWrite() throws SQLException {
+        PgConnection pg = conn.unwrap(PgConnection.class);
         try (PreparedStatement ps = conn.prepareStatement("INSERT INTO jdbc_items (name, price) VALUES (?, ?)")) {
             for (int i = 0; i < 1000; i++) {
                 ps.setString(1, "row" + i);
                 ps.setBigDecimal(2, BigDecimal.valueOf(i));
                 ps.addBatch();
             }
+            long writes = pg.writeCount();
             int[] counts = ps.executeBatch();
+            assertEquals(1, pg.writeCount() - writes, "the whole batch in one write (one round trip)");
             assertEquals(1000, counts.length);
             for (int c : counts) {
                 assertEquals(1, c);
@@ -421,6 +431,21 @@ class JdbcDriverTest {
             assertInstanceOf(SQLIntegrityConstraintViolationException.class, e.getNextException());
             assertEquals(1, e.getUpdateCounts().length, "the counts of the entries before the failing one");
         }
+        assertEquals(0L, one(conn, "SELECT count(*) FROM jdbc_items WHERE name = 'new'"),
+                "in auto-commit the failed batch is rolled back as a whole");
+    }
+
+    @Test
+    void setNullSendsTheType() throws SQLException {
+        try (PreparedStatement ps = conn.prepareStatement("SELECT pg_typeof(?)::text, ? IS NULL")) {
+            ps.setNull(1, Types.INTEGER);
+            ps.setNull(2, Types.TIMESTAMP);
+            try (ResultSet rs = ps.executeQuery()) {
+                assertTrue(rs.next());
+                assertEquals("integer", rs.getString(1));
+                assertTrue(rs.getBoolean(2));
+            }
+        }
     }
 
     @Test
@@ -429,7 +454,9 @@ class JdbcDriverTest {
             s.addBatch("INSERT INTO jdbc_items (name) VALUES ('a')");
             s.addBatch("INSERT INTO jdbc_items (name) VALUES ('b'), ('c')");
             s.addBatch("UPDATE jdbc_items SET price = 2");
+            long writes = conn.unwrap(PgConnection.class).writeCount();
             assertArrayEquals(new int[] {1, 2, 3}, s.executeBatch());
+            assertEquals(1, conn.unwrap(PgConnection.class).writeCount() - writes, "one write");
         }
     }
 

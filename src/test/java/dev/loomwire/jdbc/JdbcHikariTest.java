@@ -45,6 +45,17 @@ class JdbcHikariTest {
         }
     }
 
+    /** Ends backend {@code pid} from a second connection, as an administrator would. */
+    private static void terminate(int pid) throws SQLException {
+        try (Connection admin = JdbcTests.connect(SERVER);
+             PreparedStatement ps = admin.prepareStatement("SELECT pg_terminate_backend(?)")) {
+            ps.setInt(1, pid);
+            try (ResultSet rs = ps.executeQuery()) {
+                assertTrue(rs.next() && rs.getBoolean(1), "backend " + pid + " terminated");
+            }
+        }
+    }
+
     @Test
     void hikariEvictsAConnectionKilledByPgTerminateBackend() throws Exception {
         try (HikariDataSource ds = pool(JdbcTests.url(SERVER, ""))) {
@@ -52,14 +63,7 @@ class JdbcHikariTest {
             try (Connection c = ds.getConnection()) {
                 killed = pid(c);
             }
-            try (Connection admin = JdbcTests.connect(SERVER);
-                 PreparedStatement ps = admin.prepareStatement("SELECT pg_terminate_backend(?)")) {
-                ps.setInt(1, killed);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    assertTrue(rs.getBoolean(1));
-                }
-            }
+            terminate(killed);
             // Hikari may notice the dead connection on borrow (isValid) or when the next statement fails.
             int next;
             try (Connection c = ds.getConnection()) {
@@ -86,11 +90,7 @@ class JdbcHikariTest {
             int killed;
             try (Connection c = ds.getConnection()) {
                 killed = pid(c);
-                try (Connection admin = JdbcTests.connect(SERVER);
-                     PreparedStatement ps = admin.prepareStatement("SELECT pg_terminate_backend(?)")) {
-                    ps.setInt(1, killed);
-                    ps.executeQuery().close();
-                }
+                terminate(killed);
                 SQLException e = assertThrows(SQLException.class, () -> pid(c));
                 assertTrue(e.getSQLState().equals("57P01") || e.getSQLState().startsWith("08"), e.getSQLState());
             }
