@@ -442,7 +442,7 @@ public final class ConnectionPool<C> implements AutoCloseable {
     private void housekeeping() {
         while (true) {
             List<Entry<C>> toClose = new ArrayList<>(0);
-            int toOpen;
+            boolean open;
             lock.lock();
             try {
                 if (closed) {
@@ -450,19 +450,18 @@ public final class ConnectionPool<C> implements AutoCloseable {
                 }
                 evictLocked(toClose);
                 grantRoomLocked();
-                toOpen = waiters.isEmpty() ? Math.min(settings.minIdle() - idle.size() - pending, settings.maxSize() - total) : 0;
-                toOpen = Math.max(0, toOpen);
-                total += toOpen;
-                pending += toOpen;
+                // one at a time: callers arriving meanwhile find room and open their own in parallel
+                open = waiters.isEmpty() && idle.size() + pending < settings.minIdle() && total < settings.maxSize();
+                if (open) {
+                    total++;
+                    pending++;
+                }
             } finally {
                 lock.unlock();
             }
             closeAll(toClose);
-            for (int i = 0; i < toOpen; i++) {
-                if (!openIdle()) {
-                    unreserve(toOpen - i - 1);
-                    break;
-                }
+            if (open && openIdle()) {
+                continue;
             }
             lock.lock();
             try {
