@@ -1,5 +1,6 @@
 package dev.loomwire.cli;
 
+import dev.loomwire.internal.ProbeAccess;
 import dev.loomwire.pg.PgConfig;
 import dev.loomwire.pg.PgHost;
 import dev.loomwire.pg.TargetSessionAttrs;
@@ -47,7 +48,11 @@ final class PgHostsProbe {
             Probed p = new Probed(all.size() + 1, h, probe, probe.run());
             all.add(p);
             Report.Status status = p.report().success ? Report.Status.OK : Report.Status.FAIL;
-            String type = probe.serverType().orElse("type unknown: the server asks for a password before it says");
+            String type = switch (probe.serverCheck()) {
+                case ProbeAccess.ServerCheck.Known k -> k.type()
+                        + k.rejection().map(r -> " (target_session_attrs=" + target.keyword() + " passes it over: " + r + ")").orElse("");
+                case ProbeAccess.ServerCheck.Unknown u -> "type unknown: the server asks for a password before it says";
+            };
             Report.Phase phase = report.phase(p.name(), null, status, (p.report().success ? "reachable, " + type + "; " : "")
                     + p.report().conclusion);
             for (Report.Phase inner : p.report().phases) {
@@ -58,14 +63,15 @@ final class PgHostsProbe {
         if (pick.isEmpty() && target == TargetSessionAttrs.PREFER_STANDBY) {
             pick = pick(all, target, true);
         }
-        List<Probed> unknown = all.stream().filter(p -> p.report().success && p.probe().serverType().isEmpty()).toList();
+        List<Probed> unknown = all.stream()
+                .filter(p -> p.report().success && p.probe().serverCheck() instanceof ProbeAccess.ServerCheck.Unknown).toList();
         if (pick.isPresent()) {
             Probed chosen = pick.get();
             report.verdicts.addAll(chosen.report().verdicts);
             report.chain.addAll(chosen.report().chain);
             report.success = true;
             report.conclusion = "target_session_attrs=" + target.keyword() + " would pick " + chosen.name()
-                    + chosen.probe().serverType().map(t -> ": " + t).orElse("")
+                    + (chosen.probe().serverCheck() instanceof ProbeAccess.ServerCheck.Known k ? ": " + k.type() : "")
                     + (unknown.isEmpty() || target == TargetSessionAttrs.ANY ? ""
                        : " (hosts of unknown type, which the driver checks after logging in: "
                          + String.join(", ", unknown.stream().map(Probed::name).toList()) + ")");
@@ -79,7 +85,10 @@ final class PgHostsProbe {
         return report;
     }
 
-    /** The first reachable host the driver would accept; {@code anyServer} for prefer-standby's second pass. */
+    /**
+     * The first reachable host the driver would accept, by the connector's own decision for each
+     * ({@link ProbeAccess.ServerCheck}); {@code anyServer} for prefer-standby's second pass.
+     */
     private static Optional<Probed> pick(List<Probed> all, TargetSessionAttrs target, boolean anyServer) {
         for (Probed p : all) {
             if (!p.report().success) {
@@ -88,7 +97,7 @@ final class PgHostsProbe {
             if (target == TargetSessionAttrs.ANY || anyServer) {
                 return Optional.of(p);
             }
-            if (p.probe().serverType().isPresent() && target.accepts(p.probe().hotStandby(), p.probe().readOnly())) {
+            if (p.probe().serverCheck() instanceof ProbeAccess.ServerCheck.Known k && k.rejection().isEmpty()) {
                 return Optional.of(p);
             }
         }

@@ -2,7 +2,7 @@ package dev.loomwire.cli;
 
 import dev.loomwire.net.ConnectListener;
 import dev.loomwire.net.ConnectPhase;
-import dev.loomwire.pg.Connector;
+import dev.loomwire.internal.ProbeAccess;
 import dev.loomwire.pg.PgConfig;
 import dev.loomwire.pg.PgException;
 import dev.loomwire.pg.PgHost;
@@ -37,7 +37,7 @@ import java.util.regex.Pattern;
  * Probes a PostgreSQL server: SSLRequest (or direct TLS with ALPN {@code postgresql}), the TLS
  * handshake, the certificate chain, a verdict per sslmode, and the authentication method the server
  * asks for after a StartupMessage. It never authenticates. The probe is a {@link ConnectListener}
- * over the driver's own attempt ({@link Connector#probe}, which stops before a password is sent):
+ * over the driver's own attempt ({@link ProbeAccess.Pg#probe}, which stops before a password is sent):
  * sockets, the SSLRequest and its CVE-2021-23222 check, TLS layering and startup framing are the
  * driver's. Each verification mode's verdict is another such attempt with that mode's settings, so
  * it is what the driver would decide with the same connection string.
@@ -60,9 +60,8 @@ final class PgProbe {
     private InetAddress probed;
     /** The host entry probed when the connection string names several (null: the only one). */
     private final PgHost host;
-    /** in_hot_standby and default_transaction_read_only, when the server reported them (only without a password). */
-    private String inHotStandby;
-    private String readOnly;
+    /** The driver's target_session_attrs decision for the server, known only when it let the probe in without a password. */
+    private ProbeAccess.ServerCheck serverCheck = new ProbeAccess.ServerCheck.Unknown();
 
     PgProbe(String conninfo, PgConfig cfg, Duration timeout) {
         this(conninfo, cfg, null, timeout);
@@ -85,20 +84,12 @@ final class PgProbe {
         return report;
     }
 
-    /** "standby", "primary" or "primary, read-only" as the server reported it, or empty when it asked for a password first. */
-    java.util.Optional<String> serverType() {
-        if (inHotStandby == null) {
-            return java.util.Optional.empty();
-        }
-        return java.util.Optional.of("on".equals(inHotStandby) ? "standby" : "on".equals(readOnly) ? "primary, read-only" : "primary");
-    }
-
-    boolean hotStandby() {
-        return "on".equals(inHotStandby);
-    }
-
-    boolean readOnly() {
-        return "on".equals(readOnly) || hotStandby();
+    /**
+     * What the driver's connector decided about the server's type (the same check
+     * target_session_attrs runs when connecting): unknown when it asked for a password first.
+     */
+    ProbeAccess.ServerCheck serverCheck() {
+        return serverCheck;
     }
 
     private void probe() {
@@ -125,7 +116,7 @@ final class PgProbe {
         long t0 = System.nanoTime();
         for (InetAddress a : addresses) {
             PhaseRecorder<BackendMessage> seen = new PhaseRecorder<>();
-            Connector.ProbeResult result = Connector.probe(attemptCfg, unverified, a, timeout, seen);
+            ProbeAccess.PgAttempt result = ProbeAccess.pg().probe(attemptCfg, unverified, a, timeout, seen);
             Optional<PhaseRecorder.Step> tcp = seen.step(ConnectPhase.TCP);
             if (tcp.isPresent() && tcp.get().failure() != null) {
                 tcpFailures.add(Network.hostPort(a, cfg.port()) + ": " + (tcp.get().failure() instanceof SocketTimeoutException
@@ -137,6 +128,7 @@ final class PgProbe {
             if (!tcpFailures.isEmpty()) {
                 p.details().put("failed first", tcpFailures);
             }
+            serverCheck = result.serverCheck();
             render(capture, unverified, seen, result, a);
             return;
         }
@@ -146,7 +138,7 @@ final class PgProbe {
     }
 
     /** Turns what the connector reported into the report's phases, verdicts and conclusion. */
-    private void render(ModeSetup capture, TlsConfig unverified, PhaseRecorder<BackendMessage> seen, Connector.ProbeResult result,
+    private void render(ModeSetup capture, TlsConfig unverified, PhaseRecorder<BackendMessage> seen, ProbeAccess.PgAttempt result,
                         InetAddress address) {
         if (capture == null) {
             report.phase("ssl", null, Report.Status.INFO, "sslmode=disable: no TLS attempted");
@@ -237,8 +229,6 @@ final class PgProbe {
         for (BackendMessage m : received) {
             switch (m) {
                 case ParameterStatus p when p.name().equals("server_version") -> serverVersion = p.value();
-                case ParameterStatus p when p.name().equals("in_hot_standby") -> inHotStandby = p.value();
-                case ParameterStatus p when p.name().equals("default_transaction_read_only") -> readOnly = p.value();
                 case ErrorResponse e -> {
                     auth = "server refused: " + errorText(e.fields());
                     status = Report.Status.WARN;
@@ -362,7 +352,7 @@ final class PgProbe {
     private Report.Verdict attempt(ModeSetup s, TlsSession captured) {
         String mode = s.mode().keyword();
         TlsProbe.Trust trust = TlsProbe.Trust.of(s.tls());
-        Connector.ProbeResult r = Connector.probe(s.config(), s.tls(), probed, timeout, ConnectListener.none());
+        ProbeAccess.PgAttempt r = ProbeAccess.pg().probe(s.config(), s.tls(), probed, timeout, ConnectListener.none());
         if (r.tls().isPresent()) {
             return new Report.Verdict(mode, true, TlsProbe.passed(s.tls(), s.verifyHost(), trust));
         }

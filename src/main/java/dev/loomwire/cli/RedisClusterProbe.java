@@ -8,7 +8,7 @@ import dev.loomwire.redis.RedisClusterSettings;
 import dev.loomwire.redis.RedisClusterUri;
 import dev.loomwire.redis.RedisConfig;
 import dev.loomwire.redis.RedisConnectionException;
-import dev.loomwire.redis.RedisConnector;
+import dev.loomwire.internal.ProbeAccess;
 import dev.loomwire.redis.RedisReply;
 import dev.loomwire.redis.RedisReply.ErrorReply;
 import dev.loomwire.redis.resp.RespEncoder;
@@ -118,7 +118,7 @@ final class RedisClusterProbe {
         RedisConfig nodeConfig = uri.nodeConfig(announced);
         List<X509Certificate> chain;
         try { // the driver's own opening of a node connection, without verification to see the chain
-            RedisConnector.Opened captured = RedisConnector.open(nodeConfig, tls.toBuilder().verification(TlsVerification.NONE).build(),
+            ProbeAccess.RedisOpened captured = ProbeAccess.redis().open(nodeConfig, tls.toBuilder().verification(TlsVerification.NONE).build(),
                     timeout, ConnectListener.none());
             chain = captured.tls().session().peerChain();
             Network.closeQuietly(captured.stream());

@@ -6,7 +6,10 @@ import dev.loomwire.net.ConnectListener;
 import dev.loomwire.net.ConnectPhase;
 import dev.loomwire.redis.RedisConfig;
 import dev.loomwire.redis.RedisConnectionException;
-import dev.loomwire.redis.RedisConnector;
+import dev.loomwire.redis.RedisException;
+import dev.loomwire.redis.RedisNoAuthException;
+import dev.loomwire.redis.RedisWrongPassException;
+import dev.loomwire.internal.ProbeAccess;
 import dev.loomwire.redis.RedisReply;
 import dev.loomwire.redis.RedisReply.ErrorReply;
 import dev.loomwire.redis.RedisReply.MapReply;
@@ -26,6 +29,7 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -81,7 +85,7 @@ final class RedisProbe {
     private void probe() {
         describeTarget();
         report.requestedMode = tls != null ? verify : "plaintext";
-        RedisConnector.Opened opened = open();
+        ProbeAccess.RedisOpened opened = open();
         if (opened == null) {
             if (handshakeFailed) {
                 String plain = plaintextPing();
@@ -100,7 +104,7 @@ final class RedisProbe {
             socket.setSoTimeout((int) timeout.toMillis());
             if (tls == null) {
                 report.phase("tls", null, Report.Status.INFO, "not requested (redis://): use rediss:// to probe TLS");
-                String failure = hello(socket);
+                String failure = hello(opened);
                 if (failure == null) {
                     failure = clusterCheck(socket);
                 }
@@ -112,7 +116,7 @@ final class RedisProbe {
             TlsSession session = connection.session();
             String sessionFailure;
             try {
-                sessionFailure = hello(connection.socket());
+                sessionFailure = hello(opened);
                 if (sessionFailure == null) {
                     sessionFailure = clusterCheck(connection.socket());
                 }
@@ -134,17 +138,17 @@ final class RedisProbe {
     }
 
     /**
-     * The driver's own connection opening ({@link RedisConnector#open}: DNS, TCP, and for rediss://
+     * The driver's own connection opening ({@link ProbeAccess.Redis#open}: DNS, TCP, and for rediss://
      * the TLS handshake without verification, to see any chain), its phases turned into the
      * report's; {@code null} when it failed (the report says why; {@link #handshakeFailed} when the
      * TLS handshake did).
      */
-    private RedisConnector.Opened open() {
+    private ProbeAccess.RedisOpened open() {
         PhaseRecorder<RedisReply> seen = new PhaseRecorder<>();
-        RedisConnector.Opened opened = null;
+        ProbeAccess.RedisOpened opened = null;
         RedisConnectionException failure = null;
         try {
-            opened = RedisConnector.open(cfg, tls == null ? null : level(TlsVerification.NONE), timeout, seen);
+            opened = ProbeAccess.redis().open(cfg, tls == null ? null : level(TlsVerification.NONE), timeout, seen);
         } catch (RedisConnectionException e) {
             failure = e;
         }
@@ -240,98 +244,109 @@ final class RedisProbe {
     }
 
     /**
-     * HELLO 3 (with AUTH when the URI has a password), falling back to PING and INFO server; records
-     * the phases. Returns why the connection would fail, or {@code null} if it works.
+     * The driver's own session set-up ({@link ProbeAccess.Redis#setup}: HELLO 3 with AUTH when the
+     * URI has a password, or AUTH and RESP2), then INFO server for the version on RESP2; records
+     * the phases. Returns why the connection would fail, or {@code null} if it works (a refused
+     * password is a warning: the probe is about reaching the server).
      */
-    private String hello(Socket socket) {
+    private String hello(ProbeAccess.RedisOpened opened) {
+        Socket socket = opened.stream();
         long t0 = System.nanoTime();
-        char[] pw = cfg.password();
-        String password = pw == null ? null : new String(pw);
-        String user = cfg.user() == null ? "default" : cfg.user();
         try {
-            RespReader in = new RespReader(socket.getInputStream());
             if (tls != null && socket instanceof javax.net.ssl.SSLSocket ssl && "TLSv1.3".equals(ssl.getSession().getProtocol())) {
-                String refused = awaitPostHandshakeAlert(socket, in);
+                String refused = awaitPostHandshakeAlert(socket, new RespReader(socket.getInputStream()));
                 if (refused != null) {
                     return refused;
                 }
                 t0 = System.nanoTime();
             }
-            RespEncoder cmd = new RespEncoder();
-            if (password == null) {
-                cmd.command("HELLO", "3");
-            } else {
-                cmd.command("HELLO", "3", "AUTH", user, password);
+        } catch (IOException e) {
+            return readFailure(t0, e);
+        }
+        List<RedisReply> received = new ArrayList<>();
+        ProbeAccess.RedisSession session = ProbeAccess.redis().setup(cfg, opened, timeout, new ConnectListener<>() {
+            @Override
+            public void received(RedisReply reply) {
+                received.add(reply);
             }
-            socket.getOutputStream().write(cmd.buffer(), 0, cmd.size());
-            RedisReply reply = in.read();
-            if (reply instanceof MapReply map) {
-                Map<String, RedisReply> m = map.asMap();
-                Report.Phase p = report.phase("hello", Report.since(t0), Report.Status.OK, "HELLO 3: RESP3 session");
-                serverMode = m.get("mode") == null ? null : m.get("mode").asString();
-                for (String k : List.of("server", "proto", "mode", "role")) {
-                    if (m.get(k) != null) {
-                        p.details().put(k, m.get(k).asString());
-                    }
-                }
-                report.phase("server version", null, Report.Status.INFO, "Redis " + (m.get("version") == null ? "?" : m.get("version").asString()));
-                return null;
-            }
-            String error = reply instanceof ErrorReply e ? e.message() : String.valueOf(reply);
-            if (error.startsWith("NOAUTH") || error.startsWith("WRONGPASS")) {
-                report.phase("hello", Report.since(t0), Report.Status.WARN, "authentication: " + error);
+        });
+        if (session.failure().isPresent()) {
+            RedisException failure = session.failure().get();
+            if (failure instanceof RedisNoAuthException || failure instanceof RedisWrongPassException) {
+                report.phase("hello", Report.since(t0), Report.Status.WARN, "authentication: " + failure.getMessage());
                 report.phase("server version", null, Report.Status.INFO,
                         "unknown: the server wants a password (redis://user:password@host/)");
                 return null;
             }
-            report.phase("hello", Report.since(t0), Report.Status.INFO, "HELLO 3 refused (" + error + "): falling back to RESP2");
-            long t1 = System.nanoTime();
-            cmd.reset();
-            if (password != null) {
-                if (cfg.user() == null) {
-                    cmd.command("AUTH", password);
-                } else {
-                    cmd.command("AUTH", user, password);
+            if (failure.timeoutKind().isPresent()) {
+                report.phase("hello", Report.since(t0), Report.Status.FAIL, "no reply within " + timeout.toMillis() + " ms");
+                return "no reply to HELLO within " + timeout.toMillis() + " ms";
+            }
+            for (Throwable t = failure; t != null; t = t.getCause()) {
+                if (t instanceof RespProtocolException e) {
+                    String why = "not a Redis reply: " + e.getMessage();
+                    report.phase("hello", Report.since(t0), Report.Status.FAIL, why);
+                    return why;
+                }
+                if (t instanceof IOException e) {
+                    return readFailure(t0, e);
                 }
             }
-            cmd.command("PING").command("INFO", "server");
-            socket.getOutputStream().write(cmd.buffer(), 0, cmd.size());
-            if (password != null) {
-                in.read();
-            }
-            RedisReply pong = in.read();
-            RedisReply infoReply = in.read();
-            report.phase("ping", Report.since(t1), pong instanceof ErrorReply ? Report.Status.WARN : Report.Status.OK, pong.toString());
-            String version = infoReply instanceof ErrorReply || infoReply.asString() == null ? null
-                    : infoField(infoReply.asString(), "redis_version");
-            report.phase("server version", null, Report.Status.INFO, version != null ? "Redis " + version
-                    : "unknown (INFO server: " + (infoReply instanceof ErrorReply e ? e.message() : "no redis_version") + ")");
-            return null;
-        } catch (SocketTimeoutException e) {
-            report.phase("hello", Report.since(t0), Report.Status.FAIL, "no reply within " + timeout.toMillis() + " ms");
-            return "no reply to HELLO within " + timeout.toMillis() + " ms";
-        } catch (RespProtocolException e) {
-            String why = "not a Redis reply: " + e.getMessage();
+            String why = failure.getMessage();
             report.phase("hello", Report.since(t0), Report.Status.FAIL, why);
             return why;
-        } catch (IOException e) {
-            String refusal = connection != null ? TlsProbe.serverRejection(e, connection) : null;
-            String why;
-            if (refusal != null) {
-                why = refusal;
-            } else if (e instanceof EOFException || e instanceof SocketException) {
-                why = "the server closed the connection on the first command"
-                        + (tls != null ? (clientCert ? "" : " (does it require a client certificate? give sslcert=... sslkey=...)")
-                               : " (is this a TLS port? use rediss://)");
-            } else {
-                why = "reading the reply failed: " + e.getMessage();
-            }
-            Report.Phase p = report.phase("hello", Report.since(t0), Report.Status.FAIL, why);
-            if (refusal == null) {
-                p.details().put("error", e.getClass().getSimpleName() + ": " + e.getMessage());
-            }
-            return why;
         }
+        if (session.protocol() == 3) {
+            Map<String, RedisReply> m = received.stream().filter(r -> r instanceof MapReply).findFirst()
+                    .map(RedisReply::asMap).orElse(Map.of());
+            Report.Phase p = report.phase("hello", Report.since(t0), Report.Status.OK, "HELLO 3: RESP3 session");
+            serverMode = m.get("mode") == null ? null : m.get("mode").asString();
+            for (String k : List.of("server", "proto", "mode", "role")) {
+                if (m.get(k) != null) {
+                    p.details().put(k, m.get(k).asString());
+                }
+            }
+            report.phase("server version", null, Report.Status.INFO, "Redis " + (m.get("version") == null ? "?" : m.get("version").asString()));
+            return null;
+        }
+        report.phase("hello", Report.since(t0), Report.Status.OK, "RESP2 session (the server has no HELLO, or protocol=2)");
+        long t1 = System.nanoTime();
+        try {
+            RespEncoder cmd = new RespEncoder().command("INFO", "server");
+            socket.getOutputStream().write(cmd.buffer(), 0, cmd.size());
+            RedisReply infoReply = new RespReader(socket.getInputStream()).read();
+            String version = infoReply instanceof ErrorReply || infoReply.asString() == null ? null
+                    : infoField(infoReply.asString(), "redis_version");
+            report.phase("server version", Report.since(t1), Report.Status.INFO, version != null ? "Redis " + version
+                    : "unknown (INFO server: " + (infoReply instanceof ErrorReply e ? e.message() : "no redis_version") + ")");
+            return null;
+        } catch (IOException e) {
+            return readFailure(t1, e);
+        }
+    }
+
+    /** A read or write on the new session failed: the server's TLS alert if it sent one, else what happened. */
+    private String readFailure(long t0, IOException e) {
+        if (e instanceof SocketTimeoutException) {
+            report.phase("hello", Report.since(t0), Report.Status.FAIL, "no reply within " + timeout.toMillis() + " ms");
+            return "no reply to HELLO within " + timeout.toMillis() + " ms";
+        }
+        String refusal = connection != null ? TlsProbe.serverRejection(e, connection) : null;
+        String why;
+        if (refusal != null) {
+            why = refusal;
+        } else if (e instanceof EOFException || e instanceof SocketException) {
+            why = "the server closed the connection on the first command"
+                    + (tls != null ? (clientCert ? "" : " (does it require a client certificate? give sslcert=... sslkey=...)")
+                           : " (is this a TLS port? use rediss://)");
+        } else {
+            why = "reading the reply failed: " + e.getMessage();
+        }
+        Report.Phase p = report.phase("hello", Report.since(t0), Report.Status.FAIL, why);
+        if (refusal == null) {
+            p.details().put("error", e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+        return why;
     }
 
     /**
@@ -363,7 +378,7 @@ final class RedisProbe {
     /** After a failed handshake: does the port answer a plaintext PING? Then it is a plaintext port. */
     private String plaintextPing() {
         Duration brief = Duration.ofMillis(Math.min(2000, timeout.toMillis()));
-        try (Socket s = RedisConnector.open(cfg, null, brief, ConnectListener.none()).socket()) {
+        try (Socket s = ProbeAccess.redis().open(cfg, null, brief, ConnectListener.none()).socket()) {
             s.setSoTimeout((int) brief.toMillis());
             RespEncoder ping = new RespEncoder().command("PING");
             s.getOutputStream().write(ping.buffer(), 0, ping.size());
@@ -402,12 +417,12 @@ final class RedisProbe {
 
     /**
      * Would the driver's handshake with {@code config} on a connection for {@code node} succeed?
-     * One {@link RedisConnector#open} says; a failure is explained against the {@code chain} seen.
+     * One {@link ProbeAccess.Redis#open} says; a failure is explained against the {@code chain} seen.
      */
     static Report.Verdict verdict(String mode, RedisConfig node, TlsConfig config, Duration timeout,
                                   List<X509Certificate> chain, TlsProbe.Trust trust) {
         try {
-            RedisConnector.Opened o = RedisConnector.open(node, config, timeout, ConnectListener.none());
+            ProbeAccess.RedisOpened o = ProbeAccess.redis().open(node, config, timeout, ConnectListener.none());
             Network.closeQuietly(o.stream());
             Network.closeQuietly(o.socket());
             return new Report.Verdict(mode, true, TlsProbe.passed(config, node.host(), trust));

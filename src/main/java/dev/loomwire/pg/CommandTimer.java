@@ -1,5 +1,6 @@
 package dev.loomwire.pg;
 
+import dev.loomwire.error.TimeoutKind;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,8 +50,8 @@ final class CommandTimer implements AutoCloseable {
             throw e;
         } catch (PgConnectionException e) {
             if (watch.killed()) {
-                throw new PgConnectionException("statement did not end within " + PgPool.describe(timeout)
-                        + " after it was cancelled at the command_timeout; connection closed", e);
+                throw new PgTimeoutException(TimeoutKind.COMMAND, "statement did not end within "
+                        + PgPool.describe(timeout) + " after it was cancelled at the command_timeout; connection closed", e);
             }
             throw e;
         } finally {

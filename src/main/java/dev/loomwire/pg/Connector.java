@@ -8,6 +8,8 @@ import dev.loomwire.pg.protocol.Frontend;
 import dev.loomwire.pg.protocol.Md5Password;
 import dev.loomwire.pg.protocol.ProtocolException;
 import dev.loomwire.pg.protocol.ScramClient;
+import dev.loomwire.error.TimeoutKind;
+import dev.loomwire.internal.ProbeAccess;
 import dev.loomwire.tls.TlsConfig;
 import dev.loomwire.tls.TlsException;
 import dev.loomwire.tls.TlsConnection;
@@ -47,12 +49,28 @@ import org.slf4j.LoggerFactory;
  * authentication failure or another server error stops, as in libpq. When no host qualifies,
  * one {@link PgNoSuitableHostException} lists every host tried and why. Also sends cancel requests.
  *
- * <p>Public only for {@code loomwire probe} ({@link #probe}), which runs the same attempt in a mode
- * that stops before a password would be sent; applications connect through {@link PgConnection}.
+ * <p>{@code loomwire probe} runs the same attempt in a mode that stops before a password would be
+ * sent, through {@link ProbeAccess} (registered below, so that this class stays package-private);
+ * applications connect through {@link PgConnection}.
  */
-public final class Connector {
+final class Connector {
     private static final Logger LOG = LoggerFactory.getLogger(Connector.class);
     private static final Logger PROTOCOL_LOG = LoggerFactory.getLogger("dev.loomwire.pg.protocol");
+    static {
+        ProbeAccess.register(new ProbeAccess.Pg() {
+            @Override
+            public ProbeAccess.PgAttempt probe(PgConfig hostCfg, TlsConfig tlsConfig, InetAddress address, Duration timeout,
+                                               ConnectListener<BackendMessage> listener) {
+                return Connector.probe(hostCfg, tlsConfig, address, timeout, listener);
+            }
+
+            @Override
+            public TlsConfig tlsConfigFor(PgConfig cfg) {
+                return Connector.tlsConfigFor(cfg);
+            }
+        });
+    }
+
     /** ERRCODE_CANNOT_CONNECT_NOW: starting up, shutting down, in recovery; libpq tries the next host. */
     private static final String CANNOT_CONNECT_NOW = "57P03";
 
@@ -74,8 +92,15 @@ public final class Connector {
 
     /** An attempt that failed in a way that moves on to the next address or host (unreachable, timed out, cannot connect now). */
     private static final class Unreachable extends PgConnectionException {
-        Unreachable(String message, Throwable cause) {
-            super(message, cause);
+        Unreachable(String message, Throwable cause, String host, ConnectPhase phase) {
+            super(message, cause, host, phase);
+        }
+    }
+
+    /** connect_timeout passed during an attempt: TIMEOUT/CONNECT, and like {@link Unreachable} it moves on. */
+    private static final class ConnectTimedOut extends PgTimeoutException {
+        ConnectTimedOut(String message) {
+            super(TimeoutKind.CONNECT, message, null);
         }
     }
 
@@ -91,6 +116,8 @@ public final class Connector {
     private String authMethod = "none";
     /** The attempt's TLS session once its handshake completed (the probe judges its chain even when a later step fails). */
     private TlsSession handshaken;
+    /** The step the attempt is in, for the phase of a connect failure. */
+    private ConnectPhase phase = ConnectPhase.TCP;
 
     private Connector(PgConfig cfg, TlsConfig tlsConfig, Consumer<PgNotice> notices, Dialer.Deadline deadline,
                       InetAddress address, ConnectListener<BackendMessage> listener) {
@@ -109,35 +136,37 @@ public final class Connector {
     }
 
     /**
-     * What one probe attempt came to: the TLS session if a handshake completed (also when a later
-     * step failed), and the failure that ended the attempt, if any. No failure means the server
-     * asked for authentication (where the probe stopped) or, without one, reached ReadyForQuery.
-     */
-    public record ProbeResult(Optional<TlsSession> tls, Optional<PgException> failure) {}
-
-    /**
      * Runs the driver's own attempt for one host entry ({@code hostCfg}, see {@link PgConfig#forHost})
      * at {@code address} in probe mode: TCP connect, SSLRequest (with its CVE-2021-23222 check) or
      * direct TLS, the TLS handshake with {@code tlsConfig} ({@code null}: no TLS, as sslmode=disable;
      * sslmode allow and prefer ask for TLS and go on in plaintext after 'N'), and the StartupMessage.
      * It stops at the server's first authentication request, before a password is sent, or at
-     * ReadyForQuery when the server asks for none, then sends Terminate. Every phase and every
+     * ReadyForQuery when the server asks for none, then decides the server type as
+     * target_session_attrs does ({@link #checkTarget}), and sends Terminate. Every phase and every
      * message is reported to {@code listener}; {@code timeout} bounds the whole attempt.
      */
-    public static ProbeResult probe(PgConfig hostCfg, TlsConfig tlsConfig, InetAddress address, Duration timeout,
+    static ProbeAccess.PgAttempt probe(PgConfig hostCfg, TlsConfig tlsConfig, InetAddress address, Duration timeout,
                                     ConnectListener<BackendMessage> listener) {
         Encryption encryption = tlsConfig == null ? Encryption.NONE
                 : hostCfg.sslMode().requiresEncryption() ? Encryption.REQUIRED : Encryption.PREFERRED;
         Connector c = new Connector(hostCfg, tlsConfig, n -> { }, Dialer.Deadline.after(timeout), address, listener, true);
         PgHost host = hostCfg.hosts().get(0);
+        ProbeAccess.ServerCheck check = new ProbeAccess.ServerCheck.Unknown();
         try {
             Established e = c.attempt(encryption, new Attempt(host, hostCfg, address, encryption).target());
             if (e != null) {
+                try {
+                    ServerState state = c.serverState(e);
+                    check = new ProbeAccess.ServerCheck.Known(state.type(),
+                            Optional.ofNullable(c.rejection(state, false)));
+                } catch (IOException | PgException unknown) {
+                    LOG.debug("probe: could not determine the server's state: {}", unknown.getMessage());
+                }
                 closeTerminating(e);
             }
-            return new ProbeResult(Optional.ofNullable(c.handshaken), Optional.empty());
+            return new ProbeAccess.PgAttempt(Optional.ofNullable(c.handshaken), Optional.empty(), check);
         } catch (PgException failure) {
-            return new ProbeResult(Optional.ofNullable(c.handshaken), Optional.of(failure));
+            return new ProbeAccess.PgAttempt(Optional.ofNullable(c.handshaken), Optional.of(failure), check);
         }
     }
 
@@ -167,7 +196,8 @@ public final class Connector {
     static Established connect(PgConfig cfg, TlsConfig tlsConfig, Consumer<PgNotice> notices,
                                ConnectListener<BackendMessage> listener, int rotation) {
         if (cfg.gssEncMode().equals("require")) {
-            throw new PgConnectionException("gssencmode=require: GSSAPI encryption is not supported by this driver");
+            throw PgConnectionException.configuration(
+                    "gssencmode=require: GSSAPI encryption is not supported by this driver", null);
         }
         List<PgHost> order = new ArrayList<>(cfg.hosts());
         Collections.rotate(order, -Math.floorMod(rotation, order.size()));
@@ -218,7 +248,7 @@ public final class Connector {
             failures.add(new PgNoSuitableHostException.Failure(host, PgNoSuitableHostException.Reason.UNREACHABLE,
                     "could not translate host name \"" + host.connectAddress() + "\" to address: unknown host",
                     new Unreachable("could not translate host name \"" + host.connectAddress()
-                            + "\" to address: unknown host", e)));
+                            + "\" to address: unknown host", e, hostPort(hostCfg), ConnectPhase.DNS)));
             return null;
         }
         if (random) {
@@ -254,7 +284,7 @@ public final class Connector {
                 failures.add(new PgNoSuitableHostException.Failure(host, PgNoSuitableHostException.Reason.NOT_ACCEPTING,
                         rejected.getMessage(), chain(rejected, last)));
                 return null;
-            } catch (Unreachable unreachable) {
+            } catch (Unreachable | ConnectTimedOut unreachable) {
                 last = chain(unreachable, last);
                 if (sameAddressNext) { // the other TLS attempt of a prefer/allow pair cannot do better
                     i++;
@@ -309,24 +339,45 @@ public final class Connector {
         if (!t.needsServerState() || anyServer) {
             return null;
         }
-        String hotStandby = e.parameters().get("in_hot_standby");
-        String readOnly = e.parameters().get("default_transaction_read_only");
+        ServerState state;
         try {
-            if (hotStandby == null || readOnly == null) {
-                if (t.decidedByReadOnly()) {
-                    readOnly = queryOneValue(e, "SHOW transaction_read_only");
-                    hotStandby = "off";
-                } else {
-                    hotStandby = "t".equals(queryOneValue(e, "SELECT pg_catalog.pg_is_in_recovery()")) ? "on" : "off";
-                    readOnly = "off";
-                }
-            }
+            state = serverState(e);
         } catch (IOException | PgException ex) {
             return "could not determine the server's state: " + ex.getMessage();
         }
-        boolean standby = "on".equals(hotStandby);
-        boolean ro = "on".equals(readOnly);
-        if (t.accepts(standby, ro)) {
+        return rejection(state, false);
+    }
+
+    /** What a server is, as target_session_attrs sees it. */
+    record ServerState(boolean standby, boolean readOnly) {
+        String type() {
+            return standby ? "standby" : readOnly ? "primary, read-only" : "primary";
+        }
+    }
+
+    /**
+     * The server's state from its startup ParameterStatus values (PostgreSQL 14+), or asked for on
+     * older servers: SHOW transaction_read_only for read-write/read-only, else pg_is_in_recovery().
+     */
+    private ServerState serverState(Established e) throws IOException {
+        String hotStandby = e.parameters().get("in_hot_standby");
+        String readOnly = e.parameters().get("default_transaction_read_only");
+        if (hotStandby == null || readOnly == null) {
+            if (cfg.targetSessionAttrs().decidedByReadOnly()) {
+                readOnly = queryOneValue(e, "SHOW transaction_read_only");
+                hotStandby = "off";
+            } else {
+                hotStandby = "t".equals(queryOneValue(e, "SELECT pg_catalog.pg_is_in_recovery()")) ? "on" : "off";
+                readOnly = "off";
+            }
+        }
+        return new ServerState("on".equals(hotStandby), "on".equals(readOnly));
+    }
+
+    /** Null when target_session_attrs accepts a server in {@code state} ({@code anyServer}: prefer-standby's second pass), else libpq's reason. */
+    private String rejection(ServerState state, boolean anyServer) {
+        TargetSessionAttrs t = cfg.targetSessionAttrs();
+        if (anyServer || t.accepts(state.standby(), state.readOnly())) {
             return null;
         }
         return switch (t) {
@@ -380,8 +431,8 @@ public final class Connector {
 
     /** A TLS handshake or SSLRequest failure that sslmode=prefer answers with a plaintext retry. */
     private static final class TlsFailed extends PgConnectionException {
-        TlsFailed(String message, Throwable cause) {
-            super(message, cause);
+        TlsFailed(String message, Throwable cause, String host, ConnectPhase phase) {
+            super(message, cause, host, phase);
         }
     }
 
@@ -394,8 +445,20 @@ public final class Connector {
     }
 
     private PgConnectionException timeout() {
-        return new Unreachable("connection to " + where() + " timed out after "
-                + cfg.connectTimeout().toSeconds() + " s (connect_timeout)", null);
+        return new ConnectTimedOut("connection to " + where() + " timed out after "
+                + cfg.connectTimeout().toSeconds() + " s (connect_timeout), in the " + phase.name().toLowerCase(java.util.Locale.ROOT)
+                + " phase");
+    }
+
+    /** Setting up the connection failed in the current phase: CONNECT, with the host. */
+    private PgConnectionException failed(String message, Throwable cause) {
+        return new PgConnectionException(message, cause, hostPort(cfg), phase);
+    }
+
+    /** A host entry as host:port, for {@link PgException#host()}. */
+    private static String hostPort(PgConfig cfg) {
+        String h = cfg.host() != null ? cfg.host() : cfg.hostaddr();
+        return (h.indexOf(':') >= 0 ? "[" + h + "]" : h) + ":" + cfg.port();
     }
 
     private String where() {
@@ -415,11 +478,12 @@ public final class Connector {
         } catch (SocketTimeoutException e) {
             throw timeout();
         } catch (IOException e) {
-            throw new Unreachable("connection to " + where() + " failed: " + e.getMessage(), e);
+            throw new Unreachable("connection to " + where() + " failed: " + e.getMessage(), e, hostPort(cfg), ConnectPhase.TCP);
         }
     }
 
     Established attempt(Encryption encryption, String target) {
+        phase = ConnectPhase.TCP;
         Socket socket = openSocket(target);
         PgStream stream = null;
         TlsConnection tls = null;
@@ -431,6 +495,7 @@ public final class Connector {
                     tls = handshake(socket, encryption, target);
                     direct = true;
                 } else {
+                    phase = ConnectPhase.SSL_REQUEST;
                     long asked = System.nanoTime();
                     listener.phaseStarted(ConnectPhase.SSL_REQUEST, target);
                     char answer;
@@ -451,12 +516,14 @@ public final class Connector {
             session = tls == null ? null : tls.session();
             handshaken = session;
             if (session != null && cfg.sslCertMode() == SslCertMode.REQUIRE && !session.clientCertificateSent()) {
-                throw new PgConnectionException(!tlsConfig.clientIdentity().present()
-                        ? "sslcertmode=require, but no client certificate is configured (sslcert, ~/.postgresql/postgresql.crt)"
-                        : "sslcertmode=require: server did not request an SSL certificate");
+                throw !tlsConfig.clientIdentity().present()
+                        ? PgConnectionException.configuration("sslcertmode=require, but no client certificate is configured"
+                                + " (sslcert, ~/.postgresql/postgresql.crt)", null)
+                        : failed("sslcertmode=require: server did not request an SSL certificate", null);
             }
             stream = new PgStream(tls != null ? tls.socket() : socket, listener);
             long authStart = System.nanoTime();
+            phase = ConnectPhase.AUTH;
             listener.phaseStarted(ConnectPhase.AUTH, target);
             Established established;
             try {
@@ -478,7 +545,7 @@ public final class Connector {
             close(socket, stream);
             if (encryption == Encryption.PREFERRED && session != null) {
                 // libpq: sslmode=prefer retries without SSL when the server rejects the SSL connection
-                throw new TlsFailed("server rejected the SSL connection: " + e.getMessage(), e);
+                throw new TlsFailed("server rejected the SSL connection: " + e.getMessage(), e, hostPort(cfg), phase);
             }
             throw e;
         } catch (SocketTimeoutException e) {
@@ -489,12 +556,13 @@ public final class Connector {
             TlsException rejected = tls == null ? null : tls.serverRejection(e).orElse(null);
             close(socket, stream);
             if (rejected != null) { // the server's TLS alert: a TLS failure, not an unreachable host
-                throw new PgConnectionException("SSL connection to " + where() + " failed: " + rejected.getMessage(), rejected);
+                throw new PgConnectionException("SSL connection to " + where() + " failed: " + rejected.getMessage(), rejected,
+                        hostPort(cfg), ConnectPhase.TLS);
             }
-            throw new Unreachable("connection to " + where() + " failed: " + e.getMessage(), e);
+            throw new Unreachable("connection to " + where() + " failed: " + e.getMessage(), e, hostPort(cfg), phase);
         } catch (ProtocolException e) {
             close(socket, stream);
-            throw new PgConnectionException("protocol error from " + where() + ": " + e.getMessage(), e);
+            throw failed("protocol error from " + where() + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
             close(socket, stream);
             throw e;
@@ -511,8 +579,8 @@ public final class Connector {
     }
 
     private PgConnectionException notSupported() {
-        return new PgConnectionException("server does not support SSL, but SSL was required (sslmode="
-                + cfg.sslMode().keyword() + ", " + where() + ")");
+        return failed("server does not support SSL, but SSL was required (sslmode="
+                + cfg.sslMode().keyword() + ", " + where() + ")", null);
     }
 
     /**
@@ -533,8 +601,8 @@ public final class Connector {
         switch (answer) {
             case 'S' -> {
                 if (in.available() > 0) {
-                    throw new PgConnectionException("received unencrypted data after SSL response from " + where()
-                            + " (possible man-in-the-middle, CVE-2021-23222)");
+                    throw failed("received unencrypted data after SSL response from " + where()
+                            + " (possible man-in-the-middle, CVE-2021-23222)", null);
                 }
                 return 'S';
             }
@@ -545,19 +613,20 @@ public final class Connector {
                 String msg = "server refused the SSLRequest with an error (" + where()
                         + "); its text not shown: the server is not authenticated yet (CVE-2024-10977)";
                 if (encryption == Encryption.PREFERRED) {
-                    throw new TlsFailed(msg, null);
+                    throw new TlsFailed(msg, null, hostPort(cfg), phase);
                 }
-                throw new PgConnectionException(msg);
+                throw failed(msg, null);
             }
-            case -1 -> throw new PgConnectionException("server closed the connection in response to SSLRequest ("
-                    + where() + ")");
-            default -> throw new PgConnectionException(String.format(
+            case -1 -> throw failed("server closed the connection in response to SSLRequest ("
+                    + where() + ")", null);
+            default -> throw failed(String.format(
                     "received invalid response to SSL negotiation: 0x%02x (%s; is this a PostgreSQL server?)",
-                    answer, where()));
+                    answer, where()), null);
         }
     }
 
     private TlsConnection handshake(Socket socket, Encryption encryption, String target) {
+        phase = ConnectPhase.TLS;
         try {
             return Dialer.layerTls(socket, cfg.tlsHost(), cfg.port(), tlsConfig, deadline, target, listener);
         } catch (TlsException e) {
@@ -570,9 +639,10 @@ public final class Connector {
                 throw timeout();
             }
             if (encryption == Encryption.PREFERRED && e.kind() != TlsException.Kind.CONFIG) {
-                throw new TlsFailed(msg, e);
+                throw new TlsFailed(msg, e, hostPort(cfg), ConnectPhase.TLS);
             }
-            throw new PgConnectionException(msg, e);
+            // a TLS configuration error (key file, trust anchors) stays CONFIGURATION, read from its cause
+            throw e.kind() == TlsException.Kind.CONFIG ? new PgConnectionException(msg, e) : failed(msg, e);
         }
     }
 
@@ -681,7 +751,7 @@ public final class Connector {
                         try {
                             scram.verifyServerFinal(f.data());
                         } catch (ProtocolException e) {
-                            throw new PgConnectionException("SCRAM authentication with " + where() + " failed: "
+                            throw failed("SCRAM authentication with " + where() + " failed: "
                                     + e.getMessage(), e);
                         }
                         scramDone = true;
@@ -689,8 +759,8 @@ public final class Connector {
                     case AuthenticationUnsupported u -> {
                         RequireAuth.Method method = u.code() == 9 ? RequireAuth.Method.SSPI : RequireAuth.Method.GSS;
                         require(method, u.methodName() + " authentication");
-                        throw new PgConnectionException("server requested " + u.methodName()
-                                + " authentication, which this driver does not support");
+                        throw failed("server requested " + u.methodName()
+                                + " authentication, which this driver does not support", null);
                     }
                     case ErrorResponse e -> throw PgServerException.of(e.fields());
                     case NoticeResponse n -> notices.accept(new PgNotice(n.fields()));
@@ -714,37 +784,37 @@ public final class Connector {
 
         private void finish() {
             if (scram != null && !scramDone) {
-                throw new PgConnectionException("server sent AuthenticationOk before completing SCRAM authentication"
-                        + " (it did not prove it knows the password)");
+                throw failed("server sent AuthenticationOk before completing SCRAM authentication"
+                        + " (it did not prove it knows the password)", null);
             }
             if (!performed && !cfg.requireAuth().allows(RequireAuth.Method.NONE)) {
-                throw new PgConnectionException("authentication method requirement \"" + cfg.requireAuth()
-                        + "\" failed: server did not complete authentication");
+                throw PgConnectionException.configuration("authentication method requirement \"" + cfg.requireAuth()
+                        + "\" failed: server did not complete authentication", null);
             }
             if (cfg.channelBinding() == ChannelBindingMode.REQUIRE && !channelBound) {
-                throw new PgConnectionException("channel binding required, but server authenticated client without"
-                        + " channel binding");
+                throw PgConnectionException.configuration("channel binding required, but server authenticated client"
+                        + " without channel binding", null);
             }
         }
 
         private void require(RequireAuth.Method method, String what) {
             if (!cfg.requireAuth().allows(method)) {
-                throw new PgConnectionException("authentication method requirement \"" + cfg.requireAuth()
-                        + "\" failed: server requested " + what);
+                throw PgConnectionException.configuration("authentication method requirement \"" + cfg.requireAuth()
+                        + "\" failed: server requested " + what, null);
             }
             performed = true;
         }
 
         private void noChannelBindingPossible(String what) {
             if (cfg.channelBinding() == ChannelBindingMode.REQUIRE) {
-                throw new PgConnectionException("channel binding required, but server requested " + what
-                        + ", which cannot bind to the channel (channel_binding=require)");
+                throw PgConnectionException.configuration("channel binding required, but server requested " + what
+                        + ", which cannot bind to the channel (channel_binding=require)", null);
             }
         }
 
         private String password() {
-            return cfg.password().orElseThrow(() -> new PgConnectionException(
-                    "password is required by " + where() + " for user \"" + cfg.user() + "\", but none was provided"));
+            return cfg.password().orElseThrow(() -> PgConnectionException.configuration(
+                    "password is required by " + where() + " for user \"" + cfg.user() + "\", but none was provided", null));
         }
 
         private void saslStart(AuthenticationSASL sasl) throws IOException {
@@ -771,12 +841,12 @@ public final class Connector {
                 gs2 = "p=tls-server-end-point,,";
             } else {
                 if (cfg.channelBinding() == ChannelBindingMode.REQUIRE) {
-                    throw new PgConnectionException("channel binding is required (channel_binding=require), but "
-                            + unboundReason);
+                    throw PgConnectionException.configuration("channel binding is required (channel_binding=require), but "
+                            + unboundReason, null);
                 }
                 if (!offersPlain) {
-                    throw new PgConnectionException("server offered only SASL mechanisms " + sasl.mechanisms()
-                            + " and none can be used: " + (unboundReason == null ? "channel_binding=disable" : unboundReason));
+                    throw failed("server offered only SASL mechanisms " + sasl.mechanisms()
+                            + " and none can be used: " + (unboundReason == null ? "channel_binding=disable" : unboundReason), null);
                 }
                 // "y": we could bind but the server did not offer it; "n": we cannot or will not
                 gs2 = session != null && !offersPlus && cfg.channelBinding() != ChannelBindingMode.DISABLE ? "y,," : "n,,";

@@ -7,21 +7,16 @@ import dev.loomwire.pg.protocol.ByteSink;
 import dev.loomwire.pg.protocol.Frontend;
 import dev.loomwire.pg.protocol.ProtocolException;
 import dev.loomwire.tls.TlsConfig;
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.SocketTimeoutException;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -29,91 +24,36 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One PostgreSQL session over TCP, optionally TLS, with libpq's connection parameters. Blocking;
- * meant for one (virtual) thread at a time: not thread-safe, except {@link #cancel()}, which
- * may be called from any thread. A server error leaves the connection usable; a network or
- * protocol failure closes it and throws {@link PgConnectionException}.
+ * meant for one (virtual) thread at a time: not thread-safe, except {@link #cancel()} and
+ * {@link #abort()}, which may be called from any thread (a second thread calling anything else
+ * while a call runs gets a {@link PgException} instead of another caller's reply). A server
+ * error leaves the connection usable; a network or protocol failure closes it and throws
+ * {@link PgConnectionException}.
+ *
+ * <p>This class is the facade: the wire session and its one response dispatcher are
+ * {@link PgSession}, prepared statements live in a {@link StatementCache}, and values are
+ * converted through a {@link PgCodecRegistry}.
  */
-public final class PgConnection implements AutoCloseable {
+public final class PgConnection implements PgClient, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PgConnection.class);
     private static final Logger NOTICE_LOG = LoggerFactory.getLogger("dev.loomwire.pg.notice");
-    private static final int STATEMENT_CACHE_SIZE = 256;
-    private static final int COPY_CHUNK = 64 * 1024;
+    private static final short[] NO_FORMATS = new short[0];
 
     private final PgConfig config;
     private final TlsConfig tlsConfig;
-    private final Connector.Established session;
-    private final PgStream stream;
-    private final PgTlsInfo tls;
-    private final int processId;
-    private final byte[] secretKey;
-    private final Map<String, String> parameters;
-    private final ArrayDeque<PgNotification> notifications = new ArrayDeque<>();
-    private final Map<StatementKey, PreparedStatement> statements =
-            new LinkedHashMap<>(16, 0.75f, true);
-    private final List<String> statementsToClose = new ArrayList<>();
-    private Consumer<PgNotice> noticeHandler = PgConnection::logNotice;
-    private char transactionStatus;
-    private int statementCounter;
-    private volatile boolean closed;
-    private OutputStream copyOutSink;
-    private IOException copyOutFailure;
+    private final Connector.Established established;
+    private final PgSession session;
+    private final StatementCache statements = new StatementCache(StatementCache.DEFAULT_SIZE);
+    private final PgCodecRegistry registry;
+    private final ReentrantLock lock = new ReentrantLock();
+    private PgCodecRegistry.Resolved codecs = PgCodecRegistry.Resolved.BUILT_IN;
 
-    /**
-     * A named server-side statement. Once described, the result formats to request for it and
-     * the columns the server sends with those formats, so later runs need no Describe.
-     */
-    private static final class PreparedStatement {
-        final String name;
-        /** FETCH, EXECUTE and CALL take their result shape from something other than the statement. */
-        final boolean shapeVaries;
-        short[] resultFormats;
-        List<PgColumn> columns;
-        Map<String, Integer> byName;
-
-        PreparedStatement(String name, String sql) {
-            this.name = name;
-            this.shapeVaries = resultShapeVaries(sql);
-        }
-
-        boolean described() {
-            return columns != null && !shapeVaries;
-        }
-    }
-
-    /** Statement cache key: the SQL string itself (not copied) and the parameter type OIDs it was parsed with. */
-    private static final class StatementKey {
-        final String sql;
-        final int[] paramOids;
-        final int hash;
-
-        StatementKey(String sql, int[] paramOids) {
-            this.sql = sql;
-            this.paramOids = paramOids;
-            this.hash = 31 * sql.hashCode() + Arrays.hashCode(paramOids);
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof StatementKey k && hash == k.hash && sql.equals(k.sql)
-                    && Arrays.equals(paramOids, k.paramOids);
-        }
-
-        @Override
-        public int hashCode() {
-            return hash;
-        }
-    }
-
-    private PgConnection(PgConfig config, TlsConfig tlsConfig, Connector.Established e) {
+    private PgConnection(PgConfig config, TlsConfig tlsConfig, Connector.Established e, PgCodecRegistry registry) {
         this.config = config;
         this.tlsConfig = tlsConfig;
-        this.session = e;
-        this.stream = e.stream();
-        this.tls = e.tls();
-        this.processId = e.processId();
-        this.secretKey = e.secretKey();
-        this.parameters = new HashMap<>(e.parameters());
-        this.transactionStatus = e.transactionStatus();
+        this.established = e;
+        this.session = new PgSession(e, PgConnection::logNotice);
+        this.registry = registry;
     }
 
     /** Connects with a libpq conninfo string ({@code host=... sslmode=...}) or a {@code postgresql://} URI. */
@@ -121,8 +61,17 @@ public final class PgConnection implements AutoCloseable {
         return connect(PgConfig.parse(conninfo));
     }
 
+    /** Connects with a parsed configuration and the built-in codecs. */
     public static PgConnection connect(PgConfig config) {
         return connect(config, ConnectListener.none());
+    }
+
+    /**
+     * Connects with a parsed configuration and these codecs. If the registry has codecs by type
+     * name, their OIDs are looked up in {@code pg_type} right after connecting (one round trip).
+     */
+    public static PgConnection connect(PgConfig config, PgCodecRegistry codecs) {
+        return connect(config, ConnectListener.none(), 0, codecs);
     }
 
     /** Connects, reporting each phase of each host tried and each message of the set-up to {@code listener}. */
@@ -132,12 +81,44 @@ public final class PgConnection implements AutoCloseable {
 
     /** Connects starting the host walk {@code rotation} entries down the list (see {@link Connector#connect}). */
     static PgConnection connect(PgConfig config, ConnectListener<BackendMessage> listener, int rotation) {
+        return connect(config, listener, rotation, PgCodecRegistry.defaults());
+    }
+
+    static PgConnection connect(PgConfig config, ConnectListener<BackendMessage> listener, int rotation,
+            PgCodecRegistry codecs) {
+        if (codecs == null) {
+            throw new IllegalArgumentException("codec registry must not be null (use PgCodecRegistry.defaults())");
+        }
         TlsConfig tlsConfig = Connector.tlsConfigFor(config);
         Connector.Established e = Connector.connect(config, tlsConfig, PgConnection::logNotice, listener, rotation);
-        PgConnection c = new PgConnection(config, tlsConfig, e);
-        LOG.debug("connected to {} (pid {}, {})", c.host(), c.processId,
-                c.tls == null ? "no TLS" : c.tls.protocol());
+        PgConnection c = new PgConnection(config, tlsConfig, e, codecs);
+        try {
+            c.resolveCodecs();
+        } catch (RuntimeException failure) {
+            c.close();
+            throw failure;
+        }
+        LOG.debug("connected to {} (pid {}, {})", c.host(), c.processId(),
+                e.tls() == null ? "no TLS" : e.tls().protocol());
         return c;
+    }
+
+    /** Places the registry's by-name codecs at the OIDs this database gave those types. */
+    private void resolveCodecs() {
+        if (registry.typeNames().isEmpty()) {
+            codecs = registry.resolve(Map.of());
+            return;
+        }
+        StringBuilder in = new StringBuilder();
+        for (String name : registry.typeNames()) {
+            in.append(in.isEmpty() ? "" : ",").append('\'').append(name.replace("'", "''")).append('\'');
+        }
+        Map<String, Integer> oids = new HashMap<>();
+        for (PgRow r : simpleQuery("SELECT typname::text, oid::int8 FROM pg_catalog.pg_type WHERE typname IN ("
+                + in + ") ORDER BY oid").get(0)) {
+            oids.putIfAbsent(r.getString(0), (int) r.getLong(1));
+        }
+        codecs = registry.resolve(oids);
     }
 
     private static void logNotice(PgNotice n) {
@@ -150,7 +131,7 @@ public final class PgConnection implements AutoCloseable {
 
     /** Replaces the notice handler (default: SLF4J logger {@code dev.loomwire.pg.notice}). */
     public void onNotice(Consumer<PgNotice> handler) {
-        this.noticeHandler = handler == null ? PgConnection::logNotice : handler;
+        session.onNotice(handler == null ? PgConnection::logNotice : handler);
     }
 
     /** The configuration the connection was opened with (all its hosts). */
@@ -158,37 +139,71 @@ public final class PgConnection implements AutoCloseable {
         return config;
     }
 
+    /** The codec registry this connection converts values with. */
+    public PgCodecRegistry codecs() {
+        return registry;
+    }
+
     /** The host entry this session is on: one of {@code config().hosts()}. */
     public PgHost host() {
-        return session.hostConfig().hosts().get(0);
+        return established.hostConfig().hosts().get(0);
     }
 
     /** TLS facts when the connection is encrypted, empty otherwise. */
     public Optional<PgTlsInfo> tls() {
-        return Optional.ofNullable(tls);
+        return Optional.ofNullable(established.tls());
     }
 
     /** Backend process id (pg_backend_pid()). */
     public int processId() {
-        return processId;
+        return established.processId();
     }
 
     /** A server parameter reported by ParameterStatus (server_version, TimeZone, ...). */
     public Optional<String> parameter(String name) {
-        return Optional.ofNullable(parameters.get(name));
+        return Optional.ofNullable(session.parameters().get(name));
     }
 
+    /** Every server parameter reported by ParameterStatus so far (a snapshot). */
+    public Map<String, String> parameters() {
+        return Map.copyOf(session.parameters());
+    }
+
+    /** The server's version as reported ({@code "15.8 (Debian 15.8-0+deb12u1)"}). */
     public String serverVersion() {
-        return parameters.getOrDefault("server_version", "");
+        return session.parameters().getOrDefault("server_version", "");
+    }
+
+    /** The server's version as a number: major × 10000 + minor (15.8 → 150008, 18.1 → 180001); 0 if unknown. */
+    public int serverVersionNumber() {
+        String v = serverVersion();
+        int i = 0;
+        int[] parts = new int[2];
+        for (int p = 0; p < 2; p++) {
+            int start = i;
+            while (i < v.length() && Character.isDigit(v.charAt(i))) {
+                i++;
+            }
+            if (i == start) {
+                break;
+            }
+            parts[p] = Integer.parseInt(v.substring(start, i));
+            if (i >= v.length() || v.charAt(i) != '.') {
+                break;
+            }
+            i++;
+        }
+        return parts[0] * 10000 + parts[1];
     }
 
     /** 'I' idle, 'T' in a transaction block, 'E' in a failed transaction block. */
     public char transactionStatus() {
-        return transactionStatus;
+        return session.transactionStatus();
     }
 
+    /** True after {@link #close()}, {@link #abort()} or a failure that broke the connection. */
     public boolean isClosed() {
-        return closed;
+        return session.isClosed();
     }
 
     /**
@@ -199,6 +214,7 @@ public final class PgConnection implements AutoCloseable {
      * Always true for {@code any} and on servers that report neither parameter.
      */
     public boolean matchesTargetSessionAttrs() {
+        Map<String, String> parameters = session.parameters();
         String hotStandby = parameters.get("in_hot_standby");
         String readOnly = parameters.get("default_transaction_read_only");
         if (hotStandby == null || readOnly == null) {
@@ -207,14 +223,83 @@ public final class PgConnection implements AutoCloseable {
         boolean standby = "on".equals(hotStandby);
         return switch (config.targetSessionAttrs()) {
             case ANY -> true;
-            case PREFER_STANDBY -> standby || !"on".equals(session.parameters().get("in_hot_standby"));
+            case PREFER_STANDBY -> standby || !"on".equals(established.parameters().get("in_hot_standby"));
             default -> config.targetSessionAttrs().accepts(standby, "on".equals(readOnly));
         };
+    }
+
+    /**
+     * Bounds each wait for the server (socket read timeout); {@link Duration#ZERO} for none. When
+     * it expires the outcome of the call is unknown, so the connection is closed and the call
+     * throws {@link PgConnectionException} (JDBC {@code setNetworkTimeout}).
+     */
+    public void setNetworkTimeout(Duration timeout) {
+        session.setNetworkTimeout(timeout);
+    }
+
+    /** The current network timeout; ZERO for none. */
+    public Duration networkTimeout() {
+        return session.networkTimeout();
+    }
+
+    /** Number of requests written to the socket so far: a pipelined batch is one. */
+    public long writeCount() {
+        return session.writes();
+    }
+
+    /**
+     * True if the server answers an empty query within {@code timeout}; false, never an exception,
+     * when the connection is closed, broken, busy in another thread or too slow (the connection is
+     * then closed: its state is unknown).
+     */
+    public boolean isValid(Duration timeout) {
+        if (isClosed() || lock.isLocked()) {
+            return false;
+        }
+        Duration previous = session.networkTimeout();
+        try {
+            session.setNetworkTimeout(timeout);
+            execute("");
+            return true;
+        } catch (PgException | IllegalArgumentException e) {
+            LOG.debug("connection is not valid: {}", e.getMessage());
+            return false;
+        } finally {
+            if (!isClosed()) {
+                session.setNetworkTimeout(previous);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- locking
+
+    /** Takes the connection for one call: a second thread, or a call from inside a row consumer, is refused. */
+    private void enter() {
+        if (!lock.tryLock()) {
+            throw new PgException("PgConnection is being used by another thread; a connection is not thread-safe"
+                    + " (share a PgPool instead)");
+        }
+        if (lock.getHoldCount() > 1) {
+            lock.unlock();
+            throw new PgException("this connection is still reading the result of another call (a statement run"
+                    + " from inside a row consumer?); run it after that call returns");
+        }
+        try {
+            session.ensureOpen();
+        } catch (RuntimeException e) {
+            lock.unlock();
+            throw e;
+        }
+    }
+
+    private void exit() {
+        lock.unlock();
     }
 
     // ---------------------------------------------------------------- queries
 
     /** Runs one statement with parameters ($1, $2...) and returns all its rows. */
+    @Override
     public PgResult query(String sql, Object... params) {
         List<PgRow> rows = new ArrayList<>();
         Holder h = extended(sql, params, rows::add);
@@ -225,6 +310,7 @@ public final class PgConnection implements AutoCloseable {
      * Runs one statement and hands each row to {@code consumer} as it arrives, without keeping
      * the result in memory. Returns the number of rows (or affected rows).
      */
+    @Override
     public long stream(String sql, List<?> params, Consumer<PgRow> consumer) {
         return PgResult.affectedRows(extended(sql, params.toArray(), consumer).tag);
     }
@@ -233,6 +319,7 @@ public final class PgConnection implements AutoCloseable {
      * Runs a statement and returns the affected row count. Without parameters the simple query
      * protocol is used, so several statements separated by ';' are allowed (the last count wins).
      */
+    @Override
     public long execute(String sql, Object... params) {
         if (params.length == 0) {
             List<PgResult> results = simpleQuery(sql);
@@ -243,30 +330,34 @@ public final class PgConnection implements AutoCloseable {
 
     /** Simple query protocol: one or more statements, text results, one PgResult per statement. */
     public List<PgResult> simpleQuery(String sql) {
-        ensureOpen();
-        ByteSink out = new ByteSink();
-        appendPendingCloses(out);
-        Frontend.query(out, sql);
-        List<PgResult> results = new ArrayList<>();
-        Holder h = new Holder();
-        List<PgRow> rows = new ArrayList<>();
-        run(out, m -> {
-            switch (m) {
-                case RowDescription rd -> {
-                    h.setColumns(rd);
-                    rows.clear();
+        enter();
+        try {
+            ByteSink out = new ByteSink();
+            statements.appendPendingCloses(out);
+            Frontend.query(out, sql);
+            List<PgResult> results = new ArrayList<>();
+            Holder h = new Holder(codecs);
+            List<PgRow> rows = new ArrayList<>();
+            session.exchange(out, m -> {
+                switch (m) {
+                    case RowDescription rd -> {
+                        h.setColumns(rd);
+                        rows.clear();
+                    }
+                    case DataRow d -> rows.add(h.row(d));
+                    case CommandComplete c -> {
+                        results.add(new PgResult(h.columns, rows, c.tag()));
+                        h.columns = List.of();
+                        rows.clear();
+                    }
+                    case EmptyQueryResponse e -> { }
+                    default -> unexpected(m);
                 }
-                case DataRow d -> rows.add(h.row(d));
-                case CommandComplete c -> {
-                    results.add(new PgResult(h.columns, rows, c.tag()));
-                    h.columns = List.of();
-                    rows.clear();
-                }
-                case EmptyQueryResponse e -> { }
-                default -> unexpected(m);
-            }
-        });
-        return results;
+            });
+            return results;
+        } finally {
+            exit();
+        }
     }
 
     public void begin() {
@@ -282,13 +373,14 @@ public final class PgConnection implements AutoCloseable {
     }
 
     /** Runs {@code work} in a transaction: commits if it returns, rolls back if it throws. */
+    @Override
     public <T> T inTransaction(Function<PgConnection, T> work) {
         begin();
         T result;
         try {
             result = work.apply(this);
         } catch (Throwable t) {
-            if (!closed) {
+            if (!isClosed()) {
                 try {
                     rollback();
                 } catch (PgException r) {
@@ -301,12 +393,24 @@ public final class PgConnection implements AutoCloseable {
         return result;
     }
 
+    /** Runs {@code work} with this connection. */
+    @Override
+    public <T> T withConnection(Function<PgConnection, T> work) {
+        return work.apply(this);
+    }
+
     /** Result being assembled: columns of the current statement and its command tag. */
     private static final class Holder {
+        final PgCodecRegistry.Resolved codecs;
         List<PgColumn> columns = List.of();
         Map<String, Integer> byName = Map.of();
         String tag = "";
         long rowsSeen;
+        boolean suspended;
+
+        Holder(PgCodecRegistry.Resolved codecs) {
+            this.codecs = codecs;
+        }
 
         void setColumns(RowDescription rd) {
             List<PgColumn> cols = new ArrayList<>(rd.fields().size());
@@ -324,19 +428,21 @@ public final class PgConnection implements AutoCloseable {
                 throw new ProtocolException("DataRow has " + d.values().length + " columns, RowDescription "
                         + columns.size());
             }
-            return new PgRow(columns, byName, d.values());
+            return new PgRow(columns, byName, d.values(), codecs);
         }
     }
 
-    private Holder extended(String sql, Object[] params, Consumer<PgRow> rowConsumer) {
-        ensureOpen();
+    /** Parameters encoded for Bind: their type OIDs (the statement cache key), formats and bytes. */
+    private record Encoded(int[] oids, short[] formats, byte[][] values) {}
+
+    private Encoded encode(Object[] params) {
         int[] oids = new int[params.length];
         short[] formats = new short[params.length];
         byte[][] values = new byte[params.length][];
         for (int i = 0; i < params.length; i++) {
             PgTypes.Param encoded;
             try {
-                encoded = PgTypes.encode(params[i]);
+                encoded = codecs.encode(params[i]);
             } catch (PgException e) {
                 throw new PgException("parameter $" + (i + 1) + ": " + e.getMessage());
             }
@@ -344,22 +450,37 @@ public final class PgConnection implements AutoCloseable {
             formats[i] = encoded.format();
             values[i] = encoded.value();
         }
-        StatementKey key = new StatementKey(sql, oids);
-        PreparedStatement cached = statements.get(key);
-        Holder h = new Holder();
+        return new Encoded(oids, formats, values);
+    }
+
+    private Holder extended(String sql, Object[] params, Consumer<PgRow> rowConsumer) {
+        enter();
         try {
-            return runPrepared(key, cached, formats, values, rowConsumer, h);
+            return extended(sql, params, rowConsumer, "", 0);
+        } finally {
+            exit();
+        }
+    }
+
+    /** Runs a statement through the cache, into {@code portal} with at most {@code maxRows} rows (0 = all). */
+    private Holder extended(String sql, Object[] params, Consumer<PgRow> rowConsumer, String portal, int maxRows) {
+        Encoded p = encode(params);
+        StatementCache.Key key = new StatementCache.Key(sql, p.oids);
+        StatementCache.Entry cached = statements.get(key);
+        Holder h = new Holder(codecs);
+        try {
+            return runPrepared(key, cached, p, rowConsumer, h, portal, maxRows);
         } catch (PgServerException e) {
             if (cached == null || !staleStatement(e)) {
                 throw e;
             }
-            forget(key);
-            if (transactionStatus != 'I' || h.rowsSeen > 0) {
+            statements.forget(key);
+            if (session.transactionStatus() != 'I' || h.rowsSeen > 0) {
                 throw withHint(e, "loomwire dropped its cached prepared statement; it is prepared again on its"
                         + " next run (after this transaction ends)");
             }
             LOG.debug("prepared statement {} is stale ({}); preparing it again", cached.name, e.sqlState());
-            return runPrepared(key, null, formats, values, rowConsumer, new Holder());
+            return runPrepared(key, null, p, rowConsumer, new Holder(codecs), portal, maxRows);
         }
     }
 
@@ -368,39 +489,39 @@ public final class PgConnection implements AutoCloseable {
      * statement's result columns are known), Execute, Sync. The first run asks for text results;
      * later runs ask for binary where the type allows and decode with the cached columns.
      */
-    private Holder runPrepared(StatementKey key, PreparedStatement cached, short[] formats, byte[][] values,
-            Consumer<PgRow> rowConsumer, Holder h) {
-        PreparedStatement st = cached != null ? cached : new PreparedStatement("lw_" + (++statementCounter), key.sql);
+    private Holder runPrepared(StatementCache.Key key, StatementCache.Entry cached, Encoded p,
+            Consumer<PgRow> rowConsumer, Holder h, String portal, int maxRows) {
+        StatementCache.Entry st = cached != null ? cached : statements.newEntry(key.sql);
         boolean describe = !st.described();
         ByteSink out = new ByteSink(64 + (cached == null ? key.sql.length() : 0));
-        appendPendingCloses(out);
+        statements.appendPendingCloses(out);
         if (cached == null) {
             Frontend.parse(out, st.name, key.sql, key.paramOids);
         }
-        short[] resultFormats = describe || st.resultFormats == null ? new short[0] : st.resultFormats;
-        Frontend.bind(out, "", st.name, formats, values, resultFormats);
+        short[] resultFormats = describe || st.resultFormats == null ? NO_FORMATS : st.resultFormats;
+        Frontend.bind(out, portal, st.name, p.formats, p.values, resultFormats);
         if (describe) {
-            Frontend.describe(out, 'P', "");
+            Frontend.describe(out, 'P', portal);
         } else {
             h.columns = st.columns;
             h.byName = st.byName;
         }
-        Frontend.execute(out, "", 0);
+        Frontend.execute(out, portal, maxRows);
         Frontend.sync(out);
 
         RuntimeException[] consumerFailure = new RuntimeException[1];
-        run(out, m -> {
+        session.exchange(out, m -> {
             switch (m) {
-                case ParseComplete p -> cache(key, st);
+                case ParseComplete x -> statements.put(key, st);
                 case BindComplete b -> { }
                 case NoData n -> {
                     h.columns = List.of();
                     h.byName = Map.of();
-                    remember(st, new short[0], h);
+                    st.remember(NO_FORMATS, h.columns, h.byName);
                 }
                 case RowDescription rd -> {
                     h.setColumns(rd);
-                    remember(st, binaryWherePossible(rd), h);
+                    st.remember(binaryWherePossible(rd), h.columns, h.byName);
                 }
                 case DataRow d -> {
                     PgRow row = h.row(d);
@@ -415,7 +536,7 @@ public final class PgConnection implements AutoCloseable {
                 }
                 case CommandComplete c -> h.tag = c.tag();
                 case EmptyQueryResponse e -> { }
-                case PortalSuspended s -> { }
+                case PortalSuspended s -> h.suspended = true;
                 default -> unexpected(m);
             }
         });
@@ -423,19 +544,6 @@ public final class PgConnection implements AutoCloseable {
             throw consumerFailure[0];
         }
         return h;
-    }
-
-    /** Stores the formats for later runs and the columns as the server will describe them in those formats. */
-    private static void remember(PreparedStatement st, short[] resultFormats, Holder described) {
-        List<PgColumn> cols = new ArrayList<>(described.columns.size());
-        for (int i = 0; i < described.columns.size(); i++) {
-            PgColumn c = described.columns.get(i);
-            cols.add(new PgColumn(c.name(), c.typeOid(), c.tableOid(), c.columnNumber(), c.typeModifier(),
-                    resultFormats[i]));
-        }
-        st.resultFormats = resultFormats;
-        st.columns = Collections.unmodifiableList(cols);
-        st.byName = described.byName;
     }
 
     /**
@@ -457,48 +565,12 @@ public final class PgConnection implements AutoCloseable {
         return hinted;
     }
 
-    private static boolean resultShapeVaries(String sql) {
-        int i = 0;
-        while (i < sql.length() && (Character.isWhitespace(sql.charAt(i)) || sql.charAt(i) == '(')) {
-            i++;
-        }
-        int start = i;
-        while (i < sql.length() && Character.isLetter(sql.charAt(i))) {
-            i++;
-        }
-        String word = sql.substring(start, i).toUpperCase(Locale.ROOT);
-        return word.equals("FETCH") || word.equals("EXECUTE") || word.equals("CALL");
-    }
-
-    private static short[] binaryWherePossible(RowDescription rd) {
+    private short[] binaryWherePossible(RowDescription rd) {
         short[] f = new short[rd.fields().size()];
         for (int i = 0; i < f.length; i++) {
-            f[i] = (short) (Oid.binaryDecodable(rd.fields().get(i).typeOid()) ? 1 : 0);
+            f[i] = (short) (codecs.binaryResult(rd.fields().get(i).typeOid()) ? 1 : 0);
         }
         return f;
-    }
-
-    private void cache(StatementKey key, PreparedStatement st) {
-        statements.put(key, st);
-        if (statements.size() > STATEMENT_CACHE_SIZE) {
-            var eldest = statements.entrySet().iterator().next();
-            statementsToClose.add(eldest.getValue().name);
-            statements.remove(eldest.getKey());
-        }
-    }
-
-    private void forget(StatementKey key) {
-        PreparedStatement st = statements.remove(key);
-        if (st != null) {
-            statementsToClose.add(st.name);
-        }
-    }
-
-    private void appendPendingCloses(ByteSink out) {
-        for (String name : statementsToClose) {
-            Frontend.close(out, 'S', name);
-        }
-        statementsToClose.clear();
     }
 
     /** Number of statements in the prepared statement cache. */
@@ -510,87 +582,186 @@ public final class PgConnection implements AutoCloseable {
         throw new ProtocolException("unexpected " + m.getClass().getSimpleName() + " in query response");
     }
 
+    // ---------------------------------------------------------------- cursor
+
     /**
-     * Writes the request once, then dispatches messages until ReadyForQuery. Asynchronous
-     * messages are handled here; the first ErrorResponse is thrown after ReadyForQuery, so the
-     * connection stays usable.
+     * Opens a cursor over the rows of one statement. Inside a transaction block with
+     * {@code fetchSize > 0} the rows are fetched {@code fetchSize} at a time from a named portal
+     * (the connection is free between fetches; the portal ends with the transaction). Otherwise
+     * (auto-commit, or {@code fetchSize <= 0}) the whole result is read now and iterated in memory,
+     * as pgjdbc does; use {@link #stream} to stream without a transaction.
      */
-    private void run(ByteSink request, Consumer<BackendMessage> handler) {
-        PgServerException error = null;
+    public PgCursor cursor(String sql, List<?> params, int fetchSize) {
+        if (fetchSize <= 0 || transactionStatus() != 'T') {
+            PgResult all = query(sql, params.toArray());
+            return PgCursor.complete(all);
+        }
+        enter();
         try {
-            stream.write(request);
-            while (true) {
-                BackendMessage m = stream.read();
-                switch (m) {
-                    case ReadyForQuery r -> {
-                        transactionStatus = r.transactionStatus();
-                        if (error != null) {
-                            throw error;
-                        }
-                        return;
-                    }
-                    case ErrorResponse e -> {
-                        if (error == null) {
-                            error = PgServerException.of(e.fields());
-                        }
-                        if ("FATAL".equals(e.fields().get('V')) || "PANIC".equals(e.fields().get('V'))) {
-                            closeBroken();
-                            throw error;
-                        }
-                    }
-                    case CopyInResponse c -> {
-                        ByteSink fail = new ByteSink();
-                        Frontend.copyFail(fail, "COPY FROM STDIN needs PgConnection.copyIn");
-                        stream.write(fail);
-                    }
-                    case CopyOutResponse c -> { }
-                    case CopyData d -> {
-                        if (copyOutSink != null && copyOutFailure == null) {
-                            try {
-                                copyOutSink.write(d.data());
-                            } catch (IOException e) {
-                                copyOutFailure = e;
-                            }
-                        }
-                    }
-                    case CopyDone d -> { }
-                    case CloseComplete c -> { }
-                    default -> {
-                        if (!asynchronous(m) && error == null) {
-                            handler.accept(m);
-                        }
-                    }
-                }
-            }
-        } catch (IOException e) {
-            throw broken("connection to the server was lost: " + e.getMessage(), e);
-        } catch (ProtocolException e) {
-            throw broken("protocol error: " + e.getMessage() + "; connection closed", e);
+            String portal = statements.newPortalName();
+            PgCursor cursor = new PgCursor(this, portal, fetchSize);
+            Holder h = extended(sql, params.toArray(), cursor::add, portal, fetchSize);
+            cursor.fetched(h.columns, h.byName, h.suspended, h.tag);
+            return cursor;
+        } finally {
+            exit();
         }
     }
 
-    /** Handles NoticeResponse, NotificationResponse, ParameterStatus; true if {@code m} was one. */
-    private boolean asynchronous(BackendMessage m) {
-        switch (m) {
-            case NoticeResponse n -> {
-                try {
-                    noticeHandler.accept(new PgNotice(n.fields()));
-                } catch (RuntimeException e) {
-                    LOG.warn("notice handler failed", e);
+    /** The next {@code fetchSize} rows of a cursor's suspended portal, into the cursor. */
+    void fetch(PgCursor cursor, String portal, int fetchSize) {
+        enter();
+        try {
+            ByteSink out = new ByteSink(32);
+            statements.appendPendingCloses(out);
+            Frontend.execute(out, portal, fetchSize);
+            Frontend.sync(out);
+            boolean[] suspended = {false};
+            String[] tag = {""};
+            session.exchange(out, m -> {
+                switch (m) {
+                    case DataRow d -> cursor.add(cursor.row(d));
+                    case PortalSuspended s -> suspended[0] = true;
+                    case CommandComplete c -> tag[0] = c.tag();
+                    case EmptyQueryResponse e -> { }
+                    default -> unexpected(m);
                 }
-                return true;
+            });
+            cursor.fetched(null, null, suspended[0], tag[0]);
+        } finally {
+            exit();
+        }
+    }
+
+    /** Closes a cursor's portal with the next request (no round trip of its own). */
+    void closePortal(String portal) {
+        statements.closePortalLater(portal);
+    }
+
+    PgCodecRegistry.Resolved resolvedCodecs() {
+        return codecs;
+    }
+
+    // ---------------------------------------------------------------- batch
+
+    @Override
+    public PgBatchResult executeBatch(String sql, List<? extends List<?>> paramSets) {
+        List<PgStatement> items = new ArrayList<>(paramSets.size());
+        for (List<?> set : paramSets) {
+            items.add(new PgStatement(sql, set));
+        }
+        return executeBatch(items);
+    }
+
+    /**
+     * Pipelines the statements: the whole batch is encoded into one buffer and written once —
+     * Parse for each statement not cached yet (once per distinct SQL and parameter types), then
+     * Bind and Execute per statement, then one Sync — and the results are read in order.
+     */
+    @Override
+    public PgBatchResult executeBatch(List<PgStatement> batch) {
+        enter();
+        try {
+            int n = batch.size();
+            if (n == 0) {
+                return new PgBatchResult.Completed(new long[0]);
             }
-            case NotificationResponse n -> {
-                notifications.add(new PgNotification(n.processId(), n.channel(), n.payload()));
-                return true;
+            ByteSink out = new ByteSink(256);
+            statements.appendPendingCloses(out);
+            Map<StatementCache.Key, StatementCache.Entry> parsedHere = new HashMap<>();
+            List<StatementCache.Key> parseOrder = new ArrayList<>();
+            List<StatementCache.Entry> parseEntries = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                PgStatement s = batch.get(i);
+                Encoded p;
+                try {
+                    p = encode(s.params().toArray());
+                } catch (PgException e) {
+                    throw new PgException("batch statement " + i + ": " + e.getMessage(), e);
+                }
+                StatementCache.Key key = new StatementCache.Key(s.sql(), p.oids);
+                StatementCache.Entry st = statements.get(key);
+                if (st == null) {
+                    st = parsedHere.get(key);
+                    if (st == null) {
+                        st = statements.newEntry(s.sql());
+                        Frontend.parse(out, st.name, s.sql(), p.oids);
+                        parsedHere.put(key, st);
+                        parseOrder.add(key);
+                        parseEntries.add(st);
+                    }
+                }
+                Frontend.bind(out, "", st.name, p.formats, p.values, NO_FORMATS);
+                Frontend.execute(out, "", 0);
             }
-            case ParameterStatus p -> {
-                parameters.put(p.name(), p.value());
-                return true;
+            Frontend.sync(out);
+            long[] counts = new long[n];
+            int[] done = {0};
+            int[] parsed = {0};
+            try {
+                session.exchange(out, m -> {
+                    switch (m) {
+                        case ParseComplete x -> {
+                            statements.put(parseOrder.get(parsed[0]), parseEntries.get(parsed[0]));
+                            parsed[0]++;
+                        }
+                        case BindComplete b -> { }
+                        case DataRow d -> { }
+                        case CommandComplete c -> counts[done[0]++] = PgResult.affectedRows(c.tag());
+                        case EmptyQueryResponse e -> done[0]++;
+                        default -> unexpected(m);
+                    }
+                });
+            } catch (PgServerException e) {
+                if (staleStatement(e)) {
+                    for (PgStatement s : batch) {
+                        forgetAll(s.sql());
+                    }
+                }
+                return new PgBatchResult.Failed(done[0], java.util.Arrays.copyOf(counts, done[0]), e);
             }
-            default -> {
-                return false;
-            }
+            return new PgBatchResult.Completed(counts);
+        } finally {
+            exit();
+        }
+    }
+
+    /** Drops cached statements for {@code sql} whatever their parameter types (after a stale-plan error in a batch). */
+    private void forgetAll(String sql) {
+        statements.forgetSql(sql);
+    }
+
+    // ---------------------------------------------------------------- describe
+
+    /** Parameter types and result columns of {@code sql}, from Parse + Describe of an unnamed statement; nothing runs. */
+    @Override
+    public PgStatementDescription describe(String sql, Object... paramTypeHints) {
+        enter();
+        try {
+            Encoded p = encode(paramTypeHints);
+            ByteSink out = new ByteSink(64 + sql.length());
+            statements.appendPendingCloses(out);
+            Frontend.parse(out, "", sql, p.oids);
+            Frontend.describe(out, 'S', "");
+            Frontend.sync(out);
+            List<Integer> types = new ArrayList<>();
+            Holder h = new Holder(codecs);
+            session.exchange(out, m -> {
+                switch (m) {
+                    case ParseComplete x -> { }
+                    case ParameterDescription d -> {
+                        for (int oid : d.typeOids()) {
+                            types.add(oid);
+                        }
+                    }
+                    case RowDescription rd -> h.setColumns(rd);
+                    case NoData x -> { }
+                    default -> unexpected(m);
+                }
+            });
+            return new PgStatementDescription(types, h.columns);
+        } finally {
+            exit();
         }
     }
 
@@ -598,42 +769,16 @@ public final class PgConnection implements AutoCloseable {
 
     /** A notification that already arrived, or empty; never blocks. */
     public Optional<PgNotification> pollNotification() {
-        return Optional.ofNullable(notifications.poll());
+        return Optional.ofNullable(session.notifications().poll());
     }
 
     /** Waits up to {@code timeout} for a notification (after LISTEN); empty if none came. */
     public Optional<PgNotification> waitForNotification(Duration timeout) {
-        ensureOpen();
-        long deadline = System.nanoTime() + timeout.toNanos();
+        enter();
         try {
-            while (notifications.isEmpty()) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    break;
-                }
-                stream.socket().setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, left / 1_000_000)));
-                BackendMessage m;
-                try {
-                    m = stream.read();
-                } catch (SocketTimeoutException e) {
-                    if (stream.midMessage()) {
-                        throw e;
-                    }
-                    break;
-                }
-                if (m instanceof ErrorResponse e) {
-                    closeBroken();
-                    throw PgServerException.of(e.fields());
-                }
-                if (!asynchronous(m)) {
-                    throw new ProtocolException("unexpected " + stream.lastTypeName() + " while idle");
-                }
-            }
-            stream.socket().setSoTimeout(0);
-        } catch (IOException e) {
-            throw broken("connection to the server was lost: " + e.getMessage(), e);
-        } catch (ProtocolException e) {
-            throw broken("protocol error: " + e.getMessage() + "; connection closed", e);
+            session.awaitNotification(System.nanoTime() + timeout.toNanos());
+        } finally {
+            exit();
         }
         return pollNotification();
     }
@@ -642,102 +787,35 @@ public final class PgConnection implements AutoCloseable {
 
     /** {@code COPY ... FROM STDIN}: streams {@code data} to the server; returns the number of rows copied. */
     public long copyIn(String sql, InputStream data) {
-        ensureOpen();
-        ByteSink out = new ByteSink();
-        appendPendingCloses(out);
-        Frontend.query(out, sql);
-        String[] tag = {""};
-        boolean[] sent = {false};
-        IOException[] readFailure = new IOException[1];
+        enter();
         try {
-            stream.write(out);
-            PgServerException error = null;
-            while (true) {
-                BackendMessage m = stream.read();
-                switch (m) {
-                    case CopyInResponse c -> {
-                        readFailure[0] = sendCopyData(data);
-                        sent[0] = true;
-                    }
-                    case CommandComplete c -> tag[0] = c.tag();
-                    case ErrorResponse e -> {
-                        if (error == null) {
-                            error = PgServerException.of(e.fields());
-                        }
-                    }
-                    case ReadyForQuery r -> {
-                        transactionStatus = r.transactionStatus();
-                        if (readFailure[0] != null) {
-                            throw new PgException("COPY FROM STDIN aborted: reading the input failed: "
-                                    + readFailure[0].getMessage(), readFailure[0]);
-                        }
-                        if (error != null) {
-                            throw error;
-                        }
-                        if (!sent[0]) {
-                            throw new PgException("statement is not COPY ... FROM STDIN: " + sql);
-                        }
-                        return PgResult.affectedRows(tag[0]);
-                    }
-                    case CopyOutResponse c -> { }
-                    case CopyData d -> { }
-                    case CopyDone d -> { }
-                    case RowDescription rd -> { }
-                    case DataRow d -> { }
-                    case CloseComplete c -> { }
-                    case EmptyQueryResponse e -> { }
-                    default -> {
-                        if (!asynchronous(m)) {
-                            unexpected(m);
-                        }
-                    }
+            ByteSink out = new ByteSink();
+            statements.appendPendingCloses(out);
+            Frontend.query(out, sql);
+            String[] tag = {""};
+            boolean sent = session.copyIn(out, data, m -> {
+                if (m instanceof CommandComplete c) {
+                    tag[0] = c.tag();
                 }
+            });
+            if (!sent) {
+                throw new PgException("statement is not COPY ... FROM STDIN: " + sql);
             }
-        } catch (IOException e) {
-            throw broken("connection to the server was lost during COPY: " + e.getMessage(), e);
-        } catch (ProtocolException e) {
-            throw broken("protocol error: " + e.getMessage() + "; connection closed", e);
-        }
-    }
-
-    /** Sends the input as CopyData then CopyDone; on an input failure sends CopyFail and returns the failure. */
-    private IOException sendCopyData(InputStream data) throws IOException {
-        byte[] chunk = new byte[COPY_CHUNK];
-        ByteSink out = new ByteSink(COPY_CHUNK + 16);
-        while (true) {
-            int n;
-            try {
-                n = data.readNBytes(chunk, 0, chunk.length);
-            } catch (IOException e) {
-                out.clear();
-                Frontend.copyFail(out, "client input failed");
-                stream.write(out);
-                return e;
-            }
-            out.clear();
-            if (n > 0) {
-                Frontend.copyData(out, chunk, 0, n);
-            }
-            if (n < chunk.length) {
-                Frontend.copyDone(out);
-                stream.write(out);
-                return null;
-            }
-            stream.write(out);
+            return PgResult.affectedRows(tag[0]);
+        } finally {
+            exit();
         }
     }
 
     /** {@code COPY ... TO STDOUT}: writes the data to {@code sink}; returns the number of rows copied. */
     public long copyOut(String sql, OutputStream sink) {
-        ensureOpen();
-        ByteSink out = new ByteSink();
-        appendPendingCloses(out);
-        Frontend.query(out, sql);
-        String[] tag = {""};
-        copyOutSink = sink;
-        copyOutFailure = null;
+        enter();
         try {
-            run(out, m -> {
+            ByteSink out = new ByteSink();
+            statements.appendPendingCloses(out);
+            Frontend.query(out, sql);
+            String[] tag = {""};
+            session.copyOut(out, sink, m -> {
                 switch (m) {
                     case CommandComplete c -> tag[0] = c.tag();
                     case RowDescription rd -> { }
@@ -745,14 +823,10 @@ public final class PgConnection implements AutoCloseable {
                     default -> unexpected(m);
                 }
             });
+            return PgResult.affectedRows(tag[0]);
         } finally {
-            copyOutSink = null;
+            exit();
         }
-        if (copyOutFailure != null) {
-            throw new PgException("COPY TO STDOUT: writing the output failed: " + copyOutFailure.getMessage(),
-                    copyOutFailure);
-        }
-        return PgResult.affectedRows(tag[0]);
     }
 
     // ---------------------------------------------------------------- cancel / close
@@ -763,41 +837,33 @@ public final class PgConnection implements AutoCloseable {
      * and sends CancelRequest. The cancelled statement fails with {@link PgQueryCanceledException}.
      */
     public void cancel() {
-        Connector.cancel(session, tlsConfig);
+        Connector.cancel(established, tlsConfig);
     }
 
-    private void ensureOpen() {
-        if (closed) {
-            throw new PgConnectionException("connection is closed");
-        }
+    /**
+     * Closes the socket now, from any thread, without Terminate and without waiting for a call in
+     * progress: that call fails with {@link PgConnectionException} ("connection was aborted").
+     * The server ends the session when it sees the socket closed. Idempotent.
+     */
+    public void abort() {
+        session.abort();
     }
 
-    private void closeBroken() {
-        closed = true;
-        stream.close();
-    }
-
-    /** Closes the connection after a transport or protocol failure and returns the exception to throw. */
-    private PgConnectionException broken(String message, Exception cause) {
-        closeBroken();
-        return new PgConnectionException(message, cause);
-    }
-
-    /** Sends Terminate and closes the socket. Idempotent. */
+    /**
+     * Sends Terminate and closes the socket. Idempotent. Called while another thread is inside a
+     * call (a command timeout killing a stuck statement), it closes the socket without Terminate,
+     * as {@link #abort()}.
+     */
     @Override
     public void close() {
-        if (closed) {
+        if (!lock.tryLock()) {
+            session.abort();
             return;
         }
-        closed = true;
         try {
-            ByteSink out = new ByteSink(8);
-            Frontend.terminate(out);
-            stream.write(out);
-        } catch (IOException e) {
-            LOG.debug("Terminate not sent: {}", e.getMessage());
+            session.close();
         } finally {
-            stream.close();
+            lock.unlock();
         }
     }
 }

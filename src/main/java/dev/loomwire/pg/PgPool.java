@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.loomwire.net.ConnectListener;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
@@ -30,7 +31,7 @@ import java.util.function.Function;
  * connection is closed and the caller gets {@link PgConnectionException}. After {@link #close()}
  * every call throws {@link PoolClosedException}.
  */
-public final class PgPool implements AutoCloseable {
+public final class PgPool implements PgClient, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PgPool.class);
 
     private final PgConfig config;
@@ -38,12 +39,12 @@ public final class PgPool implements AutoCloseable {
     private final CommandTimer timer;
     private final Duration commandTimeout;
 
-    private PgPool(PgConfig config, PoolSettings settings, Duration commandTimeout) {
+    private PgPool(PgConfig config, PoolSettings settings, Duration commandTimeout, PgCodecRegistry codecs) {
         this.config = config;
         this.commandTimeout = commandTimeout;
         PoolSettings named = settings.name().equals(PoolSettings.DEFAULTS.name())
                 ? settings.toBuilder().name("pg" + config.hosts()).build() : settings;
-        this.pool = new ConnectionPool<>(new Factory(config), named);
+        this.pool = new ConnectionPool<>(new Factory(config, codecs), named);
         this.timer = new CommandTimer(commandTimeout, named.name());
     }
 
@@ -61,13 +62,18 @@ public final class PgPool implements AutoCloseable {
      * ({@link Duration#ZERO}: no limit). Connections open lazily (or {@code minIdle} in the background).
      */
     public static PgPool create(PgConfig config, PoolSettings pool, Duration commandTimeout) {
-        if (config == null || pool == null) {
-            throw new IllegalArgumentException("config and pool settings must not be null");
+        return create(config, pool, commandTimeout, PgCodecRegistry.defaults());
+    }
+
+    /** As {@link #create(PgConfig, PoolSettings, Duration)}, each connection converting values with {@code codecs}. */
+    public static PgPool create(PgConfig config, PoolSettings pool, Duration commandTimeout, PgCodecRegistry codecs) {
+        if (config == null || pool == null || codecs == null) {
+            throw new IllegalArgumentException("config, pool settings and codec registry must not be null");
         }
         if (commandTimeout == null || commandTimeout.isNegative()) {
             throw new IllegalArgumentException("command_timeout must be zero (none) or positive");
         }
-        return new PgPool(config, pool, commandTimeout);
+        return new PgPool(config, pool, commandTimeout, codecs);
     }
 
     public PgConfig config() {
@@ -89,16 +95,43 @@ public final class PgPool implements AutoCloseable {
     }
 
     /** Runs one statement with parameters ($1, $2, ...) and returns its rows. */
+    @Override
     public PgResult query(String sql, Object... params) {
         return withConnection(c -> c.query(sql, params));
     }
 
     /** Runs a statement and returns the affected row count (see {@link PgConnection#execute}). */
+    @Override
     public long execute(String sql, Object... params) {
         return withConnection(c -> c.execute(sql, params));
     }
 
+    /** Streams one statement's rows to {@code consumer} on one connection (see {@link PgConnection#stream}). */
+    @Override
+    public long stream(String sql, java.util.List<?> params, java.util.function.Consumer<PgRow> consumer) {
+        return withConnection(c -> c.stream(sql, params, consumer));
+    }
+
+    /** One statement × many parameter sets pipelined on one connection (see {@link PgConnection#executeBatch(List)}). */
+    @Override
+    public PgBatchResult executeBatch(String sql, java.util.List<? extends java.util.List<?>> paramSets) {
+        return withConnection(c -> c.executeBatch(sql, paramSets));
+    }
+
+    /** Several statements pipelined on one connection (see {@link PgConnection#executeBatch(List)}). */
+    @Override
+    public PgBatchResult executeBatch(java.util.List<PgStatement> statements) {
+        return withConnection(c -> c.executeBatch(statements));
+    }
+
+    /** Describes a statement on one connection without running it. */
+    @Override
+    public PgStatementDescription describe(String sql, Object... paramTypeHints) {
+        return withConnection(c -> c.describe(sql, paramTypeHints));
+    }
+
     /** Runs {@code work} in a transaction on one connection: commits if it returns, rolls back if it throws. */
+    @Override
     public <T> T inTransaction(Function<PgConnection, T> work) {
         return withConnection(c -> c.inTransaction(work));
     }
@@ -107,6 +140,7 @@ public final class PgPool implements AutoCloseable {
      * Lends one connection exclusively for {@code work} (LISTEN, COPY, several statements that
      * must share a session). Leave the session as you found it; an open transaction is rolled back.
      */
+    @Override
     public <T> T withConnection(Function<PgConnection, T> work) {
         PooledConnection<PgConnection> lease = pool.acquire();
         PgConnection c = lease.get();
@@ -157,11 +191,13 @@ public final class PgPool implements AutoCloseable {
      */
     private static final class Factory implements ConnectionFactory<PgConnection> {
         private final PgConfig config;
+        private final PgCodecRegistry codecs;
         private final boolean spread;
         private final AtomicInteger opened = new AtomicInteger();
 
-        Factory(PgConfig config) {
+        Factory(PgConfig config, PgCodecRegistry codecs) {
             this.config = config;
+            this.codecs = codecs;
             this.spread = switch (config.targetSessionAttrs()) {
                 case STANDBY, READ_ONLY, PREFER_STANDBY -> config.hosts().size() > 1;
                 default -> false;
@@ -170,7 +206,7 @@ public final class PgPool implements AutoCloseable {
 
         @Override
         public PgConnection open() {
-            return PgConnection.connect(config, ConnectListener.none(), spread ? opened.getAndIncrement() : 0);
+            return PgConnection.connect(config, ConnectListener.none(), spread ? opened.getAndIncrement() : 0, codecs);
         }
 
         @Override

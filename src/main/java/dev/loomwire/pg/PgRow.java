@@ -1,13 +1,18 @@
 package dev.loomwire.pg;
 
+import java.lang.invoke.MethodType;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.net.InetAddress;
+import java.time.DateTimeException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
+import java.time.OffsetTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,11 +28,17 @@ public final class PgRow {
     private final List<PgColumn> columns;
     private final Map<String, Integer> byName;
     private final byte[][] values;
+    private final PgCodecRegistry.Resolved codecs;
 
     PgRow(List<PgColumn> columns, Map<String, Integer> byName, byte[][] values) {
+        this(columns, byName, values, PgCodecRegistry.Resolved.BUILT_IN);
+    }
+
+    PgRow(List<PgColumn> columns, Map<String, Integer> byName, byte[][] values, PgCodecRegistry.Resolved codecs) {
         this.columns = columns;
         this.byName = byName;
         this.values = values;
+        this.codecs = codecs;
     }
 
     public int size() {
@@ -70,22 +81,30 @@ public final class PgRow {
             return null;
         }
         PgColumn c = columns.get(i);
-        return PgTypes.decode(c.typeOid(), c.format(), v);
+        return codecs.decode(c.typeOid(), c.format(), v);
     }
 
     public Object get(String column) {
         return get(indexOf(column));
     }
 
-    /** The value converted to {@code type}; null for SQL NULL. */
+    /**
+     * The value converted to {@code type}; null for SQL NULL. Besides the value's natural type:
+     * String for every type (the server's text form), the boxed numbers, BigDecimal/BigInteger,
+     * Boolean, byte[], UUID, the java.time types (OffsetTime for timetz, Instant for timestamptz),
+     * Duration and {@link PgInterval} for interval, InetAddress for inet/cidr, Map for hstore text;
+     * primitive classes ({@code int.class}) mean their boxes.
+     */
+    @SuppressWarnings("unchecked")
     public <T> T get(int i, Class<T> type) {
         Object o = get(i);
         if (o == null) {
             return null;
         }
+        Class<?> target = type.isPrimitive() ? MethodType.methodType(type).wrap().returnType() : type;
         try {
-            return type.cast(convert(o, type, i));
-        } catch (ArithmeticException | ClassCastException | NumberFormatException e) {
+            return (T) target.cast(convert(o, target, i));
+        } catch (ArithmeticException | ClassCastException | NumberFormatException | DateTimeException e) {
             throw new PgException("column " + i + " (\"" + columns.get(i).name() + "\", type OID "
                     + columns.get(i).typeOid() + ") cannot be read as " + type.getSimpleName() + ": " + e.getMessage());
         }
@@ -120,6 +139,9 @@ public final class PgRow {
         if (type == BigDecimal.class) {
             return number(o);
         }
+        if (type == Byte.class) {
+            return number(o).byteValueExact();
+        }
         if (type == BigInteger.class) {
             return number(o).toBigIntegerExact();
         }
@@ -137,6 +159,42 @@ public final class PgRow {
         }
         if (type == LocalDateTime.class && o instanceof OffsetDateTime t) {
             return t.withOffsetSameInstant(ZoneOffset.UTC).toLocalDateTime();
+        }
+        if (type == Duration.class && o instanceof PgInterval x) {
+            return x.toDuration();
+        }
+        if (type == PgInterval.class && o instanceof String s) {
+            return PgInterval.parse(s);
+        }
+        if (type == InetAddress.class && o instanceof String s) {
+            return PgTypes.parseInet(s);
+        }
+        if (type == Map.class && o instanceof String s) {
+            return PgCodecRegistry.Hstore.parse(s);
+        }
+        if (type == OffsetTime.class && o instanceof LocalTime t) {
+            return t.atOffset(ZoneOffset.UTC);
+        }
+        if (type == LocalTime.class && o instanceof OffsetTime t) {
+            return t.toLocalTime();
+        }
+        if (type == LocalDate.class && o instanceof LocalDateTime t) {
+            return t.toLocalDate();
+        }
+        if (type == LocalDate.class && o instanceof OffsetDateTime t) {
+            return t.toLocalDate();
+        }
+        if (type == LocalTime.class && o instanceof LocalDateTime t) {
+            return t.toLocalTime();
+        }
+        if (type == LocalDateTime.class && o instanceof LocalDate d) {
+            return d.atStartOfDay();
+        }
+        if (type == Instant.class && o instanceof LocalDateTime t) {
+            return t.toInstant(ZoneOffset.UTC);
+        }
+        if (type == Boolean.class && o instanceof Number n) {
+            return n.longValue() != 0;
         }
         if (type == byte[].class && o instanceof String s) {
             return s.getBytes(StandardCharsets.UTF_8);

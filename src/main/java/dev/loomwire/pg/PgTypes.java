@@ -5,11 +5,14 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.net.InetAddress;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
+import java.time.OffsetTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
@@ -37,6 +40,9 @@ final class PgTypes {
             .appendValue(ChronoField.SECOND_OF_MINUTE, 2)
             .optionalStart().appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true).optionalEnd()
             .toFormatter();
+
+    private static final DateTimeFormatter TIMETZ_OUT = new DateTimeFormatterBuilder().append(TIME)
+            .appendOffset("+HH:MM:ss", "+00").toFormatter();
 
     private PgTypes() {}
 
@@ -99,6 +105,18 @@ final class PgTypes {
             case Instant x -> {
                 long micros = timestampToPg(LocalDateTime.ofInstant(x, ZoneOffset.UTC));
                 return binary(Oid.TIMESTAMPTZ, ByteBuffer.allocate(8).putLong(micros).array());
+            }
+            case OffsetTime x -> {
+                return new Param(Oid.TIMETZ, (short) 0, x.format(TIMETZ_OUT).getBytes(StandardCharsets.US_ASCII));
+            }
+            case PgInterval x -> {
+                return new Param(Oid.INTERVAL, (short) 0, x.toString().getBytes(StandardCharsets.US_ASCII));
+            }
+            case Duration x -> {
+                return new Param(Oid.INTERVAL, (short) 0, PgInterval.of(x).toString().getBytes(StandardCharsets.US_ASCII));
+            }
+            case InetAddress x -> {
+                return new Param(Oid.INET, (short) 0, x.getHostAddress().getBytes(StandardCharsets.US_ASCII));
             }
             case Character x -> {
                 return new Param(Oid.UNSPECIFIED, (short) 0, x.toString().getBytes(StandardCharsets.UTF_8));
@@ -451,6 +469,8 @@ final class PgTypes {
                 case Oid.TIME -> LocalTime.parse(s, TIME);
                 case Oid.TIMESTAMP -> parseTimestamp(s);
                 case Oid.TIMESTAMPTZ -> parseTimestamptz(s);
+                case Oid.TIMETZ -> parseTimetz(s);
+                case Oid.INTERVAL -> PgInterval.parse(s);
                 default -> {
                     int elem = Oid.elementOf(oid);
                     yield elem == 0 ? s : convertTextArray(TextArrays.parse(s), elem);
@@ -541,11 +561,39 @@ final class PgTypes {
             throw new PgException("timestamptz without offset: " + s);
         }
         LocalDateTime local = parseTimestamp(t.substring(0, sign));
+        OffsetDateTime r = local.atOffset(offset(t, sign));
+        return bc ? r.withYear(1 - r.getYear()) : r;
+    }
+
+    /** {@code 04:05:06.789+05:30}, {@code 04:05:06-08}, {@code 04:05:06+05:30:15}. */
+    static OffsetTime parseTimetz(String s) {
+        int sign = Math.max(s.lastIndexOf('+'), s.lastIndexOf('-'));
+        if (sign <= 0) {
+            throw new PgException("timetz without offset: " + s);
+        }
+        return OffsetTime.of(LocalTime.parse(s.substring(0, sign), TIME), offset(s, sign));
+    }
+
+    private static ZoneOffset offset(String t, int sign) {
         String[] off = t.substring(sign + 1).split(":");
         int secs = Integer.parseInt(off[0]) * 3600 + (off.length > 1 ? Integer.parseInt(off[1]) * 60 : 0)
                 + (off.length > 2 ? Integer.parseInt(off[2]) : 0);
-        OffsetDateTime r = local.atOffset(ZoneOffset.ofTotalSeconds(t.charAt(sign) == '-' ? -secs : secs));
-        return bc ? r.withYear(1 - r.getYear()) : r;
+        return ZoneOffset.ofTotalSeconds(t.charAt(sign) == '-' ? -secs : secs);
+    }
+
+    /** The address part of inet/cidr text ({@code 10.1.0.0/16} → 10.1.0.0); IP literals need no DNS. */
+    static InetAddress parseInet(String s) {
+        int slash = s.indexOf('/');
+        String literal = slash < 0 ? s : s.substring(0, slash);
+        if (literal.isEmpty() || !literal.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == '.' || c == ':')
+                || literal.indexOf(':') < 0 && !literal.chars().allMatch(c -> c == '.' || Character.isDigit(c))) {
+            throw new PgException("not an IP address: " + s);
+        }
+        try {
+            return InetAddress.getByName(literal);
+        } catch (java.net.UnknownHostException e) {
+            throw new PgException("not an IP address: " + s, e);
+        }
     }
 
     /** Text form of a decoded value, matching what the server's text output would say where it matters. */

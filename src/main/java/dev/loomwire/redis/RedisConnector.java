@@ -1,5 +1,8 @@
 package dev.loomwire.redis;
 
+import dev.loomwire.error.ErrorCategory;
+import dev.loomwire.error.TimeoutKind;
+import dev.loomwire.internal.ProbeAccess;
 import dev.loomwire.redis.RedisReply.ErrorReply;
 import dev.loomwire.tls.TlsConfig;
 import dev.loomwire.tls.TlsException;
@@ -29,24 +32,30 @@ import java.util.List;
  * then {@code HELLO 3 [AUTH] [SETNAME]} (falling back to {@code AUTH} + RESP2 on servers without
  * HELLO, or when protocol 2 is asked for) and {@code SELECT}.
  *
- * <p>Public only for {@code loomwire probe} ({@link #open}), which opens connections the driver's
- * way and stops before HELLO/AUTH; applications connect through {@link RedisClient}.
+ * <p>{@code loomwire probe} opens connections the driver's way ({@link #open}) and runs the
+ * driver's session set-up ({@link #setup}) through {@link ProbeAccess}, registered below so that
+ * this class stays package-private; applications connect through {@link RedisClient}.
  */
-public final class RedisConnector {
+final class RedisConnector {
     private static final Logger log = LoggerFactory.getLogger(RedisConnector.class);
 
-    private RedisConnector() {}
+    static {
+        ProbeAccess.register(new ProbeAccess.Redis() {
+            @Override
+            public ProbeAccess.RedisOpened open(RedisConfig config, TlsConfig tlsConfig, Duration timeout,
+                                                ConnectListener<RedisReply> listener) {
+                return RedisConnector.open(config, tlsConfig, timeout, listener);
+            }
 
-    /**
-     * A connection opened up to where the Redis protocol starts: the TCP socket, and the TLS
-     * connection layered over it ({@code null} without TLS).
-     */
-    public record Opened(Socket socket, TlsConnection tls) {
-        /** The socket to speak RESP on: the TLS socket, or the plain one. */
-        public Socket stream() {
-            return tls != null ? tls.socket() : socket;
-        }
+            @Override
+            public ProbeAccess.RedisSession setup(RedisConfig config, ProbeAccess.RedisOpened opened, Duration timeout,
+                                                  ConnectListener<RedisReply> listener) {
+                return RedisConnector.setup(config, opened, timeout, listener);
+            }
+        });
     }
+
+    private RedisConnector() {}
 
     /**
      * The driver's own connection opening, for {@code probe}: name resolution, TCP connect to the
@@ -57,15 +66,20 @@ public final class RedisConnector {
      * @throws RedisConnectionException naming the peer and the cause (a TLS failure has the
      *                                  {@link TlsException} as its cause)
      */
-    public static Opened open(RedisConfig config, TlsConfig tlsConfig, Duration timeout,
-                              ConnectListener<RedisReply> listener) {
+    static ProbeAccess.RedisOpened open(RedisConfig config, TlsConfig tlsConfig, Duration timeout,
+                                        ConnectListener<RedisReply> listener) {
         String peer = peer(config);
         Socket socket = openSocket(config, peer, Dialer.Deadline.after(timeout), timeout, listener);
         if (tlsConfig == null) {
-            return new Opened(socket, null);
+            return new ProbeAccess.RedisOpened(socket, null);
         }
-        return new Opened(socket, handshake(socket, config, tlsConfig, peer, System.nanoTime() + timeout.toNanos(),
+        return new ProbeAccess.RedisOpened(socket, handshake(socket, config, tlsConfig, peer, System.nanoTime() + timeout.toNanos(),
                 timeout, listener));
+    }
+
+    /** The URI's host and port, for {@link RedisException#host()} of a connect failure. */
+    private static String hostPort(RedisConfig config) {
+        return new HostAndPort(config.host(), config.port()).toString();
     }
 
     private static String peer(RedisConfig config) {
@@ -115,8 +129,7 @@ public final class RedisConnector {
                 }
                 setupStart = System.nanoTime();
                 listener.phaseStarted(ConnectPhase.AUTH, peer);
-                int protocol = config.protocol() == 3 ? helloOrFallback(config, channel, connection, setup)
-                        : resp2Start(config, channel, setup);
+                int protocol = startSession(config, channel, connection, setup);
                 connection.started(protocol);
                 channel.setupComplete();
                 listener.phaseSucceeded(ConnectPhase.AUTH, peer, Dialer.since(setupStart),
@@ -127,7 +140,7 @@ public final class RedisConnector {
             } catch (RuntimeException e) {
                 listener.phaseFailed(ConnectPhase.AUTH, peer, Duration.ZERO, e);
                 channel.close();
-                throw e;
+                throw setupFailure(config, e);
             }
             listener.phaseSucceeded(ConnectPhase.READY, peer, Dialer.since(start), "connected");
             if (connectLog != null) {
@@ -136,7 +149,8 @@ public final class RedisConnector {
             return connection;
         } catch (IOException e) {
             Dialer.closeQuietly(stream);
-            throw new RedisConnectionException("cannot set up the connection to " + peer + ": " + e.getMessage(), e);
+            throw new RedisConnectionException("cannot set up the connection to " + peer + ": " + e.getMessage(), e,
+                    hostPort(config), ConnectPhase.AUTH);
         }
     }
 
@@ -147,7 +161,8 @@ public final class RedisConnector {
         try {
             addresses = Dialer.resolve(config.dialAddress().host(), peer, listener);
         } catch (UnknownHostException e) {
-            throw new RedisConnectionException("cannot connect to " + peer + ": unknown host \"" + config.dialAddress().host() + "\"", e);
+            throw new RedisConnectionException("cannot connect to " + peer + ": unknown host \"" + config.dialAddress().host() + "\"", e,
+                    hostPort(config), ConnectPhase.DNS);
         }
         IOException last = null;
         for (InetAddress address : addresses) {
@@ -155,7 +170,7 @@ public final class RedisConnector {
                 return Dialer.connect(new InetSocketAddress(address, config.dialAddress().port()), peer, config.socketOptions(),
                         deadline, listener);
             } catch (SocketTimeoutException e) {
-                throw new RedisConnectionException("cannot connect to " + peer + ": timed out after "
+                throw new RedisTimeoutException(TimeoutKind.CONNECT, "cannot connect to " + peer + ": timed out after "
                         + RespChannel.describe(timeout) + " (connect_timeout)", e);
             } catch (IOException e) {
                 last = e;
@@ -163,9 +178,10 @@ public final class RedisConnector {
         }
         if (last instanceof ConnectException) {
             throw new RedisConnectionException("cannot connect to " + peer + ": " + last.getMessage()
-                    + " (is Redis listening on port " + config.port() + "?)", last);
+                    + " (is Redis listening on port " + config.port() + "?)", last, hostPort(config), ConnectPhase.TCP);
         }
-        throw new RedisConnectionException("cannot connect to " + peer + ": " + last.getMessage(), last);
+        throw new RedisConnectionException("cannot connect to " + peer + ": " + last.getMessage(), last,
+                hostPort(config), ConnectPhase.TCP);
     }
 
     private static TlsConnection handshake(Socket socket, RedisConfig config, TlsConfig tlsConfig, String peer,
@@ -173,8 +189,8 @@ public final class RedisConnector {
         long remaining = deadline - System.nanoTime();
         if (remaining <= 0) {
             Dialer.closeQuietly(socket);
-            throw new RedisConnectionException("cannot connect to " + peer + ": connect_timeout of "
-                    + RespChannel.describe(timeout) + " used up before the TLS handshake");
+            throw new RedisTimeoutException(TimeoutKind.CONNECT, "cannot connect to " + peer + ": connect_timeout of "
+                    + RespChannel.describe(timeout) + " used up before the TLS handshake", null);
         }
         try {
             return Dialer.layerTls(socket, config.host(), config.port(), tlsConfig, new Dialer.Deadline(deadline), peer,
@@ -188,11 +204,55 @@ public final class RedisConnector {
                 case CLOSED_BY_PEER -> " (is port " + config.port() + " a Redis TLS port?)";
                 default -> "";
             };
-            throw new RedisConnectionException("TLS to " + peer + " failed: " + e.getMessage() + hint, e);
+            String message = "TLS to " + peer + " failed: " + e.getMessage() + hint;
+            throw switch (e.kind()) {
+                case TIMEOUT -> new RedisTimeoutException(TimeoutKind.CONNECT, message, e);
+                case CONFIG -> new RedisConnectionException(message, e); // CONFIGURATION, read from the cause
+                default -> new RedisConnectionException(message, e, hostPort(config), ConnectPhase.TLS);
+            };
         } catch (RuntimeException e) {
             Dialer.closeQuietly(socket);
-            throw new RedisConnectionException("TLS to " + peer + " failed: " + e, e);
+            throw new RedisConnectionException("TLS to " + peer + " failed: " + e, e, hostPort(config), ConnectPhase.TLS);
         }
+    }
+
+    /**
+     * The driver's session set-up for {@code loomwire probe} on a connection {@link #open} opened:
+     * the same HELLO/AUTH/SETNAME/SELECT step {@link #connect} runs, within {@code timeout}, each
+     * reply reported to {@code listener}. The connection stays open; the caller closes it.
+     */
+    static ProbeAccess.RedisSession setup(RedisConfig config, ProbeAccess.RedisOpened opened, Duration timeout,
+                                          ConnectListener<RedisReply> listener) {
+        String peer = peer(config);
+        long start = System.nanoTime();
+        listener.phaseStarted(ConnectPhase.AUTH, peer);
+        try {
+            RespChannel channel = new RespChannel(opened.stream(), peer, config.maxBulkLength());
+            if (opened.tls() != null) {
+                channel.tls(opened.tls());
+            }
+            channel.observeSetup(listener);
+            RedisConnection connection = new RedisConnection(config, channel,
+                    opened.tls() == null ? null : opened.tls().session());
+            int protocol = startSession(config, channel, connection, timeout);
+            listener.phaseSucceeded(ConnectPhase.AUTH, peer, Dialer.since(start), "RESP" + protocol);
+            return new ProbeAccess.RedisSession(protocol, java.util.Optional.empty());
+        } catch (IOException e) {
+            RedisException failure = new RedisConnectionException("cannot set up the connection to " + peer + ": "
+                    + e.getMessage(), e, hostPort(config), ConnectPhase.AUTH);
+            listener.phaseFailed(ConnectPhase.AUTH, peer, Dialer.since(start), failure);
+            return new ProbeAccess.RedisSession(0, java.util.Optional.of(failure));
+        } catch (RedisException e) {
+            RedisException failure = setupFailure(config, e);
+            listener.phaseFailed(ConnectPhase.AUTH, peer, Dialer.since(start), failure);
+            return new ProbeAccess.RedisSession(0, java.util.Optional.of(failure));
+        }
+    }
+
+    /** The session set-up after TLS: HELLO 3 (or RESP2 when asked for, or when the server lacks HELLO); the protocol spoken. */
+    private static int startSession(RedisConfig config, RespChannel channel, RedisConnection connection, Duration timeout) {
+        return config.protocol() == 3 ? helloOrFallback(config, channel, connection, timeout)
+                : resp2Start(config, channel, timeout);
     }
 
     /** HELLO 3 with AUTH/SETNAME, SELECT pipelined behind it; RESP2 start if the server lacks HELLO. */
@@ -230,10 +290,10 @@ public final class RedisConnector {
         }
         connection.serverInfo(reply);
         if (selected instanceof ErrorReply e) {
-            throw new RedisServerException(e.code(), e.message(), "SELECT " + config.database() + " failed");
+            throw RedisServerException.of(e.code(), e.message(), "SELECT " + config.database() + " failed");
         }
         if (readOnly instanceof ErrorReply e) {
-            throw new RedisServerException(e.code(), e.message(), "READONLY (for reads from cluster replicas) failed");
+            throw RedisServerException.of(e.code(), e.message(), "READONLY (for reads from cluster replicas) failed");
         }
         return 3;
     }
@@ -271,7 +331,7 @@ public final class RedisConnector {
             RedisReply r = channel.read(timeout);
             if (r instanceof ErrorReply e && first == null) {
                 first = i == 0 && password != null ? authFailure(config, e)
-                        : new RedisServerException(e.code(), e.message(), "connection setup failed");
+                        : RedisServerException.of(e.code(), e.message(), "connection setup failed");
             }
         }
         if (first != null) {
@@ -282,7 +342,25 @@ public final class RedisConnector {
 
     private static RedisServerException authFailure(RedisConfig config, ErrorReply e) {
         String who = config.user() == null ? "the default user" : "user \"" + config.user() + "\"";
-        return new RedisServerException(e.code(), e.message(), "authentication as " + who + " failed");
+        return RedisServerException.of(e.code(), e.message(), "authentication as " + who + " failed");
+    }
+
+    /**
+     * A failure of the HELLO/AUTH/SELECT step: the server's own error stays a {@link RedisServerException};
+     * a transport failure before the session exists is a connect failure (phase AUTH), and a reply
+     * that did not come in time is a connect timeout.
+     */
+    private static RedisException setupFailure(RedisConfig config, RuntimeException e) {
+        if (e instanceof RedisTimeoutException t) {
+            return new RedisTimeoutException(TimeoutKind.CONNECT, t.getMessage() + " (during connection setup)", t);
+        }
+        if (e instanceof RedisConnectionException c && c.category() == ErrorCategory.BROKEN) {
+            return new RedisConnectionException(c.getMessage(), c, hostPort(config), ConnectPhase.AUTH);
+        }
+        if (e instanceof RedisException r) {
+            return r;
+        }
+        throw e;
     }
 
     private static byte[] utf8(char[] chars) {

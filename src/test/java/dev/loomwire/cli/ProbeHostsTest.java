@@ -38,6 +38,8 @@ class ProbeHostsTest {
         String out = r.out();
         assertTrue(out.contains("host 1 (localhost:" + dead + ")"), out);
         assertTrue(out.contains("host 2 (localhost:" + standby + ")") && out.contains("reachable, standby"), out);
+        // the connector's own target_session_attrs check, with libpq's reason, decides the pick
+        assertTrue(out.contains("standby (target_session_attrs=read-write passes it over: session is read-only)"), out);
         assertTrue(out.contains("host 3 (localhost:" + primary + ")") && out.contains("reachable, primary"), out);
         assertTrue(out.contains("result: target_session_attrs=read-write would pick host 3 (localhost:" + primary + "): primary"), out);
 

@@ -1,5 +1,6 @@
 package dev.loomwire.pg;
 
+import dev.loomwire.internal.ProbeAccess;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -55,7 +56,7 @@ class ConnectorProbeTest {
         }
     }
 
-    private static Connector.ProbeResult probe(PgConfig cfg, Recorder recorder) throws IOException {
+    private static ProbeAccess.PgAttempt probe(PgConfig cfg, Recorder recorder) throws IOException {
         return Connector.probe(cfg.forHost(cfg.hosts().get(0)), Connector.tlsConfigFor(cfg),
                 InetAddress.getByName("127.0.0.1"), Duration.ofSeconds(20), recorder);
     }
@@ -69,7 +70,7 @@ class ConnectorProbeTest {
             assertEquals(1, c.query("SELECT 1").rows().size());
         }
         Recorder probe = new Recorder();
-        Connector.ProbeResult result = probe(cfg, probe);
+        ProbeAccess.PgAttempt result = probe(cfg, probe);
 
         assertEquals(List.of("DNS ok", "TCP ok", "SSL_REQUEST ok", "TLS ok", "AUTH ok", "READY ok"), driver.phases);
         assertEquals(driver.phases.subList(1, 5), probe.phases,
@@ -91,7 +92,7 @@ class ConnectorProbeTest {
         PgConfig cfg = PgTests.config("host=127.0.0.1 port=" + server.port() + " user=" + PgServer.USER
                 + " dbname=trustdb sslmode=require");
         Recorder probe = new Recorder();
-        Connector.ProbeResult result = probe(cfg, probe);
+        ProbeAccess.PgAttempt result = probe(cfg, probe);
         assertTrue(result.failure().isEmpty(), result.toString());
         assertTrue(probe.received.stream().anyMatch(m -> m instanceof BackendMessage.ParameterStatus p
                 && p.name().equals("in_hot_standby")), probe.received.toString());
@@ -119,7 +120,7 @@ class ConnectorProbeTest {
             PgConfig cfg = PgTests.config("host=127.0.0.1 port=" + fake.getLocalPort() + " user=u dbname=d sslmode=require");
             PgConnectionException driver = assertThrows(PgConnectionException.class, () -> PgConnection.connect(cfg));
             Recorder probe = new Recorder();
-            Connector.ProbeResult result = probe(cfg, probe);
+            ProbeAccess.PgAttempt result = probe(cfg, probe);
             serving.join(10_000);
 
             assertTrue(driver.getMessage().contains("CVE-2021-23222"), driver.getMessage());

@@ -66,6 +66,46 @@ class PgErrorCategoriesTest {
     }
 
     @Test
+    void aServerWithoutSslUnderSslmodeRequireIsConnectInTheSslRequestPhaseWithTheHost() throws Exception {
+        // byte-level: the harness's PostgreSQL servers all have ssl=on, so a scripted server answers 'N'
+        try (FakePgServer plain = new FakePgServer(c -> {
+            c.readStartupPacket();
+            c.raw((byte) 'N');
+        })) {
+            PgConnectionException e = noSecret(assertThrows(PgConnectionException.class,
+                    () -> PgConnection.connect(plain.conninfo("sslmode=require")).close()));
+            assertTrue(e.getMessage().startsWith("server does not support SSL"), e.getMessage());
+            assertEquals(ErrorCategory.CONNECT, e.category(), e.getMessage());
+            assertEquals(ConnectPhase.SSL_REQUEST, e.connectPhase().orElseThrow());
+            assertEquals("127.0.0.1:" + plain.port(), e.host().orElseThrow());
+            assertTrue(e.safeToRetry());
+        }
+    }
+
+    @Test
+    void aServerThatAcceptsButNeverAnswersIsAConnectTimeoutAndSafeToRetry() throws IOException {
+        // the kernel completes the TCP handshake into the backlog; nobody ever reads or writes
+        try (ServerSocket silent = new ServerSocket(0, 10, java.net.InetAddress.getLoopbackAddress())) {
+            PgTimeoutException e = noSecret(assertThrows(PgTimeoutException.class, () -> PgConnection.connect(
+                    PgTests.config(PgTests.conninfo(SERVER, "port=" + silent.getLocalPort() + " connect_timeout=2"))).close()));
+            assertEquals(ErrorCategory.TIMEOUT, e.category(), e.getMessage());
+            assertEquals(TimeoutKind.CONNECT, e.timeoutKind().orElseThrow());
+            assertTrue(e.safeToRetry());
+            assertTrue(e.getMessage().contains("connect_timeout"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aRequireAuthRefusalIsConfiguration() {
+        PgConnectionException e = noSecret(assertThrows(PgConnectionException.class,
+                () -> PgTests.connect(SERVER, "require_auth=md5").close()));
+        assertEquals(ErrorCategory.CONFIGURATION, e.category(), e.getMessage());
+        assertTrue(e.getMessage().contains("require_auth") || e.getMessage().contains("authentication method requirement"),
+                e.getMessage());
+        assertFalse(e.safeToRetry());
+    }
+
+    @Test
     void aCertificateFromAnUntrustedCaIsConnectInTheTlsPhaseWithItsTlsKind() {
         PgConnectionException e = noSecret(assertThrows(PgConnectionException.class,
                 () -> PgTests.connect(SERVER, "sslrootcert=" + PgTests.cert("other-ca.crt")).close()));

@@ -71,10 +71,10 @@ class RedisErrorCategoriesTest {
     }
 
     @Test
-    void aWrongPasswordWhileConnectingIsAServerErrorWithItsCode() {
+    void aWrongPasswordWhileConnectingIsTheWrongPassSubclass() {
         String bad = "rediss://" + RedisServer.USER + ":not-the-password@" + SERVER.host() + ":" + SERVER.tlsPort()
                 + "?sslrootcert=" + TestCerts.file("ca.crt");
-        RedisServerException e = noSecret(assertThrows(RedisServerException.class, () -> {
+        RedisWrongPassException e = noSecret(assertThrows(RedisWrongPassException.class, () -> {
             try (RedisConnection c = RedisConnection.connect(bad)) {
                 c.ping();
             }
@@ -115,6 +115,39 @@ class RedisErrorCategoriesTest {
         assertEquals(ErrorCategory.CONNECT, e.category(), e.getMessage());
         assertEquals(ConnectPhase.TCP, e.connectPhase().orElseThrow());
         assertTrue(e.safeToRetry());
+    }
+
+    @Test
+    void aWrongPasswordUnderResp2IsTheWrongPassSubclassToo() {
+        String bad = "rediss://" + RedisServer.USER + ":not-the-password@" + SERVER.host() + ":" + SERVER.tlsPort()
+                + "?protocol=2&sslrootcert=" + TestCerts.file("ca.crt");
+        RedisWrongPassException e = noSecret(assertThrows(RedisWrongPassException.class,
+                () -> RedisConnection.connect(bad).close()));
+        assertEquals(ErrorCategory.SERVER, e.category());
+        assertFalse(e.safeToRetry());
+    }
+
+    @Test
+    void aServerThatAcceptsButNeverAnswersIsAConnectTimeoutAndSafeToRetry() throws IOException {
+        // the kernel completes the TCP handshake into the backlog; the TLS handshake never gets an answer
+        try (ServerSocket silent = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
+            String uri = "rediss://127.0.0.1:" + silent.getLocalPort() + "?connect_timeout=1s&sslrootcert="
+                    + TestCerts.file("ca.crt");
+            RedisTimeoutException e = noSecret(assertThrows(RedisTimeoutException.class,
+                    () -> RedisConnection.connect(uri).close()));
+            assertEquals(ErrorCategory.TIMEOUT, e.category(), e.getMessage());
+            assertEquals(TimeoutKind.CONNECT, e.timeoutKind().orElseThrow());
+            assertTrue(e.safeToRetry());
+        }
+    }
+
+    @Test
+    void aRefusedPortCarriesTheHostItTried() throws IOException {
+        int port = closedPort();
+        RedisConnectionException e = noSecret(assertThrows(RedisConnectionException.class,
+                () -> RedisConnection.connect("redis://127.0.0.1:" + port).close()));
+        assertEquals(ErrorCategory.CONNECT, e.category(), e.getMessage());
+        assertEquals("127.0.0.1:" + port, e.host().orElseThrow());
     }
 
     @Test

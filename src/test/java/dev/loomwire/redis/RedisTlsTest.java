@@ -1,5 +1,6 @@
 package dev.loomwire.redis;
 
+import dev.loomwire.internal.ProbeAccess;
 import dev.loomwire.testing.RedisServer;
 import dev.loomwire.testing.TestCerts;
 import dev.loomwire.testing.TestServers;
@@ -188,7 +189,7 @@ class RedisTlsTest {
             assertEquals("PONG", c.ping());
         }
         java.util.List<String> probe = new java.util.concurrent.CopyOnWriteArrayList<>();
-        RedisConnector.Opened opened = RedisConnector.open(config, config.tls().orElseThrow(), java.time.Duration.ofSeconds(10),
+        ProbeAccess.RedisOpened opened = RedisConnector.open(config, config.tls().orElseThrow(), java.time.Duration.ofSeconds(10),
                 recorder.apply(probe));
         try {
             assertEquals(driver.subList(0, 3), probe, "DNS, TCP and TLS as the driver does them, then nothing sent");
