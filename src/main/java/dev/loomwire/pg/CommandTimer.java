@@ -1,6 +1,7 @@
 package dev.loomwire.pg;
 
 import dev.loomwire.error.TimeoutKind;
+import dev.loomwire.pool.PoolClosedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -8,6 +9,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -44,15 +46,17 @@ final class CommandTimer implements AutoCloseable {
     private final Duration timeout;
     private final long timeoutNanos;
     private final Scheduler scheduler;
+    private final String name;
     /** Runs between the kill's decision and its close: a seam for tests that end a call right there. */
     private final Runnable afterKillDecision;
 
     CommandTimer(Duration timeout, String name) {
-        this(timeout, timeout.isZero() ? null : executorScheduler(name), () -> { });
+        this(timeout, name, timeout.isZero() ? null : executorScheduler(name), () -> { });
     }
 
-    CommandTimer(Duration timeout, Scheduler scheduler, Runnable afterKillDecision) {
+    CommandTimer(Duration timeout, String name, Scheduler scheduler, Runnable afterKillDecision) {
         this.timeout = timeout;
+        this.name = name;
         this.timeoutNanos = timeout.toNanos();
         this.scheduler = scheduler;
         this.afterKillDecision = afterKillDecision;
@@ -86,7 +90,11 @@ final class CommandTimer implements AutoCloseable {
             return work.apply(c);
         }
         Watch watch = new Watch(c, Thread.currentThread(), System.nanoTime() + 2 * timeoutNanos);
-        watch.pending = scheduler.schedule(watch::cancel, timeoutNanos);
+        try {
+            watch.pending = scheduler.schedule(watch::cancel, timeoutNanos);
+        } catch (RejectedExecutionException e) {
+            throw new PoolClosedException("pool " + name + " is closed");
+        }
         try {
             return work.apply(c);
         } catch (PgQueryCanceledException e) {
@@ -168,11 +176,17 @@ final class CommandTimer implements AutoCloseable {
                 connection.cancel();
             } catch (RuntimeException e) {
                 LOG.debug("cancel at command_timeout failed: {}", e.getMessage());
+            } finally {
+                try {
+                    if (move(CANCELLING, CANCELLED)) {
+                        pending = scheduler.schedule(this::kill, Math.max(0, killAt - System.nanoTime()));
+                    }
+                } catch (RejectedExecutionException e) {
+                    LOG.debug("the pool closed: no kill armed after the cancel");
+                } finally {
+                    LockSupport.unpark(caller); // it may be waiting in finish() for this cancel
+                }
             }
-            if (move(CANCELLING, CANCELLED)) {
-                pending = scheduler.schedule(this::kill, Math.max(0, killAt - System.nanoTime()));
-            }
-            LockSupport.unpark(caller);
         }
 
         /** One timeout after the cancel: close the connection under the call, unless the call ended first. */

@@ -89,7 +89,7 @@ class CommandTimerRaceTest {
         ManualScheduler scheduler = new ManualScheduler();
         CountDownLatch killDecided = new CountDownLatch(1);
         CountDownLatch killMayClose = new CountDownLatch(1);
-        CommandTimer timer = new CommandTimer(Duration.ofSeconds(1), scheduler, () -> {
+        CommandTimer timer = new CommandTimer(Duration.ofSeconds(1), "test", scheduler, () -> {
             killDecided.countDown();
             await(killMayClose);
         });
@@ -133,7 +133,7 @@ class CommandTimerRaceTest {
     @Test
     void aCallThatEndsBeforeTheKillKeepsItsConnectionAndTheKillYields() throws Exception {
         ManualScheduler scheduler = new ManualScheduler();
-        CommandTimer timer = new CommandTimer(Duration.ofSeconds(1), scheduler, () -> { });
+        CommandTimer timer = new CommandTimer(Duration.ofSeconds(1), "test", scheduler, () -> { });
         try (PgPool pool = PgPool.create(config(), PoolSettings.builder().maxSize(1).build(), timer)) {
             CountDownLatch inCall = new CountDownLatch(1);
             CountDownLatch callMayEnd = new CountDownLatch(1);
@@ -158,7 +158,7 @@ class CommandTimerRaceTest {
     @Test
     void callsEndingExactlyWhenTheKillFiresNeverHandAClosedConnectionToTheNextCaller() throws Exception {
         ManualScheduler scheduler = new ManualScheduler();
-        CommandTimer timer = new CommandTimer(Duration.ofSeconds(1), scheduler, () -> { });
+        CommandTimer timer = new CommandTimer(Duration.ofSeconds(1), "test", scheduler, () -> { });
         try (PgPool pool = PgPool.create(config(), PoolSettings.builder().maxSize(1).build(), timer)) {
             for (int round = 0; round < 30; round++) {
                 int first = scheduler.count();
