@@ -92,7 +92,9 @@ public final class BenchMain {
                         + " (full verification) by every Java driver; the C tools verify the chain (redis-benchmark does not check host names; pgbench uses sslmode=verify-full).",
                 "Redis Cluster: the harness's TLS-only cluster of 3 primaries + 3 replicas (Redis 7), nodes announcing nodeN.cluster.test, each verified against its own certificate.",
                 "PostgreSQL: the harness's PostgreSQL 18, database loomwire, user loomwire (SCRAM-SHA-256); pgbench is PostgreSQL 15's.",
-                "Every measured call runs on a virtual thread; subjects of one scenario take turns repetition by repetition.");
+                "Every measured call runs on a virtual thread; subjects of one scenario take turns repetition by repetition.",
+                "Client costs per operation: CPU from " + ProcessCpu.source() + ", allocation from ThreadMXBean.getTotalThreadAllocatedBytes()"
+                        + " (all threads), both read around each repetition's timed loop.");
         Report report = new Report(runner.results(), Targets.all(only), header, notes);
         Path dir = TestCerts.targetDir().resolve("bench");
         report.write(dir);

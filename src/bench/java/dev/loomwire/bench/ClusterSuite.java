@@ -28,13 +28,11 @@ import redis.clients.jedis.JedisCluster;
 /**
  * Redis Cluster over TLS: {@value RedisSuite#THREADS} virtual threads doing GET/SET through each
  * cluster client against the harness's 3-primary + 3-replica cluster (nodes announce
- * {@code nodeN.cluster.test}, each verified against its own certificate), with the client's CPU
- * time and allocation per operation as rows of their own.
+ * {@code nodeN.cluster.test}, each verified against its own certificate); like every scenario, the
+ * rows carry the client's CPU time and bytes allocated per operation.
  */
 final class ClusterSuite implements AutoCloseable {
     static final Scenario THREADS_1000 = new Scenario("cluster", "1,000 virtual threads GET/SET (cluster)", "ops/s", true, 50, 10);
-    static final Scenario CPU = new Scenario("cluster", "client CPU per operation (cluster GET/SET)", "µs", false, 0, 0);
-    static final Scenario ALLOC = new Scenario("cluster", "bytes allocated per operation (cluster GET/SET)", "B", false, 0, 0);
     static final String JEDIS_CLUSTER = "JedisCluster";
     static final String LETTUCE_CLUSTER = "Lettuce RedisClusterClient";
     /** Enough connections for every thread whose key lives on the node (about a third of them). */
@@ -70,13 +68,12 @@ final class ClusterSuite implements AutoCloseable {
                             .user(dev.loomwire.testing.RedisServer.USER).password(dev.loomwire.testing.RedisServer.PASSWORD).build(),
                             5, pool);
                     return setGet(key -> jc.set(key, RedisSuite.VALUE_16), jc::get, jc::close);
-                }, "pool of " + JEDIS_POOL_PER_NODE + " per node (with 50 per node its 1,000 threads stall here), endpoint identification on")),
-                new Runner.CostRows(CPU, ALLOC));
+                }, "pool of " + JEDIS_POOL_PER_NODE + " per node (with 50 per node its 1,000 threads stall here), endpoint identification on")));
     }
 
-    /** Each virtual thread alternates SET and GET on its own key (keys spread over every slot range); costs measured per operation. */
+    /** Each virtual thread alternates SET and GET on its own key (keys spread over every slot range). */
     private static Subject setGet(RedisSuite.KeyOp set, RedisSuite.KeyOp get, RedisSuite.Closer closer) throws Exception {
-        return Measure.withCosts(RedisSuite.setGet("bench:cluster:", set, get, closer), n -> (long) RedisSuite.THREADS * n);
+        return RedisSuite.setGet("bench:cluster:", set, get, closer);
     }
 
     private static Runner.Candidate candidate(String driver, Runner.Opener opener, String note) {

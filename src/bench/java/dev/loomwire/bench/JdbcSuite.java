@@ -25,14 +25,8 @@ final class JdbcSuite {
     static final int BATCH_ROWS = 1_000;
 
     static final Scenario SELECT = new Scenario("jdbc", "JDBC prepared SELECT via HikariCP", "µs", false, 6_000, 1_500, 4);
-    static final Scenario SELECT_CPU = new Scenario("jdbc", "JDBC prepared SELECT: client CPU per query", "µs", false, 0, 0);
-    static final Scenario SELECT_ALLOC = new Scenario("jdbc", "JDBC prepared SELECT: bytes allocated per query", "B", false, 0, 0);
     static final Scenario READ = new Scenario("jdbc", "JDBC read 200,000 rows via HikariCP", "rows/s", true, 3, 1);
-    static final Scenario READ_CPU = new Scenario("jdbc", "JDBC read: client CPU per row", "µs", false, 0, 0);
-    static final Scenario READ_ALLOC = new Scenario("jdbc", "JDBC read: bytes allocated per row", "B", false, 0, 0);
     static final Scenario BATCH = new Scenario("jdbc", "JDBC executeBatch 1,000-row INSERT via HikariCP", "rows/s", true, 40, 10);
-    static final Scenario BATCH_CPU = new Scenario("jdbc", "JDBC executeBatch: client CPU per row", "µs", false, 0, 0);
-    static final Scenario BATCH_ALLOC = new Scenario("jdbc", "JDBC executeBatch: bytes allocated per row", "B", false, 0, 0);
 
     private JdbcSuite() {}
 
@@ -41,13 +35,12 @@ final class JdbcSuite {
         List<Target> t = new java.util.ArrayList<>();
         for (String mode : List.of("plain", "TLS")) {
             t.add(vs("JDBC batch insert ≥ 2× pgjdbc (" + mode + ")", BATCH, mode, 2.0, true));
-            for (Scenario s : List.of(SELECT_CPU, READ_CPU, BATCH_CPU)) {
-                t.add(vs("JDBC client CPU per op ≤ pgjdbc, " + s.title().substring(5, s.title().indexOf(':')) + " (" + mode + ")",
-                        s, mode, 1.0, false));
-            }
-            for (Scenario s : List.of(SELECT_ALLOC, READ_ALLOC, BATCH_ALLOC)) {
-                t.add(vs("JDBC bytes allocated per op ≤ pgjdbc, " + s.title().substring(5, s.title().indexOf(':')) + " (" + mode + ")",
-                        s, mode, 1.0, false));
+            for (Scenario s : List.of(SELECT, READ, BATCH)) {
+                String what = (s == SELECT ? "prepared SELECT" : s == READ ? "read (per row)" : "executeBatch (per row)") + " (" + mode + ")";
+                String cpu = "JDBC client CPU per op ≤ pgjdbc, " + what;
+                String bytes = "JDBC bytes allocated per op ≤ pgjdbc, " + what;
+                t.add(Target.cpu(cpu, s, mode, PGJDBC, 1.0).as(LOOMWIRE_JDBC, cpu));
+                t.add(Target.bytes(bytes, s, mode, PGJDBC, 1.0).as(LOOMWIRE_JDBC, bytes));
             }
         }
         return t;
@@ -67,19 +60,16 @@ final class JdbcSuite {
             String loomwireUrl = "jdbc:loomwire:" + PgSuites.jdbcUrl(pg, mode).substring("jdbc:".length());
             String pgjdbcUrl = PgSuites.jdbcUrl(pg, mode);
             runner.run(SELECT, mode, List.of(
-                    candidate(LOOMWIRE_JDBC, loomwireUrl, JdbcSuite::select, n -> n, "server-prepared through the statement cache"),
-                    candidate(PGJDBC, pgjdbcUrl, JdbcSuite::select, n -> n, "server-prepared after 5 uses (prepareThreshold)")),
-                    new Runner.CostRows(SELECT_CPU, SELECT_ALLOC));
+                    candidate(LOOMWIRE_JDBC, loomwireUrl, JdbcSuite::select, "server-prepared through the statement cache"),
+                    candidate(PGJDBC, pgjdbcUrl, JdbcSuite::select, "server-prepared after 5 uses (prepareThreshold)")));
             runner.run(READ, mode, List.of(
-                    candidate(LOOMWIRE_JDBC, loomwireUrl, JdbcSuite::read, n -> (long) n * ROWS, "default fetch size (whole result)"),
-                    candidate(PGJDBC, pgjdbcUrl, JdbcSuite::read, n -> (long) n * ROWS, "default fetch size (whole result)")),
-                    new Runner.CostRows(READ_CPU, READ_ALLOC));
+                    candidate(LOOMWIRE_JDBC, loomwireUrl, JdbcSuite::read, "default fetch size (whole result)"),
+                    candidate(PGJDBC, pgjdbcUrl, JdbcSuite::read, "default fetch size (whole result)")));
             runner.run(BATCH, mode, List.of(
-                    candidate(LOOMWIRE_JDBC, loomwireUrl, JdbcSuite::batch, n -> (long) n * BATCH_ROWS,
+                    candidate(LOOMWIRE_JDBC, loomwireUrl, JdbcSuite::batch,
                             "addBatch ×1,000 then executeBatch, auto-commit: one pipelined round trip"),
-                    candidate(PGJDBC, pgjdbcUrl, JdbcSuite::batch, n -> (long) n * BATCH_ROWS,
-                            "addBatch ×1,000 then executeBatch, auto-commit (reWriteBatchedInserts off, the default)")),
-                    new Runner.CostRows(BATCH_CPU, BATCH_ALLOC));
+                    candidate(PGJDBC, pgjdbcUrl, JdbcSuite::batch,
+                            "addBatch ×1,000 then executeBatch, auto-commit (reWriteBatchedInserts off, the default)")));
         }
     }
 
@@ -89,8 +79,7 @@ final class JdbcSuite {
         Sample rep(HikariDataSource pool, int n) throws Exception;
     }
 
-    private static Runner.Candidate candidate(String driver, String url, Work work,
-                                              java.util.function.IntToLongFunction opsPerRep, String note) {
+    private static Runner.Candidate candidate(String driver, String url, Work work, String note) {
         return new Runner.Candidate(driver, () -> {
             HikariConfig hc = new HikariConfig();
             hc.setJdbcUrl(url);
@@ -99,7 +88,7 @@ final class JdbcSuite {
             hc.setConnectionTimeout(60_000);
             hc.setPoolName(driver);
             HikariDataSource pool = new HikariDataSource(hc);
-            return Measure.withCosts(new Subject() {
+            return new Subject() {
                 public Sample rep(int n) throws Exception {
                     return work.rep(pool, n);
                 }
@@ -107,7 +96,7 @@ final class JdbcSuite {
                 public void close() {
                     pool.close();
                 }
-            }, opsPerRep);
+            };
         }, note + "; HikariCP pool of " + POOL_SIZE);
     }
 

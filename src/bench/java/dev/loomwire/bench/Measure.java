@@ -2,7 +2,7 @@ package dev.loomwire.bench;
 
 import org.HdrHistogram.Histogram;
 
-/** Timing loops shared by the scenarios: per-operation latency and batch throughput. */
+/** Timing loops shared by the scenarios (per-operation latency and batch throughput) and the client costs the runner reads around them. */
 final class Measure {
     private Measure() {}
 
@@ -14,17 +14,20 @@ final class Measure {
     /** Runs {@code op} {@code n} times; value = median latency in µs, p99 in µs. */
     static Sample latency(int n, Op op) throws Exception {
         Histogram h = histogram();
+        Costs start = Costs.now();
         for (int i = 0; i < n; i++) {
             long t0 = System.nanoTime();
             op.run();
             h.recordValue(System.nanoTime() - t0);
         }
-        return new Sample(h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0);
+        Costs spent = Costs.since(start);
+        return new Sample(h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0, n, spent);
     }
 
     /** Runs {@code batch} {@code batches} times; value = operations per second, p99 = batch latency in µs. */
     static Sample throughput(int batches, int opsPerBatch, Op batch) throws Exception {
         Histogram h = histogram();
+        Costs costs = Costs.now();
         long start = System.nanoTime();
         for (int i = 0; i < batches; i++) {
             long t0 = System.nanoTime();
@@ -32,32 +35,32 @@ final class Measure {
             h.recordValue(System.nanoTime() - t0);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        return new Sample((double) batches * opsPerBatch / seconds, h.getValueAtPercentile(99) / 1000.0);
+        double ops = (double) batches * opsPerBatch;
+        return new Sample(ops / seconds, h.getValueAtPercentile(99) / 1000.0, ops, Costs.since(costs));
     }
 
     /**
-     * {@code subject} measuring also what each repetition cost this JVM (the client; servers run in
-     * their own processes): process CPU time and bytes allocated by all threads, each divided by the
-     * {@code opsPerRep.applyAsLong(iterations)} operations of the repetition.
+     * What this JVM (the client; the servers run in their own processes) has spent: process CPU
+     * time ({@link ProcessCpu}: every thread, the drivers' own readers, Netty's event loops, GC and JIT alike) and heap
+     * bytes allocated by all threads, virtual threads counted on their carriers. {@link #now()} is
+     * a reading since the JVM started; {@link #since} the difference to an earlier reading.
      */
-    static Subject withCosts(Subject subject, java.util.function.IntToLongFunction opsPerRep) {
-        var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
-        return new Subject() {
-            public Sample rep(int n) throws Exception {
-                long cpu0 = os.getProcessCpuTime();
-                long bytes0 = threads.getTotalThreadAllocatedBytes();
-                Sample s = subject.rep(n);
-                long cpu = os.getProcessCpuTime() - cpu0;
-                long bytes = threads.getTotalThreadAllocatedBytes() - bytes0;
-                double ops = opsPerRep.applyAsLong(n);
-                return new Sample(s.value(), s.p99Micros(), cpu / 1000.0 / ops, bytes / ops);
-            }
+    record Costs(long cpuNanos, long allocatedBytes) {
+        private static final com.sun.management.ThreadMXBean THREADS =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
 
-            public void close() throws Exception {
-                subject.close();
-            }
-        };
+        /** The CPU clock is read before the allocation counter, so what reading it allocates stays out of the window. */
+        static Costs now() {
+            long cpu = ProcessCpu.nanos();
+            return new Costs(cpu, THREADS.getTotalThreadAllocatedBytes());
+        }
+
+        /** What was spent between {@code start} (an earlier {@link #now()}) and now; the allocation counter is read first. */
+        static Costs since(Costs start) {
+            long bytes = THREADS.getTotalThreadAllocatedBytes();
+            long cpu = ProcessCpu.nanos();
+            return new Costs(cpu - start.cpuNanos, bytes - start.allocatedBytes);
+        }
     }
 
     static double median(double[] values) {

@@ -31,26 +31,47 @@ import java.util.Properties;
 final class PgSuites {
     static final String PGJDBC = "pgjdbc";
     static final int THREADS = 200;
-    static final int POOL_SIZE = 20;
+    static final String PGJDBC_HIKARI = PGJDBC + " + HikariCP";
+    static final String PGJDBC_REWRITE = "pgjdbc (reWriteBatchedInserts)";
+    static final String LOOMWIRE_MULTI_ROW = "loomwire (multi-row INSERT)";
+    static final int POOL_SIZE = 16;
     static final int ROWS = 200_000;
     static final int INSERT_ROWS = 100_000;
+    static final int BATCH_ROWS = 1_000;
+    static final String INSERT_SQL = "INSERT INTO bench_insert (id, name) VALUES ($1, $2)";
 
     static final Scenario CONNECT = new Scenario("pg", "connect (SCRAM)", "µs", false, 100, 30);
     static final Scenario SELECT1 = new Scenario("pg", "prepared SELECT 1", "µs", false, 6_000, 1_500, 4);
     static final Scenario READ = new Scenario("pg", "read 200,000 rows", "rows/s", true, 3, 1);
     static final Scenario COPY = new Scenario("pg", "COPY 100,000 rows in", "rows/s", true, 2, 1);
-    static final Scenario INSERT = new Scenario("pg", "batched INSERT 100,000 rows", "rows/s", true, 1, 1);
+    static final Scenario BATCH = new Scenario("pg", "batch INSERT 1,000 rows", "rows/s", true, 30, 8);
     static final Scenario POOLED = new Scenario("pg", "200 virtual threads SELECT via pool", "queries/s", true, 50, 15);
+    static final Scenario POOLED_1000 = new Scenario("pg", "1,000 virtual threads SELECT via pool", "queries/s", true, 10, 3);
 
     private PgSuites() {}
 
+    /** Issues 6 and 12: latency and rate against pgjdbc, bytes per operation (plain), the pool, the pipelined batch. */
     static List<Target> targets() {
-        return List.of(
+        List<Target> t = new ArrayList<>(List.of(
                 Target.vs("PG SELECT 1 ≤ 0.8× pgjdbc (plain)", SELECT1, "plain", PGJDBC, 0.8, false),
                 Target.vs("PG SELECT 1 ≤ 0.8× pgjdbc (TLS)", SELECT1, "TLS", PGJDBC, 0.8, false),
                 Target.vs("PG 200k rows ≥ 1.25× pgjdbc (plain)", READ, "plain", PGJDBC, 1.25, true),
                 Target.vs("PG 200k rows ≥ 1.25× pgjdbc (TLS)", READ, "TLS", PGJDBC, 1.25, true),
-                Target.tlsOverPlain("PG TLS/plain per-op latency (SELECT 1) ≤ 1.15×", SELECT1, 1.15));
+                Target.tlsOverPlain("PG TLS/plain per-op latency (SELECT 1) ≤ 1.15×", SELECT1, 1.15),
+                Target.bytes("PG prepared SELECT bytes allocated ≤ 0.5× pgjdbc (plain)", SELECT1, "plain", PGJDBC, 0.5),
+                Target.bytes("PG bytes allocated per row of a large read ≤ 0.75× pgjdbc (plain)", READ, "plain", PGJDBC, 0.75)));
+        for (String mode : List.of("plain", "TLS")) {
+            t.add(Target.vs("PG pool, " + THREADS + " threads / " + POOL_SIZE + " connections: throughput ≥ 1.25× HikariCP + pgjdbc (" + mode + ")",
+                    POOLED, mode, PGJDBC_HIKARI, 1.25, true));
+            t.add(Target.cpu("PG pool, " + THREADS + " threads / " + POOL_SIZE + " connections: CPU per query ≤ 0.8× HikariCP + pgjdbc (" + mode + ")",
+                    POOLED, mode, PGJDBC_HIKARI, 0.8));
+        }
+        for (String mode : List.of("plain", "TLS")) {
+            t.add(Target.vs("PG batch INSERT of 1,000 rows ≥ 2× pgjdbc executeBatch (" + mode + ")", BATCH, mode, PGJDBC, 2.0, true));
+            t.add(Target.vs("PG batch INSERT of 1,000 rows ≥ 2× pgjdbc executeBatch, reWriteBatchedInserts=true (" + mode + ")",
+                    BATCH, mode, PGJDBC_REWRITE, 2.0, true));
+        }
+        return t;
     }
 
     static void runAll(Runner runner, List<String> notes) {
@@ -131,70 +152,113 @@ final class PgSuites {
                                     .copyIn("COPY bench_insert (id, name) FROM STDIN", new ByteArrayInputStream(copyData)), INSERT_ROWS);
                         }, c::close);
                     }, "CopyManager.copyIn(InputStream); includes TRUNCATE")));
-            runner.run(INSERT, mode, List.of(
+            runner.run(BATCH, mode, List.of(
                     candidate(RedisSuite.LOOMWIRE, () -> {
                         PgConnection c = PgConnection.connect(cfg);
-                        String sql = multiRowInsert(1000);
-                        return throughput(INSERT_ROWS, () -> {
-                            c.execute("TRUNCATE bench_insert");
-                            c.begin();
-                            Object[] params = new Object[2000];
-                            for (int base = 0; base < INSERT_ROWS; base += 1000) {
-                                for (int i = 0; i < 1000; i++) {
-                                    params[2 * i] = base + i;
-                                    params[2 * i + 1] = "name " + (base + i);
-                                }
-                                c.execute(sql, params);
+                        return batchInsert(c::execute, base -> {
+                            List<List<Object>> rows = new ArrayList<>(BATCH_ROWS);
+                            for (int i = 0; i < BATCH_ROWS; i++) {
+                                rows.add(List.of(base + i, "name " + (base + i)));
                             }
-                            c.commit();
+                            expect(c.executeBatch(INSERT_SQL, rows).orThrow().updateCounts().length, BATCH_ROWS);
                         }, c::close);
-                    }, "no batch API: multi-row INSERT, 1,000 rows (2,000 parameters) per statement, one transaction"),
-                    candidate(PGJDBC, () -> {
-                        Connection c = DriverManager.getConnection(url);
-                        return throughput(INSERT_ROWS, () -> {
-                            try (var st = c.createStatement()) {
-                                st.execute("TRUNCATE bench_insert");
+                    }, "executeBatch(sql, 1,000 parameter sets), auto-commit: Bind/Execute per row and one Sync, written once"),
+                    candidate(PGJDBC, () -> pgjdbcBatchInsert(url), "addBatch ×1,000 then executeBatch, auto-commit (reWriteBatchedInserts=false, the default)"),
+                    candidate(PGJDBC_REWRITE, () -> pgjdbcBatchInsert(url + "&reWriteBatchedInserts=true"),
+                            "addBatch ×1,000 then executeBatch, auto-commit, reWriteBatchedInserts=true (multi-row VALUES)"),
+                    candidate(LOOMWIRE_MULTI_ROW, () -> {
+                        PgConnection c = PgConnection.connect(cfg);
+                        String sql = multiRowInsert(BATCH_ROWS);
+                        Object[] params = new Object[2 * BATCH_ROWS];
+                        return batchInsert(c::execute, base -> {
+                            for (int i = 0; i < BATCH_ROWS; i++) {
+                                params[2 * i] = base + i;
+                                params[2 * i + 1] = "name " + (base + i);
                             }
-                            c.setAutoCommit(false);
-                            try (PreparedStatement ps = c.prepareStatement("INSERT INTO bench_insert (id, name) VALUES (?, ?)")) {
-                                for (int i = 0; i < INSERT_ROWS; i++) {
-                                    ps.setInt(1, i);
-                                    ps.setString(2, "name " + i);
-                                    ps.addBatch();
-                                    if (i % 1000 == 999) {
-                                        ps.executeBatch();
-                                    }
-                                }
-                            }
-                            c.commit();
-                            c.setAutoCommit(true);
+                            expect(c.execute(sql, params), BATCH_ROWS);
                         }, c::close);
-                    }, "addBatch/executeBatch every 1,000 rows, one transaction")));
-            runner.run(POOLED, mode, List.of(
-                    candidate(RedisSuite.LOOMWIRE, () -> {
-                        PgPool pool = PgPool.create(cfg, PoolSettings.builder().maxSize(POOL_SIZE).minIdle(POOL_SIZE)
-                                .acquireTimeout(Duration.ofSeconds(60)).build(), Duration.ZERO);
-                        return RedisSuite.concurrent(THREADS, i -> n -> pool.query("SELECT $1::int", n).single(), pool::close);
-                    }, "PgPool, " + POOL_SIZE + " connections"),
-                    candidate(PGJDBC + " + HikariCP", () -> {
-                        HikariConfig hc = new HikariConfig();
-                        hc.setJdbcUrl(url);
-                        hc.setMaximumPoolSize(POOL_SIZE);
-                        hc.setMinimumIdle(POOL_SIZE);
-                        hc.setConnectionTimeout(60_000);
-                        HikariDataSource ds = new HikariDataSource(hc);
-                        return RedisSuite.concurrent(THREADS, i -> n -> {
-                            try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT ?::int")) {
-                                ps.setInt(1, n);
-                                try (ResultSet rs = ps.executeQuery()) {
-                                    rs.next();
-                                }
-                            }
-                        }, ds::close);
-                    }, "HikariCP pool of " + POOL_SIZE),
-                    candidate(Pgbench.NAME, () -> Pgbench.subject(pg, mode, POOL_SIZE, n -> n * THREADS),
-                            "-M prepared -c " + POOL_SIZE + " -j 2, script SELECT 1")));
+                    }, "no batch API: one INSERT with 1,000 VALUES rows (2,000 parameters), auto-commit")));
+            pooled(runner, POOLED, THREADS, pg, mode, cfg, url);
+            pooled(runner, POOLED_1000, 1_000, pg, mode, cfg, url);
         }
+        if (runner.wanted(BATCH)) {
+            notes.add("batch INSERT 1,000 rows: every row of executeBatch (loomwire's, and pgjdbc's without reWriteBatchedInserts)"
+                    + " is its own Bind/Execute, which the server runs one by one (a portal, an executor start-up and a CommandComplete"
+                    + " per row); compare the client CPU per row with the rate to see how much of a row's time is the client's."
+                    + " reWriteBatchedInserts and the multi-row INSERT send one statement per 1,000 rows.");
+        }
+    }
+
+    /** {@code threads} virtual threads, each running {@code SELECT $1::int} through a pool of {@value #POOL_SIZE}. */
+    private static void pooled(Runner runner, Scenario s, int threads, PgServer pg, String mode, PgConfig cfg, String url) {
+        runner.run(s, mode, List.of(
+                candidate(RedisSuite.LOOMWIRE, () -> {
+                    PgPool pool = PgPool.create(cfg, PoolSettings.builder().maxSize(POOL_SIZE).minIdle(POOL_SIZE)
+                            .acquireTimeout(Duration.ofSeconds(60)).build(), Duration.ZERO);
+                    return RedisSuite.concurrent(threads, i -> n -> pool.query("SELECT $1::int", n).single(), pool::close);
+                }, "PgPool, " + POOL_SIZE + " connections"),
+                candidate(PGJDBC_HIKARI, () -> {
+                    HikariConfig hc = new HikariConfig();
+                    hc.setJdbcUrl(url);
+                    hc.setMaximumPoolSize(POOL_SIZE);
+                    hc.setMinimumIdle(POOL_SIZE);
+                    hc.setConnectionTimeout(60_000);
+                    HikariDataSource ds = new HikariDataSource(hc);
+                    return RedisSuite.concurrent(threads, i -> n -> {
+                        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT ?::int")) {
+                            ps.setInt(1, n);
+                            try (ResultSet rs = ps.executeQuery()) {
+                                rs.next();
+                            }
+                        }
+                    }, ds::close);
+                }, "HikariCP pool of " + POOL_SIZE),
+                candidate(Pgbench.NAME, () -> Pgbench.subject(pg, mode, POOL_SIZE, n -> n * threads),
+                        "-M prepared -c " + POOL_SIZE + " -j 2, script SELECT 1")));
+    }
+
+    /**
+     * {@value #BATCH_ROWS}-row batches into an emptied {@code bench_insert}, with ids going on
+     * across batches; the TRUNCATE runs before the timed loop.
+     */
+    private static Subject batchInsert(SqlRunner truncate, RedisSuite.IntOp batch, RedisSuite.Closer closer) {
+        return new Subject() {
+            public Sample rep(int n) throws Exception {
+                truncate.execute("TRUNCATE bench_insert");
+                int[] base = {0};
+                return Measure.throughput(n, BATCH_ROWS, () -> {
+                    batch.run(base[0]);
+                    base[0] += BATCH_ROWS;
+                });
+            }
+
+            public void close() throws Exception {
+                closer.close();
+            }
+        };
+    }
+
+    private static Subject pgjdbcBatchInsert(String url) throws Exception {
+        Connection c = DriverManager.getConnection(url);
+        return batchInsert(sql -> {
+            try (var st = c.createStatement()) {
+                return st.executeUpdate(sql);
+            }
+        }, base -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO bench_insert (id, name) VALUES (?, ?)")) {
+                for (int i = 0; i < BATCH_ROWS; i++) {
+                    ps.setInt(1, base + i);
+                    ps.setString(2, "name " + (base + i));
+                    ps.addBatch();
+                }
+                expect(ps.executeBatch().length, BATCH_ROWS);
+            }
+        }, c::close);
+    }
+
+    @FunctionalInterface
+    private interface SqlRunner {
+        long execute(String sql) throws Exception;
     }
 
     private static String multiRowInsert(int rows) {

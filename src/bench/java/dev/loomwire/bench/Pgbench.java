@@ -60,7 +60,7 @@ final class Pgbench {
                         + out.lines().filter(l -> !l.isBlank()).limit(4).reduce("", (a, b) -> a + " " + b).trim());
             }
             double latencyMicros = Double.parseDouble(lat.group(1)) * 1000;
-            return clients == 1 ? new Sample(latencyMicros, Double.NaN) : new Sample(Double.parseDouble(tps.group(1)), Double.NaN);
+            return clients == 1 ? Sample.external(latencyMicros, Double.NaN) : Sample.external(Double.parseDouble(tps.group(1)), Double.NaN);
         };
     }
 }

@@ -93,7 +93,7 @@ final class RedisBenchmarkTool {
     static Reading latency(String test) {
         return rows -> {
             Row r = row(rows, test);
-            return new Sample(r.p50Ms() * 1000, r.p99Ms() * 1000);
+            return Sample.external(r.p50Ms() * 1000, r.p99Ms() * 1000);
         };
     }
 
@@ -102,14 +102,14 @@ final class RedisBenchmarkTool {
         return rows -> {
             Row s = row(rows, "SET");
             Row g = row(rows, "GET");
-            return new Sample((s.p50Ms() + g.p50Ms()) * 1000, (s.p99Ms() + g.p99Ms()) * 1000);
+            return Sample.external((s.p50Ms() + g.p50Ms()) * 1000, (s.p99Ms() + g.p99Ms()) * 1000);
         };
     }
 
     static Reading rate(String test) {
         return rows -> {
             Row r = row(rows, test);
-            return new Sample(r.rps(), r.p99Ms() * 1000);
+            return Sample.external(r.rps(), r.p99Ms() * 1000);
         };
     }
 
@@ -118,7 +118,7 @@ final class RedisBenchmarkTool {
         return rows -> {
             Row s = row(rows, "SET");
             Row g = row(rows, "GET");
-            return new Sample(2 / (1 / s.rps() + 1 / g.rps()), Math.max(s.p99Ms(), g.p99Ms()) * 1000);
+            return Sample.external(2 / (1 / s.rps() + 1 / g.rps()), Math.max(s.p99Ms(), g.p99Ms()) * 1000);
         };
     }
 }

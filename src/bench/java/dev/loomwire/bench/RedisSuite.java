@@ -401,12 +401,14 @@ final class RedisSuite implements AutoCloseable {
                         }
                     }));
                 }
+                Measure.Costs costs = Measure.Costs.now();
                 long start = System.nanoTime();
                 go.countDown();
                 for (Thread t : threads) {
                     t.join();
                 }
                 double seconds = (System.nanoTime() - start) / 1e9;
+                Measure.Costs spent = Measure.Costs.since(costs);
                 if (failure.get() != null) {
                     throw new IllegalStateException("a virtual thread failed: " + failure.get(), failure.get());
                 }
@@ -416,7 +418,7 @@ final class RedisSuite implements AutoCloseable {
                         h.recordValue(v);
                     }
                 }
-                return new Sample(THREADS * (double) n / seconds, h.getValueAtPercentile(99) / 1000.0);
+                return new Sample(THREADS * (double) n / seconds, h.getValueAtPercentile(99) / 1000.0, (double) THREADS * n, spent);
             }
 
             public void close() throws Exception {
@@ -433,6 +435,7 @@ final class RedisSuite implements AutoCloseable {
         return new Subject() {
             public Sample rep(int n) throws Exception {
                 long before = usedHeapAfterGc();
+                Measure.Costs costs = Measure.Costs.now();
                 CountDownLatch opened = new CountDownLatch(n);
                 CountDownLatch release = new CountDownLatch(1);
                 AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -471,6 +474,7 @@ final class RedisSuite implements AutoCloseable {
                     }));
                 }
                 opened.await();
+                Measure.Costs spent = Measure.Costs.since(costs);
                 long after = usedHeapAfterGc();
                 release.countDown();
                 for (Thread t : threads) {
@@ -483,7 +487,7 @@ final class RedisSuite implements AutoCloseable {
                 for (long v : openNanos) {
                     h.recordValue(v);
                 }
-                return new Sample((after - before) / 1024.0 / n, h.getValueAtPercentile(99) / 1000.0);
+                return new Sample((after - before) / 1024.0 / n, h.getValueAtPercentile(99) / 1000.0, n, spent);
             }
         };
     }

@@ -50,11 +50,16 @@ final class Report {
                 .findFirst();
     }
 
-    /** loomwire ÷ peer for the target, NaN if either side is missing. */
+    /** loomwire ÷ peer (or loomwire − peer) in the target's metric, NaN if either side is missing or has no such number. */
     double value(Target t) {
         Optional<Result> l = find(t.scenario(), t.mode(), t.self());
         Optional<Result> p = find(t.scenario(), t.peerMode(), t.peer());
-        return l.isPresent() && p.isPresent() ? l.get().median() / p.get().median() : Double.NaN;
+        if (l.isEmpty() || p.isEmpty()) {
+            return Double.NaN;
+        }
+        double self = t.metric().of(l.get());
+        double peer = t.metric().of(p.get());
+        return t.difference() ? self - peer : self / peer;
     }
 
     String verdict(Target t) {
@@ -66,19 +71,46 @@ final class Report {
             return "not measured (a side failed; see the table)";
         }
         boolean met = t.atLeast() ? v >= t.threshold() : v <= t.threshold();
-        return (met ? "**met**" : "**missed**") + ": " + ratio(v) + " (target " + (t.atLeast() ? "≥ " : "≤ ") + ratio(t.threshold()) + ")";
+        String unit = switch (t.metric()) {
+            case MEDIAN -> " " + t.scenario().unit();
+            case CPU -> " µs/op";
+            case BYTES -> " B/op";
+        };
+        double self = t.metric().of(find(t.scenario(), t.mode(), t.self()).orElseThrow());
+        double peer = t.metric().of(find(t.scenario(), t.peerMode(), t.peer()).orElseThrow());
+        if (t.difference()) {
+            return (met ? "**met**" : "**missed**") + ": " + number(v) + unit + " (target " + (t.atLeast() ? "≥ " : "≤ ") + number(t.threshold())
+                    + unit + "; " + number(self) + unit + " − " + number(peer) + unit + ")";
+        }
+        return (met ? "**met**" : "**missed**") + ": " + ratio(v) + " (target " + (t.atLeast() ? "≥ " : "≤ ") + ratio(t.threshold())
+                + "; " + number(self) + unit + " vs " + number(peer) + unit + ")";
     }
 
     void write(Path dir) throws IOException {
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("report.md"), markdown());
         Files.writeString(dir.resolve("report.svg"), svg());
-        StringBuilder csv = new StringBuilder("group,scenario,mode,driver,unit,median,p99_us,reps,note\n");
+        StringBuilder csv = new StringBuilder("group,scenario,mode,driver,unit,median,p99_us,cpu_us_per_op,bytes_per_op,reps,note\n");
         for (Result r : results) {
             csv.append(String.join(",", r.scenario().group(), q(r.scenario().title()), r.mode(), q(r.driver()), r.scenario().unit(),
-                    Double.toString(r.median()), Double.toString(r.p99Micros()), Integer.toString(r.reps()), q(r.note()))).append('\n');
+                    Double.toString(r.median()), Double.toString(r.p99Micros()), Double.toString(r.cpuMicrosPerOp()),
+                    Double.toString(r.bytesPerOp()), Integer.toString(r.reps()), q(r.note()))).append('\n');
         }
         Files.writeString(dir.resolve("results.csv"), csv);
+    }
+
+    /** loomwire ÷ peer for the median, and for CPU and bytes per operation where both sides have them. */
+    private static String ratios(Result loomwire, Result peer) {
+        StringBuilder cell = new StringBuilder(ratio(loomwire.median() / peer.median()));
+        double cpu = loomwire.cpuMicrosPerOp() / peer.cpuMicrosPerOp();
+        double bytes = loomwire.bytesPerOp() / peer.bytesPerOp();
+        if (!Double.isNaN(cpu)) {
+            cell.append(" · CPU ").append(ratio(cpu));
+        }
+        if (!Double.isNaN(bytes)) {
+            cell.append(" · B ").append(ratio(bytes));
+        }
+        return cell.toString();
     }
 
     private static String q(String s) {
@@ -90,7 +122,14 @@ final class Report {
         header.forEach(h -> md.append(h).append('\n'));
         md.append("\nEach number is the median over the repetitions; p99 is the median over the repetitions of the")
                 .append(" 99th-percentile latency per operation (per batch for pipelines). **loomwire ÷ peer** divides")
-                .append(" loomwire's median by that row's: below 1 is better for µs and KiB, above 1 is better for /s.\n\n");
+                .append(" loomwire's median by that row's: below 1 is better for µs and KiB, above 1 is better for /s.\n\n")
+                .append("**CPU µs/op** is the client JVM's process CPU time (all its threads: callers, the drivers' readers,")
+                .append(" Netty's event loops, GC, JIT) and **B/op** the heap bytes allocated by all its threads")
+                .append(" (ThreadMXBean.getTotalThreadAllocatedBytes), both over the timed loop of a repetition divided by its")
+                .append(" operations, median over the repetitions. An operation is one timed call in latency rows and one unit of")
+                .append(" the rate in throughput rows (per row for rows/s, per GET for GET/s, per MB for MB/s); in the same cell")
+                .append(" `CPU` and `B` give loomwire ÷ peer for them (below 1 is better). `-`: measured in another process")
+                .append(" (pgbench, redis-benchmark). The servers run in their own processes and are not counted.\n\n");
         Map<String, List<Result>> byGroup = new LinkedHashMap<>();
         for (Result r : results) {
             byGroup.computeIfAbsent(r.scenario().group(), g -> new ArrayList<>()).add(r);
@@ -102,12 +141,13 @@ final class Report {
                 case "pg" -> "PostgreSQL";
                 case "tls" -> "TLS alone";
                 default -> e.getKey();
-            }).append("\n\n| Scenario | Mode | Driver | Median | p99 µs | loomwire ÷ peer | Reps | Note |\n|---|---|---|---:|---:|---:|---:|---|\n");
+            }).append("\n\n| Scenario | Mode | Driver | Median | p99 µs | CPU µs/op | B/op | loomwire ÷ peer | Reps | Note |\n")
+                    .append("|---|---|---|---:|---:|---:|---:|---:|---:|---|\n");
             for (Result r : e.getValue()) {
                 String ratioCell = "";
                 if (!r.driver().equals(RedisSuite.LOOMWIRE) && r.measured()) {
                     Optional<Result> l = find(r.scenario(), r.mode(), RedisSuite.LOOMWIRE);
-                    ratioCell = l.map(x -> ratio(x.median() / r.median())).orElse("");
+                    ratioCell = l.map(x -> ratios(x, r)).orElse("");
                 } else if (r.driver().equals(RedisSuite.LOOMWIRE) && r.mode().equals("TLS") && r.measured()) {
                     Optional<Result> plain = find(r.scenario(), "plain", RedisSuite.LOOMWIRE);
                     ratioCell = plain.map(x -> "TLS÷plain " + ratio(r.median() / x.median())).orElse("");
@@ -115,12 +155,13 @@ final class Report {
                 md.append("| ").append(r.scenario().title()).append(" | ").append(r.mode()).append(" | ")
                         .append(r.driver().equals(RedisSuite.LOOMWIRE) ? "**loomwire**" : r.driver()).append(" | ")
                         .append(r.measured() ? number(r.median()) + " " + r.scenario().unit() : "failed").append(" | ")
-                        .append(number(r.p99Micros())).append(" | ").append(ratioCell).append(" | ").append(r.reps()).append(" | ")
+                        .append(number(r.p99Micros())).append(" | ").append(number(r.cpuMicrosPerOp())).append(" | ")
+                        .append(number(r.bytesPerOp())).append(" | ").append(ratioCell).append(" | ").append(r.reps()).append(" | ")
                         .append(r.note() == null ? "" : r.note().replace("|", "/")).append(" |\n");
             }
             md.append('\n');
         }
-        md.append("## Targets (issues 6 and 10)\n\n| Target | Result |\n|---|---|\n");
+        md.append("## Targets (issues 6, 10, 11 and 12)\n\n| Target | Result |\n|---|---|\n");
         for (Target t : targets) {
             md.append("| ").append(t.text()).append(" | ").append(verdict(t)).append(" |\n");
         }
@@ -149,7 +190,7 @@ final class Report {
             bars.add(new Bar(r.scenario().title() + " [" + r.mode() + "] vs " + r.driver(), adv));
         }
         for (Target t : targets) {
-            if (t.peerMode() != null && !t.peerMode().equals(t.mode()) && t.pendingReason() == null) {
+            if (t.peerMode() != null && !t.peerMode().equals(t.mode()) && t.pendingReason() == null && !t.difference()) {
                 double v = value(t);
                 if (!Double.isNaN(v)) {
                     bars.add(new Bar(t.scenario().title() + ": loomwire plain µs ÷ TLS µs", 1 / v));

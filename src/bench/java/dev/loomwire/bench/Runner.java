@@ -60,15 +60,12 @@ final class Runner {
         return match == null || s.title().toLowerCase(Locale.ROOT).contains(match.toLowerCase(Locale.ROOT));
     }
 
-    /** The extra rows a scenario's costs go to: client CPU µs per operation and bytes allocated per operation. */
-    record CostRows(Scenario cpu, Scenario alloc) {}
-
+    /**
+     * Runs {@code s} in {@code mode} for every candidate. Every row gets, next to its median, the
+     * medians of the client CPU µs and bytes allocated per operation that each {@link Sample}
+     * carries (a Sample cannot be built without them, except for an external tool's reading).
+     */
     void run(Scenario s, String mode, List<Candidate> candidates) {
-        run(s, mode, candidates, null);
-    }
-
-    /** Like {@link #run(Scenario, String, List)}, adding each subject's costs (see {@link Measure#withCosts}) as rows of {@code costs}. */
-    void run(Scenario s, String mode, List<Candidate> candidates, CostRows costs) {
         if (!wanted(s)) {
             return;
         }
@@ -114,24 +111,13 @@ final class Runner {
             if (failures[i] != null) {
                 add(Result.failed(s, mode, c.driver(), failures[i]));
             } else {
-                add(new Result(s, mode, c.driver(), Measure.median(values[i]), Measure.median(p99s[i]), reps, c.note()));
+                add(new Result(s, mode, c.driver(), Measure.median(values[i]), Measure.median(p99s[i]), Measure.median(cpus[i]),
+                        Measure.median(allocs[i]), reps, c.note()));
             }
             try {
                 subjects.get(i).close();
             } catch (Exception e) {
                 out.println("  (closing " + c.driver() + " failed: " + describe(e) + ")");
-            }
-        }
-        if (costs != null) {
-            addCosts(costs.cpu(), mode, live, failures, cpus, reps, "process CPU time of the client JVM ÷ operations");
-            addCosts(costs.alloc(), mode, live, failures, allocs, reps, "bytes allocated by all threads (ThreadMXBean) ÷ operations");
-        }
-    }
-
-    private void addCosts(Scenario row, String mode, List<Candidate> live, String[] failures, double[][] values, int reps, String note) {
-        for (int i = 0; i < live.size(); i++) {
-            if (failures[i] == null) {
-                add(new Result(row, mode, live.get(i).driver(), Measure.median(values[i]), Double.NaN, reps, note));
             }
         }
     }
@@ -156,8 +142,9 @@ final class Runner {
     private void print(Result r) {
         String head = String.format(Locale.ROOT, "%-5s %-38s %-5s %-24s", r.scenario().group(), r.scenario().title(), r.mode(), r.driver());
         if (r.measured()) {
-            out.printf(Locale.ROOT, "%s %12s %-9s p99 %s%n", head, Report.number(r.median()), r.scenario().unit(),
-                    Double.isNaN(r.p99Micros()) ? "-" : Report.number(r.p99Micros()) + " µs");
+            out.printf(Locale.ROOT, "%s %12s %-9s p99 %-12s CPU %8s µs/op %10s B/op%n", head, Report.number(r.median()), r.scenario().unit(),
+                    Double.isNaN(r.p99Micros()) ? "-" : Report.number(r.p99Micros()) + " µs", Report.number(r.cpuMicrosPerOp()),
+                    Report.number(r.bytesPerOp()));
         } else {
             out.printf(Locale.ROOT, "%s  FAILED: %s%n", head, r.note());
         }

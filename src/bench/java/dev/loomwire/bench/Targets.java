@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
-/** The targets of issues 6, 10 and 11, as ratios checked against the run's results. */
+/** The targets of issues 6, 10, 11 and 12, as ratios checked against the run's results. */
 final class Targets {
     private Targets() {}
 
@@ -33,12 +33,25 @@ final class Targets {
             t.add(Target.vs("Redis TLS connect ≤ 0.5× Jedis", RedisSuite.CONNECT, "TLS", RedisSuite.JEDIS, 0.5, false));
             t.add(Target.vs("Redis TLS connect ≤ 0.5× Jedis with its own SslOptions", RedisSuite.CONNECT, "TLS", RedisSuite.JEDIS + " (SslOptions)", 0.5, false));
             t.add(Target.tlsOverPlain("Redis TLS/plain per-op latency (GET) ≤ 1.15×", RedisSuite.GET, 1.15));
+            t.add(Target.bytes("Redis GET bytes allocated ≤ 0.5× Jedis (plain)", RedisSuite.GET, "plain", RedisSuite.JEDIS, 0.5));
         }
         if (groups.contains("cluster")) {
             String lettuce = ClusterSuite.LETTUCE_CLUSTER;
             t.add(Target.vs("Cluster 1,000-thread throughput ≥ 1.5× Lettuce (TLS)", ClusterSuite.THREADS_1000, "TLS", lettuce, 1.5, true));
-            t.add(Target.vs("Cluster client CPU per operation ≤ 0.7× Lettuce (TLS)", ClusterSuite.CPU, "TLS", lettuce, 0.7, false));
-            t.add(Target.vs("Cluster bytes allocated per operation ≤ 0.7× Lettuce (TLS)", ClusterSuite.ALLOC, "TLS", lettuce, 0.7, false));
+            t.add(Target.cpu("Cluster client CPU per operation ≤ 0.7× Lettuce (TLS)", ClusterSuite.THREADS_1000, "TLS", lettuce, 0.7));
+            t.add(Target.bytes("Cluster bytes allocated per operation ≤ 0.7× Lettuce (TLS)", ClusterSuite.THREADS_1000, "TLS", lettuce, 0.7));
+        }
+        if (groups.contains("tls")) {
+            for (Scenario s : List.of(TlsSuite.ROUND_TRIP_PING, TlsSuite.ROUND_TRIP_GET)) {
+                String what = s == TlsSuite.ROUND_TRIP_PING ? "PING" : "GET 100 B";
+                for (String row : List.of(TlsSuite.SSL_SOCKET, TlsSuite.SSL_ENGINE)) {
+                    String path = row.equals(TlsSuite.SSL_SOCKET) ? "SSLSocket" : "SSLEngine prototype";
+                    t.add(Target.extraBytes("TLS layer bytes per round trip (" + what + ", " + path + ") ≤ 1 KB over a plain socket",
+                            s, "TLS", row, TlsSuite.PLAIN_SOCKET, 1024));
+                }
+                String cpu = "TLS layer CPU per round trip (" + what + "): SSLEngine prototype ≤ SSLSocket";
+                t.add(Target.cpu(cpu, s, "TLS", TlsSuite.SSL_SOCKET, 1.0).as(TlsSuite.SSL_ENGINE, cpu));
+            }
         }
         if (groups.contains("pg")) {
             t.addAll(PgSuites.targets());

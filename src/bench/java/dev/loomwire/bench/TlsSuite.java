@@ -30,12 +30,21 @@ import javax.net.ssl.TrustManagerFactory;
 /**
  * TLS alone: the cost of TCP connect + TLS handshake against Redis servers holding an RSA-2048
  * and an ECDSA P-256 certificate, with and without session resumption; and the bulk rate of
- * AES-GCM (and ChaCha20) through a JDK SSLSocket into a loopback JDK SSLServerSocket sink.
+ * AES-GCM (and ChaCha20) through a JDK SSLSocket into a loopback JDK SSLServerSocket sink; and
+ * the TLS layer's own cost per request/reply (CPU and bytes allocated per round trip) through the
+ * SSLSocket the drivers use and through the {@link EngineTlsSocket} SSLEngine prototype, next to
+ * plain TCP (issue 12 item 3; docs/tls-design.md section 7).
  */
 final class TlsSuite {
     static final Scenario HANDSHAKE_RSA = new Scenario("tls", "connect + handshake, RSA-2048 cert", "µs", false, 150, 40);
     static final Scenario HANDSHAKE_EC = new Scenario("tls", "connect + handshake, ECDSA P-256 cert", "µs", false, 150, 40);
     static final Scenario BULK = new Scenario("tls", "bulk write through SSLSocket", "MB/s", true, 128, 32);
+
+    static final Scenario ROUND_TRIP_PING = new Scenario("tls", "TLS layer per round trip (PING), SSLSocket vs SSLEngine", "µs", false, 6_000, 1_000, 2);
+    static final Scenario ROUND_TRIP_GET = new Scenario("tls", "TLS layer per round trip (GET 100 B), SSLSocket vs SSLEngine", "µs", false, 6_000, 1_000, 2);
+    static final String PLAIN_SOCKET = "JDK Socket, no TLS (baseline)";
+    static final String SSL_SOCKET = "SSLSocket (TlsSockets.layer, today)";
+    static final String SSL_ENGINE = "SSLEngine over own buffers (prototype)";
 
     static final String JDK_RESUMED = "JDK SSLSocket, session cache";
     static final String JDK_FULL = "JDK SSLSocket, no resumption";
@@ -53,6 +62,121 @@ final class TlsSuite {
         }
         if (runner.wanted(BULK)) {
             bulk(runner);
+        }
+        roundTrips(runner, notes);
+    }
+
+    // ---------------------------------------------------------------- per round trip: SSLSocket vs SSLEngine
+
+    /**
+     * The cost of the TLS layer itself per request/reply: one connection to the shared Redis, the
+     * same bytes written and read through a plain socket, through the {@code SSLSocket} that
+     * {@link TlsSockets#layer} returns, and through the {@link EngineTlsSocket} prototype; taking
+     * turns in the same run, with client CPU and bytes allocated per round trip.
+     */
+    private static void roundTrips(Runner runner, List<String> notes) throws Exception {
+        RedisServer redis = TestServers.redis();
+        try (Socket setup = new Socket(redis.host(), redis.plainPort())) {
+            setup.getOutputStream().write(("*3\r\n$3\r\nSET\r\n$13\r\nbench:tls:get\r\n$100\r\n" + "v".repeat(100) + "\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            byte[] ok = new byte[5];
+            readFully(setup.getInputStream(), ok, ok.length);
+        }
+        byte[] ping = "*1\r\n$4\r\nPING\r\n".getBytes(StandardCharsets.US_ASCII);
+        byte[] get = "*2\r\n$3\r\nGET\r\n$13\r\nbench:tls:get\r\n".getBytes(StandardCharsets.US_ASCII);
+        List<String> suites = new java.util.concurrent.CopyOnWriteArrayList<>();
+        runner.run(ROUND_TRIP_PING, "TLS", roundTripCandidates(redis, ping, "+PONG\r\n".length(), suites));
+        runner.run(ROUND_TRIP_GET, "TLS", roundTripCandidates(redis, get, "$100\r\n".length() + 102, suites));
+        if (!suites.isEmpty()) {
+            notes.add("TLS layer per round trip: negotiated " + String.join(", ", new java.util.TreeSet<>(suites))
+                    + "; CPU is the client thread's (a platform thread, so the JVM can measure it) ÷ round trips,"
+                    + " bytes are all threads' ÷ round trips.");
+        }
+    }
+
+    private static List<Runner.Candidate> roundTripCandidates(RedisServer redis, byte[] request, int replyLength, List<String> suites) {
+        return List.of(
+                new Runner.Candidate(PLAIN_SOCKET, () -> {
+                    Socket s = new Socket();
+                    s.setTcpNoDelay(true);
+                    s.connect(new InetSocketAddress(redis.host(), redis.plainPort()));
+                    return roundTrip(s, s.getInputStream(), s.getOutputStream(), request, replyLength);
+                }, "the same bytes without TLS"),
+                new Runner.Candidate(SSL_SOCKET, () -> {
+                    Socket plain = new Socket();
+                    plain.setTcpNoDelay(true);
+                    plain.connect(new InetSocketAddress(redis.host(), redis.tlsPort()));
+                    TlsConnection tls = TlsSockets.layer(plain, Trust.HOST, redis.tlsPort(), Trust.loomwire(), Duration.ofSeconds(10));
+                    suites.add(tls.session().protocol() + " " + tls.session().cipherSuite() + " (SSLSocket)");
+                    SSLSocket ssl = tls.socket();
+                    return roundTrip(ssl, ssl.getInputStream(), ssl.getOutputStream(), request, replyLength);
+                }, "JDK SSLSocket, full verification"),
+                new Runner.Candidate(SSL_ENGINE, () -> {
+                    Socket plain = new Socket();
+                    plain.setTcpNoDelay(true);
+                    plain.connect(new InetSocketAddress(redis.host(), redis.tlsPort()));
+                    plain.setSoTimeout(10_000);
+                    javax.net.ssl.SSLEngine engine = Trust.jdkContext().createSSLEngine(Trust.HOST, redis.tlsPort());
+                    engine.setUseClientMode(true);
+                    engine.setSSLParameters(Trust.verifyHost());
+                    EngineTlsSocket tls = new EngineTlsSocket(plain, engine);
+                    tls.startHandshake();
+                    plain.setSoTimeout(0);
+                    suites.add(tls.session().getProtocol() + " " + tls.session().getCipherSuite() + " (SSLEngine)");
+                    return roundTrip(tls, tls.getInputStream(), tls.getOutputStream(), request, replyLength);
+                }, "EngineTlsSocket, full verification (bench-only prototype)"));
+    }
+
+    /**
+     * One connection sending {@code request} and reading a reply of exactly {@code replyLength}
+     * bytes, allocating nothing itself. Each repetition runs its loop on a platform thread, the only
+     * kind whose CPU time the JVM reports: CPU per round trip is that thread's (all TLS work happens
+     * on the calling thread in both TLS paths; a virtual thread does the same work), bytes are all
+     * threads' (ThreadMXBean), each divided by the round trips.
+     */
+    private static Subject roundTrip(AutoCloseable connection, InputStream in, OutputStream out, byte[] request, int replyLength) {
+        byte[] reply = new byte[replyLength];
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        return new Subject() {
+            public Sample rep(int n) throws Exception {
+                Sample[] sample = new Sample[1];
+                Exception[] failure = new Exception[1];
+                Thread t = Thread.ofPlatform().unstarted(() -> {
+                    try {
+                        long cpu0 = threads.getCurrentThreadCpuTime();
+                        Sample timed = Measure.latency(n, () -> {
+                            out.write(request);
+                            readFully(in, reply, replyLength);
+                        });
+                        long cpu = threads.getCurrentThreadCpuTime() - cpu0;
+                        // the calling thread's CPU instead of the process's: steadier, and all TLS work is on this thread
+                        sample[0] = new Sample(timed.value(), timed.p99Micros(), timed.operations(),
+                                new Measure.Costs(cpu, timed.spent().allocatedBytes()));
+                    } catch (Exception e) {
+                        failure[0] = e;
+                    }
+                });
+                t.start();
+                t.join();
+                if (failure[0] != null) {
+                    throw failure[0];
+                }
+                return sample[0];
+            }
+
+            public void close() throws Exception {
+                connection.close();
+            }
+        };
+    }
+
+    private static void readFully(InputStream in, byte[] buf, int len) throws java.io.IOException {
+        for (int got = 0; got < len; ) {
+            int r = in.read(buf, got, len - got);
+            if (r < 0) {
+                throw new java.io.EOFException("the server closed the connection after " + got + " of " + len + " reply bytes");
+            }
+            got += r;
         }
     }
 
@@ -217,6 +341,7 @@ final class TlsSuite {
                 try (Socket closing = s) {
                     byte[] chunk = new byte[64 * 1024];
                     OutputStream out = closing.getOutputStream();
+                    Measure.Costs costs = Measure.Costs.now();
                     long t0 = System.nanoTime();
                     for (long sent = 0; sent < total; sent += chunk.length) {
                         out.write(chunk);
@@ -225,8 +350,9 @@ final class TlsSuite {
                         throw new IllegalStateException("sink did not confirm");
                     }
                     double seconds = (System.nanoTime() - t0) / 1e9;
+                    Measure.Costs spent = Measure.Costs.since(costs);
                     reader.join();
-                    return new Sample(total / 1e6 / seconds, Double.NaN);
+                    return new Sample(total / 1e6 / seconds, Double.NaN, total / 1e6, spent);
                 }
             }
         }, label);

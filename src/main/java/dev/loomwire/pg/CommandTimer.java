@@ -1,50 +1,104 @@
 package dev.loomwire.pg;
 
 import dev.loomwire.error.TimeoutKind;
+import dev.loomwire.pool.PoolClosedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 
 /**
  * Bounds a {@link PgPool} call: when it runs longer than the command timeout, the statement is
  * cancelled with a CancelRequest (over TLS when the connection is); if it still has not ended one
- * more timeout later, the connection is closed under it. The caller does not get its connection
- * back until a cancel in flight has finished, so a late cancel cannot hit the next borrower's
- * statement.
+ * more timeout later, the connection is closed under it.
+ *
+ * <p>Each call is a small state machine changed only by compare-and-set, so the end of the call
+ * and each timer action are one decision with one winner: {@code RUNNING → DONE} (the call ended
+ * first: the timer does nothing more) or {@code RUNNING → CANCELLING → CANCELLED} (the cancel
+ * went out) and then {@code CANCELLED → DONE} or {@code CANCELLED → KILLING → KILLED} (the
+ * connection is closed). A call that ends while a cancel or a kill is in flight waits for it, so
+ * when {@link #run} returns the connection is either untouched by the timer from now on or
+ * already closed: the pool never lends a connection that is about to be closed, and a late
+ * cancel cannot hit the next borrower's statement.
+ *
+ * <p>One timer task per call (the kill is armed only once the cancel went out), on a scheduler
+ * that removes cancelled tasks at once, so a busy pool does not pile up dead timers.
  */
 final class CommandTimer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CommandTimer.class);
 
+    /** Runs timer actions after a delay; the pool's real one is a virtual-thread scheduled executor, tests drive their own. */
+    interface Scheduler {
+        /** Runs {@code action} (which may block) once after {@code delayNanos}, unless the returned future is cancelled first. */
+        Future<?> schedule(Runnable action, long delayNanos);
+
+        void shutdown();
+    }
+
     private final Duration timeout;
-    private final ScheduledExecutorService timer;
+    private final long timeoutNanos;
+    private final Scheduler scheduler;
+    private final String name;
+    /** Runs between the kill's decision and its close: a seam for tests that end a call right there. */
+    private final Runnable afterKillDecision;
 
     CommandTimer(Duration timeout, String name) {
+        this(timeout, name, timeout.isZero() ? null : executorScheduler(name), () -> { });
+    }
+
+    CommandTimer(Duration timeout, String name, Scheduler scheduler, Runnable afterKillDecision) {
         this.timeout = timeout;
-        this.timer = timeout.isZero() ? null
-                : Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("loomwire-pg-timer-" + name).factory());
+        this.name = name;
+        this.timeoutNanos = timeout.toNanos();
+        this.scheduler = scheduler;
+        this.afterKillDecision = afterKillDecision;
+    }
+
+    Duration timeout() {
+        return timeout;
+    }
+
+    private static Scheduler executorScheduler(String name) {
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1,
+                Thread.ofVirtual().name("loomwire-pg-timer-" + name).factory());
+        executor.setRemoveOnCancelPolicy(true);
+        return new Scheduler() {
+            @Override
+            public Future<?> schedule(Runnable action, long delayNanos) {
+                // each action blocks (a cancel opens a connection), so it gets its own virtual thread, not the timer's
+                return executor.schedule(() -> Thread.ofVirtual().start(action), delayNanos, TimeUnit.NANOSECONDS);
+            }
+
+            @Override
+            public void shutdown() {
+                executor.shutdownNow();
+            }
+        };
     }
 
     /** Runs {@code work} on {@code c} under the timeout. */
     <T> T run(PgConnection c, Function<PgConnection, T> work) {
-        if (timer == null) {
+        if (scheduler == null) {
             return work.apply(c);
         }
-        Watch watch = new Watch(c);
-        // each action blocks (a cancel opens a connection), so it gets its own virtual thread, not the timer's
-        ScheduledFuture<?> cancel = timer.schedule(() -> Thread.ofVirtual().start(watch::cancel), timeout.toNanos(), TimeUnit.NANOSECONDS);
-        ScheduledFuture<?> kill = timer.schedule(() -> Thread.ofVirtual().start(watch::kill), timeout.toNanos() * 2, TimeUnit.NANOSECONDS);
+        Watch watch = new Watch(c, Thread.currentThread(), System.nanoTime() + 2 * timeoutNanos);
+        try {
+            watch.pending = scheduler.schedule(watch::cancel, timeoutNanos);
+        } catch (RejectedExecutionException e) {
+            throw new PoolClosedException("pool " + name + " is closed");
+        }
         try {
             return work.apply(c);
         } catch (PgQueryCanceledException e) {
-            if (watch.fired()) {
+            if (watch.fired) {
                 throw timedOut(e);
             }
             throw e;
@@ -55,9 +109,7 @@ final class CommandTimer implements AutoCloseable {
             }
             throw e;
         } finally {
-            cancel.cancel(false);
-            kill.cancel(false);
-            watch.finish(c.isClosed());
+            watch.finish();
         }
     }
 
@@ -72,96 +124,136 @@ final class CommandTimer implements AutoCloseable {
 
     @Override
     public void close() {
-        if (timer != null) {
-            timer.shutdownNow();
+        if (scheduler != null) {
+            scheduler.shutdown();
         }
     }
 
-    /** One call's state, shared by the caller and the timer tasks. */
-    private static final class Watch {
-        private final PgConnection connection;
-        private final ReentrantLock lock = new ReentrantLock();
-        private final Condition cancelDone = lock.newCondition();
-        private boolean finished;
-        private boolean cancelling;
-        private boolean fired;
-        private boolean killed;
+    /** One call's state machine, shared by the caller and the timer actions. */
+    private final class Watch {
+        static final int RUNNING = 0;
+        static final int CANCELLING = 1;
+        static final int CANCELLED = 2;
+        static final int KILLING = 3;
+        static final int KILLED = 4;
+        static final int DONE = 5;
+        private static final VarHandle STATE;
 
-        Watch(PgConnection connection) {
-            this.connection = connection;
+        static {
+            try {
+                STATE = MethodHandles.lookup().findVarHandle(Watch.class, "state", int.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
         }
 
+        private final PgConnection connection;
+        private final Thread caller;
+        private final long killAt;
+        private volatile int state;
+        /** The cancel went out (or was attempted): a 57014 the call gets is ours. */
+        volatile boolean fired;
+        /** The armed timer action, disarmed when the call ends. */
+        volatile Future<?> pending;
+
+        Watch(PgConnection connection, Thread caller, long killAt) {
+            this.connection = connection;
+            this.caller = caller;
+            this.killAt = killAt;
+        }
+
+        private boolean move(int from, int to) {
+            return STATE.compareAndSet(this, from, to);
+        }
+
+        /** At the timeout: cancel the statement, then arm the kill for one more timeout. */
         void cancel() {
-            lock.lock();
-            try {
-                if (finished) {
-                    return;
-                }
-                cancelling = true;
-                fired = true;
-            } finally {
-                lock.unlock();
+            if (!move(RUNNING, CANCELLING)) {
+                return;
             }
+            fired = true;
             try {
                 connection.cancel();
             } catch (RuntimeException e) {
                 LOG.debug("cancel at command_timeout failed: {}", e.getMessage());
             } finally {
-                lock.lock();
                 try {
-                    cancelling = false;
-                    cancelDone.signalAll();
+                    if (move(CANCELLING, CANCELLED)) {
+                        pending = scheduler.schedule(this::kill, Math.max(0, killAt - System.nanoTime()));
+                    }
+                } catch (RejectedExecutionException e) {
+                    LOG.debug("the pool closed: no kill armed after the cancel");
                 } finally {
-                    lock.unlock();
+                    LockSupport.unpark(caller); // it may be waiting in finish() for this cancel
                 }
             }
         }
 
+        /** One timeout after the cancel: close the connection under the call, unless the call ended first. */
         void kill() {
-            lock.lock();
-            try {
-                if (finished) {
-                    return;
-                }
-                killed = true;
-            } finally {
-                lock.unlock();
+            if (!move(CANCELLED, KILLING)) {
+                return;
             }
             LOG.debug("statement still running after cancel; closing the connection");
-            connection.close(); // the blocked read then fails and the caller gets PgConnectionException
-        }
-
-        boolean fired() {
-            lock.lock();
             try {
-                return fired;
+                afterKillDecision.run();
+                connection.close(); // a blocked read then fails and the caller gets PgTimeoutException
             } finally {
-                lock.unlock();
+                state = KILLED;
+                LockSupport.unpark(caller);
             }
         }
 
         boolean killed() {
-            lock.lock();
-            try {
-                return killed;
-            } finally {
-                lock.unlock();
-            }
+            int s = state;
+            return s == KILLING || s == KILLED;
         }
 
         /**
-         * Marks the call over and waits for a cancel in flight, so it cannot hit a later
-         * statement; no need to wait when the connection is closed and will not be lent again.
+         * Ends the call: wins against the timer (the connection is then the caller's alone), or
+         * waits for the cancel or kill in flight to finish; a killed connection is closed on return.
          */
-        void finish(boolean connectionClosed) {
-            lock.lock();
+        void finish() {
+            Future<?> armed = pending;
+            if (armed != null) {
+                armed.cancel(false);
+            }
+            boolean interrupted = false;
             try {
-                finished = true;
-                while (cancelling && !connectionClosed) {
-                    cancelDone.awaitUninterruptibly();
+                while (true) {
+                    int s = state;
+                    switch (s) {
+                        case RUNNING, CANCELLED -> {
+                            if (move(s, DONE)) {
+                                disarm();
+                                return;
+                            }
+                        }
+                        case CANCELLING, KILLING -> {
+                            // no need to wait for a cancel when the connection is closed: it cannot hit a later statement
+                            if (s == CANCELLING && connection.isClosed() && move(CANCELLING, DONE)) {
+                                return;
+                            }
+                            LockSupport.park(this);
+                            interrupted |= Thread.interrupted();
+                        }
+                        default -> {
+                            return; // KILLED (the connection is closed) or DONE
+                        }
+                    }
                 }
             } finally {
-                lock.unlock();
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+
+        /** The kill may have been armed after {@link #finish} disarmed the cancel. */
+        private void disarm() {
+            Future<?> armed = pending;
+            if (armed != null) {
+                armed.cancel(false);
             }
         }
     }

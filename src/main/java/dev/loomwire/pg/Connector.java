@@ -399,8 +399,8 @@ final class Connector {
         while (true) {
             BackendMessage m = e.stream().read();
             switch (m) {
-                case DataRow d -> value = d.values()[0] == null ? null
-                        : new String(d.values()[0], java.nio.charset.StandardCharsets.UTF_8);
+                case DataRow d -> value = d.isNull(0) ? null
+                        : new String(d.value(0), java.nio.charset.StandardCharsets.UTF_8);
                 case ErrorResponse er -> error = PgServerException.of(er.fields());
                 case ReadyForQuery r -> {
                     e.stream().socket().setSoTimeout(0);
@@ -867,16 +867,26 @@ final class Connector {
         }
     }
 
+    /** The bound on a whole cancel when connect_timeout is unlimited (pgjdbc's cancelSignalTimeout default). */
+    static final Duration CANCEL_TIMEOUT_WITHOUT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
     /**
      * Sends CancelRequest on a new connection to the session's own host entry and address,
-     * negotiated like the original one; waits for the server to close it.
+     * negotiated like the original one; waits for the server to close it. The whole exchange
+     * (connect, TLS, request, waiting for the close) has ONE deadline, like libpq's
+     * {@code PQcancelBlocking}: {@code connect_timeout}, or
+     * {@link #CANCEL_TIMEOUT_WITHOUT_CONNECT_TIMEOUT} when that is unlimited. A server that has
+     * not closed the connection by then is left alone (the request is out; debug log); a
+     * connect or TLS phase that overruns it fails with the usual connect-timeout error.
      */
     static void cancel(Established session, TlsConfig tlsConfig) {
         if (session.secretKey() == null) {
             throw new PgConnectionException("cannot cancel: the server sent no BackendKeyData");
         }
         PgConfig hostCfg = session.hostConfig();
-        Connector c = new Connector(hostCfg, tlsConfig, n -> { }, Dialer.Deadline.after(hostCfg.connectTimeout()),
+        Duration limit = hostCfg.connectTimeout().isZero() ? CANCEL_TIMEOUT_WITHOUT_CONNECT_TIMEOUT : hostCfg.connectTimeout();
+        Dialer.Deadline deadline = Dialer.Deadline.after(limit);
+        Connector c = new Connector(hostCfg, tlsConfig, n -> { }, deadline,
                 session.address().getAddress(), ConnectListener.none());
         String target = hostCfg.hosts().get(0) + " (cancel)";
         Socket socket = c.openSocket(target);
@@ -892,13 +902,13 @@ final class Connector {
             Frontend.cancelRequest(out, session.processId(), session.secretKey());
             active.getOutputStream().write(out.array(), 0, out.size());
             active.getOutputStream().flush();
-            active.setSoTimeout(10_000);
+            active.setSoTimeout(deadline.remainingMillis());
             InputStream in = active.getInputStream();
             while (in.read() >= 0) {
                 // the server sends nothing; it closes the connection when done
             }
         } catch (SocketTimeoutException e) {
-            LOG.debug("server did not close the cancel connection within 10 s");
+            LOG.debug("server did not close the cancel connection within the cancel's deadline ({})", PgPool.describe(limit));
         } catch (IOException e) {
             if (!(e instanceof javax.net.ssl.SSLException) && !(e instanceof java.net.SocketException)) {
                 throw new PgConnectionException("cancel request to " + c.where() + " failed: " + e.getMessage(), e);

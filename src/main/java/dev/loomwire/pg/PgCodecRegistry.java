@@ -111,6 +111,11 @@ public final class PgCodecRegistry {
             return PgTypes.decode(oid, format, v);
         }
 
+        /** True when values of this type are converted by the built-in rules (no registered codec). */
+        boolean builtIn(int oid) {
+            return byOid.isEmpty() || !byOid.containsKey(oid);
+        }
+
         /** Whether to ask for this result type in binary format. */
         boolean binaryResult(int oid) {
             if (!byOid.isEmpty()) {

@@ -2,16 +2,11 @@ package dev.loomwire.pg;
 
 import dev.loomwire.net.ConnectListener;
 import dev.loomwire.pg.protocol.BackendMessage;
-import dev.loomwire.pg.protocol.BackendMessage.*;
-import dev.loomwire.pg.protocol.ByteSink;
-import dev.loomwire.pg.protocol.Frontend;
-import dev.loomwire.pg.protocol.ProtocolException;
 import dev.loomwire.tls.TlsConfig;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +32,6 @@ import org.slf4j.LoggerFactory;
 public final class PgConnection implements PgClient, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PgConnection.class);
     private static final Logger NOTICE_LOG = LoggerFactory.getLogger("dev.loomwire.pg.notice");
-    private static final short[] NO_FORMATS = new short[0];
 
     private final PgConfig config;
     private final TlsConfig tlsConfig;
@@ -46,7 +40,9 @@ public final class PgConnection implements PgClient, AutoCloseable {
     private final StatementCache statements = new StatementCache(StatementCache.DEFAULT_SIZE);
     private final PgCodecRegistry registry;
     private final ReentrantLock lock = new ReentrantLock();
-    private PgCodecRegistry.Resolved codecs = PgCodecRegistry.Resolved.BUILT_IN;
+    private final ExtendedQuery queries;
+    private final BatchRunner batches;
+    private final CopyRunner copies;
 
     private PgConnection(PgConfig config, TlsConfig tlsConfig, Connector.Established e, PgCodecRegistry registry) {
         this.config = config;
@@ -54,6 +50,9 @@ public final class PgConnection implements PgClient, AutoCloseable {
         this.established = e;
         this.session = new PgSession(e, PgConnection::logNotice);
         this.registry = registry;
+        this.queries = new ExtendedQuery(session, statements);
+        this.batches = new BatchRunner(session, statements, queries);
+        this.copies = new CopyRunner(session, queries);
     }
 
     /** Connects with a libpq conninfo string ({@code host=... sslmode=...}) or a {@code postgresql://} URI. */
@@ -106,7 +105,7 @@ public final class PgConnection implements PgClient, AutoCloseable {
     /** Places the registry's by-name codecs at the OIDs this database gave those types. */
     private void resolveCodecs() {
         if (registry.typeNames().isEmpty()) {
-            codecs = registry.resolve(Map.of());
+            queries.codecs(registry.resolve(Map.of()));
             return;
         }
         StringBuilder in = new StringBuilder();
@@ -118,7 +117,7 @@ public final class PgConnection implements PgClient, AutoCloseable {
                 + in + ") ORDER BY oid").get(0)) {
             oids.putIfAbsent(r.getString(0), (int) r.getLong(1));
         }
-        codecs = registry.resolve(oids);
+        queries.codecs(registry.resolve(oids));
     }
 
     private static void logNotice(PgNotice n) {
@@ -301,9 +300,32 @@ public final class PgConnection implements PgClient, AutoCloseable {
     /** Runs one statement with parameters ($1, $2...) and returns all its rows. */
     @Override
     public PgResult query(String sql, Object... params) {
-        List<PgRow> rows = new ArrayList<>();
-        Holder h = extended(sql, params, rows::add);
-        return new PgResult(h.columns, rows, h.tag);
+        Rows rows = new Rows();
+        ExtendedQuery.Holder h = extended(sql, params, rows);
+        return new PgResult(h.columns, rows.toList(), h.tag);
+    }
+
+    /** Collects a result's rows; the common zero- and one-row results need no growing list. */
+    private static final class Rows implements Consumer<PgRow> {
+        private PgRow first;
+        private List<PgRow> all;
+
+        @Override
+        public void accept(PgRow row) {
+            if (all != null) {
+                all.add(row);
+            } else if (first == null) {
+                first = row;
+            } else {
+                all = new ArrayList<>();
+                all.add(first);
+                all.add(row);
+            }
+        }
+
+        List<PgRow> toList() {
+            return all != null ? all : first != null ? List.of(first) : List.of();
+        }
     }
 
     /**
@@ -332,33 +354,12 @@ public final class PgConnection implements PgClient, AutoCloseable {
     public List<PgResult> simpleQuery(String sql) {
         enter();
         try {
-            ByteSink out = new ByteSink();
-            statements.appendPendingCloses(out);
-            Frontend.query(out, sql);
-            List<PgResult> results = new ArrayList<>();
-            Holder h = new Holder(codecs);
-            List<PgRow> rows = new ArrayList<>();
-            session.exchange(out, m -> {
-                switch (m) {
-                    case RowDescription rd -> {
-                        h.setColumns(rd);
-                        rows.clear();
-                    }
-                    case DataRow d -> rows.add(h.row(d));
-                    case CommandComplete c -> {
-                        results.add(new PgResult(h.columns, rows, c.tag()));
-                        h.columns = List.of();
-                        rows.clear();
-                    }
-                    case EmptyQueryResponse e -> { }
-                    default -> unexpected(m);
-                }
-            });
-            return results;
+            return queries.simpleQuery(sql);
         } finally {
             exit();
         }
     }
+
 
     public void begin() {
         execute("BEGIN");
@@ -399,187 +400,18 @@ public final class PgConnection implements PgClient, AutoCloseable {
         return work.apply(this);
     }
 
-    /** Result being assembled: columns of the current statement and its command tag. */
-    private static final class Holder {
-        final PgCodecRegistry.Resolved codecs;
-        List<PgColumn> columns = List.of();
-        Map<String, Integer> byName = Map.of();
-        String tag = "";
-        long rowsSeen;
-        boolean suspended;
-
-        Holder(PgCodecRegistry.Resolved codecs) {
-            this.codecs = codecs;
-        }
-
-        void setColumns(RowDescription rd) {
-            List<PgColumn> cols = new ArrayList<>(rd.fields().size());
-            Map<String, Integer> names = new HashMap<>();
-            for (Field f : rd.fields()) {
-                names.putIfAbsent(f.name(), cols.size());
-                cols.add(new PgColumn(f.name(), f.typeOid(), f.tableOid(), f.columnNumber(), f.typeModifier(), f.format()));
-            }
-            columns = Collections.unmodifiableList(cols);
-            byName = names;
-        }
-
-        PgRow row(DataRow d) {
-            if (d.values().length != columns.size()) {
-                throw new ProtocolException("DataRow has " + d.values().length + " columns, RowDescription "
-                        + columns.size());
-            }
-            return new PgRow(columns, byName, d.values(), codecs);
-        }
-    }
-
-    /** Parameters encoded for Bind: their type OIDs (the statement cache key), formats and bytes. */
-    private record Encoded(int[] oids, short[] formats, byte[][] values) {}
-
-    private Encoded encode(Object[] params) {
-        int[] oids = new int[params.length];
-        short[] formats = new short[params.length];
-        byte[][] values = new byte[params.length][];
-        for (int i = 0; i < params.length; i++) {
-            PgTypes.Param encoded;
-            try {
-                encoded = codecs.encode(params[i]);
-            } catch (PgException e) {
-                throw new PgException("parameter $" + (i + 1) + ": " + e.getMessage());
-            }
-            oids[i] = encoded.oid();
-            formats[i] = encoded.format();
-            values[i] = encoded.value();
-        }
-        return new Encoded(oids, formats, values);
-    }
-
-    private Holder extended(String sql, Object[] params, Consumer<PgRow> rowConsumer) {
+    private ExtendedQuery.Holder extended(String sql, Object[] params, Consumer<PgRow> rowConsumer) {
         enter();
         try {
-            return extended(sql, params, rowConsumer, "", 0);
+            return queries.extended(sql, params, rowConsumer, "", 0);
         } finally {
             exit();
         }
     }
 
-    /** Runs a statement through the cache, into {@code portal} with at most {@code maxRows} rows (0 = all). */
-    private Holder extended(String sql, Object[] params, Consumer<PgRow> rowConsumer, String portal, int maxRows) {
-        Encoded p = encode(params);
-        StatementCache.Key key = new StatementCache.Key(sql, p.oids);
-        StatementCache.Entry cached = statements.get(key);
-        Holder h = new Holder(codecs);
-        try {
-            return runPrepared(key, cached, p, rowConsumer, h, portal, maxRows);
-        } catch (PgServerException e) {
-            if (cached == null || !staleStatement(e)) {
-                throw e;
-            }
-            statements.forget(key);
-            if (session.transactionStatus() != 'I' || h.rowsSeen > 0) {
-                throw withHint(e, "loomwire dropped its cached prepared statement; it is prepared again on its"
-                        + " next run (after this transaction ends)");
-            }
-            LOG.debug("prepared statement {} is stale ({}); preparing it again", cached.name, e.sqlState());
-            return runPrepared(key, null, p, rowConsumer, new Holder(codecs), portal, maxRows);
-        }
-    }
-
-    /**
-     * One run of a statement, written at once: Parse (when not cached), Bind, Describe (until the
-     * statement's result columns are known), Execute, Sync. The first run asks for text results;
-     * later runs ask for binary where the type allows and decode with the cached columns.
-     */
-    private Holder runPrepared(StatementCache.Key key, StatementCache.Entry cached, Encoded p,
-            Consumer<PgRow> rowConsumer, Holder h, String portal, int maxRows) {
-        StatementCache.Entry st = cached != null ? cached : statements.newEntry(key.sql);
-        boolean describe = !st.described();
-        ByteSink out = new ByteSink(64 + (cached == null ? key.sql.length() : 0));
-        statements.appendPendingCloses(out);
-        if (cached == null) {
-            Frontend.parse(out, st.name, key.sql, key.paramOids);
-        }
-        short[] resultFormats = describe || st.resultFormats == null ? NO_FORMATS : st.resultFormats;
-        Frontend.bind(out, portal, st.name, p.formats, p.values, resultFormats);
-        if (describe) {
-            Frontend.describe(out, 'P', portal);
-        } else {
-            h.columns = st.columns;
-            h.byName = st.byName;
-        }
-        Frontend.execute(out, portal, maxRows);
-        Frontend.sync(out);
-
-        RuntimeException[] consumerFailure = new RuntimeException[1];
-        session.exchange(out, m -> {
-            switch (m) {
-                case ParseComplete x -> statements.put(key, st);
-                case BindComplete b -> { }
-                case NoData n -> {
-                    h.columns = List.of();
-                    h.byName = Map.of();
-                    st.remember(NO_FORMATS, h.columns, h.byName);
-                }
-                case RowDescription rd -> {
-                    h.setColumns(rd);
-                    st.remember(binaryWherePossible(rd), h.columns, h.byName);
-                }
-                case DataRow d -> {
-                    PgRow row = h.row(d);
-                    h.rowsSeen++;
-                    if (consumerFailure[0] == null) {
-                        try {
-                            rowConsumer.accept(row);
-                        } catch (RuntimeException e) {
-                            consumerFailure[0] = e;
-                        }
-                    }
-                }
-                case CommandComplete c -> h.tag = c.tag();
-                case EmptyQueryResponse e -> { }
-                case PortalSuspended s -> h.suspended = true;
-                default -> unexpected(m);
-            }
-        });
-        if (consumerFailure[0] != null) {
-            throw consumerFailure[0];
-        }
-        return h;
-    }
-
-    /**
-     * 0A000 "cached plan must not change result type" (the routine name survives a translated
-     * message), or 26000: the statement is gone (DEALLOCATE, DISCARD).
-     */
-    private static boolean staleStatement(PgServerException e) {
-        String state = e.sqlState();
-        return state.equals("0A000") && ("RevalidateCachedQuery".equals(e.fields().get('R'))
-                || e.getMessage().contains("cached plan must not change result type"))
-                || state.equals("26000");
-    }
-
-    private static PgServerException withHint(PgServerException e, String hint) {
-        Map<Character, String> fields = new HashMap<>(e.fields());
-        fields.merge('H', hint, (server, ours) -> server + "; " + ours);
-        PgServerException hinted = PgServerException.of(fields);
-        hinted.initCause(e);
-        return hinted;
-    }
-
-    private short[] binaryWherePossible(RowDescription rd) {
-        short[] f = new short[rd.fields().size()];
-        for (int i = 0; i < f.length; i++) {
-            f[i] = (short) (codecs.binaryResult(rd.fields().get(i).typeOid()) ? 1 : 0);
-        }
-        return f;
-    }
-
     /** Number of statements in the prepared statement cache. */
     public int preparedStatementCount() {
         return statements.size();
-    }
-
-    private static void unexpected(BackendMessage m) {
-        throw new ProtocolException("unexpected " + m.getClass().getSimpleName() + " in query response");
     }
 
     // ---------------------------------------------------------------- cursor
@@ -600,7 +432,7 @@ public final class PgConnection implements PgClient, AutoCloseable {
         try {
             String portal = statements.newPortalName();
             PgCursor cursor = new PgCursor(this, portal, fetchSize);
-            Holder h = extended(sql, params.toArray(), cursor::add, portal, fetchSize);
+            ExtendedQuery.Holder h = queries.extended(sql, params.toArray(), cursor::add, portal, fetchSize);
             cursor.fetched(h.columns, h.byName, h.suspended, h.tag);
             return cursor;
         } finally {
@@ -612,22 +444,7 @@ public final class PgConnection implements PgClient, AutoCloseable {
     void fetch(PgCursor cursor, String portal, int fetchSize) {
         enter();
         try {
-            ByteSink out = new ByteSink(32);
-            statements.appendPendingCloses(out);
-            Frontend.execute(out, portal, fetchSize);
-            Frontend.sync(out);
-            boolean[] suspended = {false};
-            String[] tag = {""};
-            session.exchange(out, m -> {
-                switch (m) {
-                    case DataRow d -> cursor.add(cursor.row(d));
-                    case PortalSuspended s -> suspended[0] = true;
-                    case CommandComplete c -> tag[0] = c.tag();
-                    case EmptyQueryResponse e -> { }
-                    default -> unexpected(m);
-                }
-            });
-            cursor.fetched(null, null, suspended[0], tag[0]);
+            queries.fetch(cursor, portal, fetchSize);
         } finally {
             exit();
         }
@@ -639,7 +456,7 @@ public final class PgConnection implements PgClient, AutoCloseable {
     }
 
     PgCodecRegistry.Resolved resolvedCodecs() {
-        return codecs;
+        return queries.codecs();
     }
 
     // ---------------------------------------------------------------- batch
@@ -662,73 +479,10 @@ public final class PgConnection implements PgClient, AutoCloseable {
     public PgBatchResult executeBatch(List<PgStatement> batch) {
         enter();
         try {
-            int n = batch.size();
-            if (n == 0) {
-                return new PgBatchResult.Completed(new long[0]);
-            }
-            ByteSink out = new ByteSink(256);
-            statements.appendPendingCloses(out);
-            Map<StatementCache.Key, StatementCache.Entry> parsedHere = new HashMap<>();
-            List<StatementCache.Key> parseOrder = new ArrayList<>();
-            List<StatementCache.Entry> parseEntries = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                PgStatement s = batch.get(i);
-                Encoded p;
-                try {
-                    p = encode(s.params().toArray());
-                } catch (PgException e) {
-                    throw new PgException("batch statement " + i + ": " + e.getMessage(), e);
-                }
-                StatementCache.Key key = new StatementCache.Key(s.sql(), p.oids);
-                StatementCache.Entry st = statements.get(key);
-                if (st == null) {
-                    st = parsedHere.get(key);
-                    if (st == null) {
-                        st = statements.newEntry(s.sql());
-                        Frontend.parse(out, st.name, s.sql(), p.oids);
-                        parsedHere.put(key, st);
-                        parseOrder.add(key);
-                        parseEntries.add(st);
-                    }
-                }
-                Frontend.bind(out, "", st.name, p.formats, p.values, NO_FORMATS);
-                Frontend.execute(out, "", 0);
-            }
-            Frontend.sync(out);
-            long[] counts = new long[n];
-            int[] done = {0};
-            int[] parsed = {0};
-            try {
-                session.exchange(out, m -> {
-                    switch (m) {
-                        case ParseComplete x -> {
-                            statements.put(parseOrder.get(parsed[0]), parseEntries.get(parsed[0]));
-                            parsed[0]++;
-                        }
-                        case BindComplete b -> { }
-                        case DataRow d -> { }
-                        case CommandComplete c -> counts[done[0]++] = PgResult.affectedRows(c.tag());
-                        case EmptyQueryResponse e -> done[0]++;
-                        default -> unexpected(m);
-                    }
-                });
-            } catch (PgServerException e) {
-                if (staleStatement(e)) {
-                    for (PgStatement s : batch) {
-                        forgetAll(s.sql());
-                    }
-                }
-                return new PgBatchResult.Failed(done[0], java.util.Arrays.copyOf(counts, done[0]), e);
-            }
-            return new PgBatchResult.Completed(counts);
+            return batches.run(batch);
         } finally {
             exit();
         }
-    }
-
-    /** Drops cached statements for {@code sql} whatever their parameter types (after a stale-plan error in a batch). */
-    private void forgetAll(String sql) {
-        statements.forgetSql(sql);
     }
 
     // ---------------------------------------------------------------- describe
@@ -738,28 +492,7 @@ public final class PgConnection implements PgClient, AutoCloseable {
     public PgStatementDescription describe(String sql, Object... paramTypeHints) {
         enter();
         try {
-            Encoded p = encode(paramTypeHints);
-            ByteSink out = new ByteSink(64 + sql.length());
-            statements.appendPendingCloses(out);
-            Frontend.parse(out, "", sql, p.oids);
-            Frontend.describe(out, 'S', "");
-            Frontend.sync(out);
-            List<Integer> types = new ArrayList<>();
-            Holder h = new Holder(codecs);
-            session.exchange(out, m -> {
-                switch (m) {
-                    case ParseComplete x -> { }
-                    case ParameterDescription d -> {
-                        for (int oid : d.typeOids()) {
-                            types.add(oid);
-                        }
-                    }
-                    case RowDescription rd -> h.setColumns(rd);
-                    case NoData x -> { }
-                    default -> unexpected(m);
-                }
-            });
-            return new PgStatementDescription(types, h.columns);
+            return queries.describe(sql, paramTypeHints);
         } finally {
             exit();
         }
@@ -785,23 +518,12 @@ public final class PgConnection implements PgClient, AutoCloseable {
 
     // ---------------------------------------------------------------- COPY
 
+
     /** {@code COPY ... FROM STDIN}: streams {@code data} to the server; returns the number of rows copied. */
     public long copyIn(String sql, InputStream data) {
         enter();
         try {
-            ByteSink out = new ByteSink();
-            statements.appendPendingCloses(out);
-            Frontend.query(out, sql);
-            String[] tag = {""};
-            boolean sent = session.copyIn(out, data, m -> {
-                if (m instanceof CommandComplete c) {
-                    tag[0] = c.tag();
-                }
-            });
-            if (!sent) {
-                throw new PgException("statement is not COPY ... FROM STDIN: " + sql);
-            }
-            return PgResult.affectedRows(tag[0]);
+            return copies.copyIn(sql, data);
         } finally {
             exit();
         }
@@ -811,19 +533,7 @@ public final class PgConnection implements PgClient, AutoCloseable {
     public long copyOut(String sql, OutputStream sink) {
         enter();
         try {
-            ByteSink out = new ByteSink();
-            statements.appendPendingCloses(out);
-            Frontend.query(out, sql);
-            String[] tag = {""};
-            session.copyOut(out, sink, m -> {
-                switch (m) {
-                    case CommandComplete c -> tag[0] = c.tag();
-                    case RowDescription rd -> { }
-                    case DataRow d -> { }
-                    default -> unexpected(m);
-                }
-            });
-            return PgResult.affectedRows(tag[0]);
+            return copies.copyOut(sql, sink);
         } finally {
             exit();
         }

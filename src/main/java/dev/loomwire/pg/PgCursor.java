@@ -19,6 +19,7 @@ public final class PgCursor implements AutoCloseable {
     private final ArrayDeque<PgRow> buffer = new ArrayDeque<>();
     private List<PgColumn> columns = List.of();
     private Map<String, Integer> byName = Map.of();
+    private PgRow.RowShape shape;
     private boolean suspended;
     private String tag = "";
     private boolean closed;
@@ -44,11 +45,14 @@ public final class PgCursor implements AutoCloseable {
     }
 
     PgRow row(DataRow d) {
-        if (d.values().length != columns.size()) {
-            throw new ProtocolException("DataRow has " + d.values().length + " columns, RowDescription "
+        if (d.columnCount() != columns.size()) {
+            throw new ProtocolException("DataRow has " + d.columnCount() + " columns, RowDescription "
                     + columns.size());
         }
-        return new PgRow(columns, byName, d.values(), connection.resolvedCodecs());
+        if (shape == null || shape.columns() != columns) {
+            shape = new PgRow.RowShape(columns, byName, connection.resolvedCodecs());
+        }
+        return new PgRow(shape, d);
     }
 
     /** Records what one fetch brought: columns (first fetch only), whether more rows wait, the tag when done. */

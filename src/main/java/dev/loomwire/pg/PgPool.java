@@ -28,7 +28,10 @@ import java.util.function.Function;
  * {@link #execute}, or a whole {@link #inTransaction}/{@link #withConnection} function): at the
  * timeout the statement is cancelled with a CancelRequest and the caller gets
  * {@link PgQueryCanceledException}; if the server does not react within one more timeout, the
- * connection is closed and the caller gets {@link PgConnectionException}. After {@link #close()}
+ * connection is closed and the caller gets {@link PgConnectionException}. The end of a call and
+ * that close are one decision, so a connection is never lent to the next caller and then closed
+ * under it. A cancel (its own connection) is bounded as a whole by {@code connect_timeout}
+ * (10 s when that is unlimited). After {@link #close()}
  * every call throws {@link PoolClosedException}.
  */
 public final class PgPool implements PgClient, AutoCloseable {
@@ -39,13 +42,18 @@ public final class PgPool implements PgClient, AutoCloseable {
     private final CommandTimer timer;
     private final Duration commandTimeout;
 
-    private PgPool(PgConfig config, PoolSettings settings, Duration commandTimeout, PgCodecRegistry codecs) {
+    private PgPool(PgConfig config, PoolSettings settings, PgCodecRegistry codecs, Function<String, CommandTimer> timer) {
         this.config = config;
-        this.commandTimeout = commandTimeout;
         PoolSettings named = settings.name().equals(PoolSettings.DEFAULTS.name())
                 ? settings.toBuilder().name("pg" + config.hosts()).build() : settings;
+        this.timer = timer.apply(named.name());
+        this.commandTimeout = this.timer.timeout();
         this.pool = new ConnectionPool<>(new Factory(config, codecs), named);
-        this.timer = new CommandTimer(commandTimeout, named.name());
+    }
+
+    /** A pool whose calls are bounded by {@code timer}: for tests that drive the timer by hand. */
+    static PgPool create(PgConfig config, PoolSettings pool, CommandTimer timer) {
+        return new PgPool(config, pool, PgCodecRegistry.defaults(), name -> timer);
     }
 
     /** A pool for a conninfo string or {@code postgresql://} URI with default pool settings and no command timeout. */
@@ -73,7 +81,7 @@ public final class PgPool implements PgClient, AutoCloseable {
         if (commandTimeout == null || commandTimeout.isNegative()) {
             throw new IllegalArgumentException("command_timeout must be zero (none) or positive");
         }
-        return new PgPool(config, pool, commandTimeout, codecs);
+        return new PgPool(config, pool, codecs, name -> new CommandTimer(commandTimeout, name));
     }
 
     public PgConfig config() {

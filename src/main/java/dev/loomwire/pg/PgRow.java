@@ -1,5 +1,6 @@
 package dev.loomwire.pg;
 
+import dev.loomwire.pg.protocol.BackendMessage.DataRow;
 import java.lang.invoke.MethodType;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -25,49 +26,72 @@ import java.util.UUID;
  * getters throw on NULL instead: check {@link #isNull(int)}).
  */
 public final class PgRow {
-    private final List<PgColumn> columns;
-    private final Map<String, Integer> byName;
-    private final byte[][] values;
-    private final PgCodecRegistry.Resolved codecs;
+    /** Columns, names and codecs: shared by every row of a result. */
+    private final RowShape shape;
+    /** The DataRow as it arrived: one array for the whole row, values decoded when read. */
+    private final DataRow data;
 
-    PgRow(List<PgColumn> columns, Map<String, Integer> byName, byte[][] values) {
-        this(columns, byName, values, PgCodecRegistry.Resolved.BUILT_IN);
-    }
+    /** What the rows of one result share: decoding a row needs nothing else but its data. */
+    record RowShape(List<PgColumn> columns, Map<String, Integer> byName, PgCodecRegistry.Resolved codecs) {}
 
-    PgRow(List<PgColumn> columns, Map<String, Integer> byName, byte[][] values, PgCodecRegistry.Resolved codecs) {
-        this.columns = columns;
-        this.byName = byName;
-        this.values = values;
-        this.codecs = codecs;
+    PgRow(RowShape shape, DataRow data) {
+        this.shape = shape;
+        this.data = data;
     }
 
     public int size() {
-        return values.length;
+        return data.columnCount();
     }
 
     public List<PgColumn> columns() {
-        return columns;
+        return shape.columns();
     }
 
     /** Index of a column by name; throws naming the column if absent. */
     public int indexOf(String column) {
-        Integer i = byName.get(column);
+        Integer i = shape.byName().get(column);
         if (i == null) {
             throw new PgException("no column \"" + column + "\" in result (columns: "
-                    + columns.stream().map(PgColumn::name).toList() + ")");
+                    + shape.columns().stream().map(PgColumn::name).toList() + ")");
         }
         return i;
     }
 
-    private byte[] raw(int i) {
-        if (i < 0 || i >= values.length) {
-            throw new PgException("column index " + i + " out of range 0.." + (values.length - 1));
+    private void check(int i) {
+        if (i < 0 || i >= data.columnCount()) {
+            throw new PgException("column index " + i + " out of range 0.." + (data.columnCount() - 1));
         }
-        return values[i];
+    }
+
+    private byte[] raw(int i) {
+        check(i);
+        return data.value(i);
+    }
+
+    /**
+     * Offset in the row's body of binary column {@code i} of built-in type {@code oid} and
+     * {@code length} bytes, or -1 when the column is not that (then the general path decodes it).
+     */
+    private int binaryAt(int i, int oid, int length) {
+        check(i);
+        PgColumn c = shape.columns().get(i);
+        if (c.format() != 1 || c.typeOid() != oid || data.isNull(i) || data.length(i) != length || !shape.codecs().builtIn(oid)) {
+            return -1;
+        }
+        return data.offsets()[i];
+    }
+
+    private static int int32(byte[] b, int at) {
+        return ((b[at] & 0xFF) << 24) | ((b[at + 1] & 0xFF) << 16) | ((b[at + 2] & 0xFF) << 8) | (b[at + 3] & 0xFF);
+    }
+
+    private static long int64(byte[] b, int at) {
+        return ((long) int32(b, at) << 32) | (int32(b, at + 4) & 0xFFFFFFFFL);
     }
 
     public boolean isNull(int i) {
-        return raw(i) == null;
+        check(i);
+        return data.isNull(i);
     }
 
     public boolean isNull(String column) {
@@ -80,8 +104,8 @@ public final class PgRow {
         if (v == null) {
             return null;
         }
-        PgColumn c = columns.get(i);
-        return codecs.decode(c.typeOid(), c.format(), v);
+        PgColumn c = shape.columns().get(i);
+        return shape.codecs().decode(c.typeOid(), c.format(), v);
     }
 
     public Object get(String column) {
@@ -105,8 +129,8 @@ public final class PgRow {
         try {
             return (T) target.cast(convert(o, target, i));
         } catch (ArithmeticException | ClassCastException | NumberFormatException | DateTimeException e) {
-            throw new PgException("column " + i + " (\"" + columns.get(i).name() + "\", type OID "
-                    + columns.get(i).typeOid() + ") cannot be read as " + type.getSimpleName() + ": " + e.getMessage());
+            throw new PgException("column " + i + " (\"" + shape.columns().get(i).name() + "\", type OID "
+                    + shape.columns().get(i).typeOid() + ") cannot be read as " + type.getSimpleName() + ": " + e.getMessage());
         }
     }
 
@@ -119,7 +143,7 @@ public final class PgRow {
             return o;
         }
         if (type == String.class) {
-            return columns.get(i).format() == 0 ? new String(raw(i), StandardCharsets.UTF_8) : PgTypes.toText(o);
+            return shape.columns().get(i).format() == 0 ? new String(raw(i), StandardCharsets.UTF_8) : PgTypes.toText(o);
         }
         if (type == Integer.class) {
             return number(o).intValueExact();
@@ -215,12 +239,18 @@ public final class PgRow {
     private <T> T nonNull(int i, Class<T> type) {
         T v = get(i, type);
         if (v == null) {
-            throw new PgException("column " + i + " (\"" + columns.get(i).name() + "\") is NULL");
+            throw new PgException("column " + i + " (\"" + shape.columns().get(i).name() + "\") is NULL");
         }
         return v;
     }
 
     public String getString(int i) {
+        check(i);
+        PgColumn c = shape.columns().get(i);
+        if ((c.typeOid() == Oid.TEXT || c.typeOid() == Oid.VARCHAR) && !data.isNull(i) && shape.codecs().builtIn(c.typeOid())) {
+            // text and varchar are UTF-8 in both formats: straight from the row, no column copy
+            return new String(data.body(), data.offsets()[i], data.length(i), StandardCharsets.UTF_8);
+        }
         return get(i, String.class);
     }
 
@@ -229,7 +259,8 @@ public final class PgRow {
     }
 
     public int getInt(int i) {
-        return nonNull(i, Integer.class);
+        int at = binaryAt(i, Oid.INT4, 4);
+        return at >= 0 ? int32(data.body(), at) : nonNull(i, Integer.class);
     }
 
     public int getInt(String column) {
@@ -237,7 +268,12 @@ public final class PgRow {
     }
 
     public long getLong(int i) {
-        return nonNull(i, Long.class);
+        int at = binaryAt(i, Oid.INT8, 8);
+        if (at >= 0) {
+            return int64(data.body(), at);
+        }
+        at = binaryAt(i, Oid.INT4, 4);
+        return at >= 0 ? int32(data.body(), at) : nonNull(i, Long.class);
     }
 
     public long getLong(String column) {
@@ -249,7 +285,8 @@ public final class PgRow {
     }
 
     public double getDouble(int i) {
-        return nonNull(i, Double.class);
+        int at = binaryAt(i, Oid.FLOAT8, 8);
+        return at >= 0 ? Double.longBitsToDouble(int64(data.body(), at)) : nonNull(i, Double.class);
     }
 
     public double getDouble(String column) {
@@ -335,7 +372,7 @@ public final class PgRow {
             return null;
         }
         if (!(o instanceof List<?> list)) {
-            throw new PgException("column " + i + " (\"" + columns.get(i).name() + "\") is not an array");
+            throw new PgException("column " + i + " (\"" + shape.columns().get(i).name() + "\") is not an array");
         }
         List<E> out = new ArrayList<>(list.size());
         for (Object e : list) {
@@ -351,11 +388,11 @@ public final class PgRow {
     @Override
     public String toString() {
         StringBuilder s = new StringBuilder("PgRow{");
-        for (int i = 0; i < values.length; i++) {
+        for (int i = 0; i < size(); i++) {
             if (i > 0) {
                 s.append(", ");
             }
-            s.append(columns.get(i).name()).append('=').append(values[i] == null ? "NULL" : getString(i));
+            s.append(shape.columns().get(i).name()).append('=').append(data.isNull(i) ? "NULL" : getString(i));
         }
         return s.append('}').toString();
     }

@@ -27,6 +27,8 @@ final class PgStream {
     private final InputStream in;
     private final OutputStream out;
     private final byte[] buf = new byte[16 * 1024];
+    /** Reused for the bodies of messages that are decoded into copies (all but DataRow). */
+    private final byte[] scratch = new byte[8 * 1024];
     private int pos;
     private int limit;
     private int maxLength = MAX_STARTUP_MESSAGE_LENGTH;
@@ -103,11 +105,12 @@ final class PgStream {
         if (length < 4 || length > maxLength) {
             throw new ProtocolException(Backend.name(type) + ": invalid message length " + length);
         }
-        byte[] body = readBody(length - 4);
+        int n = length - 4;
+        byte[] body = type != 'D' && n <= scratch.length ? readInto(scratch, n) : readBody(n);
         lastType = type;
         lastLength = length;
         midMessage = false;
-        BackendMessage m = Backend.decode(type, body);
+        BackendMessage m = Backend.decode(type, body, n);
         ConnectListener<BackendMessage> observer = observer();
         if (observer != null) {
             observer.received(m);
@@ -146,16 +149,36 @@ final class PgStream {
         return body;
     }
 
+    /** Fills {@code into[0, n)} from the stream; {@code n <= into.length}. */
+    private byte[] readInto(byte[] into, int n) throws IOException {
+        int filled = 0;
+        while (filled < n) {
+            if (pos >= limit) {
+                fill("server closed the connection in the middle of a message");
+            }
+            int k = Math.min(limit - pos, n - filled);
+            System.arraycopy(buf, pos, into, filled, k);
+            pos += k;
+            filled += k;
+        }
+        return into;
+    }
+
     private int readByte() throws IOException {
         if (pos >= limit) {
-            int k = in.read(buf, 0, buf.length);
-            if (k < 0) {
-                throw new EOFException("server closed the connection unexpectedly");
-            }
-            pos = 0;
-            limit = k;
+            fill("server closed the connection unexpectedly");
         }
         return buf[pos++] & 0xFF;
+    }
+
+    /** Refills the read buffer from the socket; end of stream is an {@link EOFException} saying {@code atEnd}. */
+    private void fill(String atEnd) throws IOException {
+        int k = in.read(buf, 0, buf.length);
+        if (k < 0) {
+            throw new EOFException(atEnd);
+        }
+        pos = 0;
+        limit = k;
     }
 
     private int readInt32() throws IOException {

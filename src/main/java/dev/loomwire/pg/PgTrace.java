@@ -144,7 +144,7 @@ final class PgTrace implements ConnectListener<BackendMessage> {
             case ParameterStatus p -> base + " " + p.name() + "=\"" + p.value() + '"';
             case ReadyForQuery r -> base + " status=" + r.transactionStatus();
             case RowDescription r -> base + " columns=" + r.fields().size();
-            case DataRow d -> base + " columns=" + d.values().length;
+            case DataRow d -> base + " columns=" + d.columnCount();
             case CommandComplete c -> base + " tag=\"" + c.tag() + '"';
             case ErrorResponse e -> base + " " + e.fields().get('S') + " " + e.fields().get('C');
             case NoticeResponse n -> base + " " + n.fields().get('S') + " " + n.fields().get('C');

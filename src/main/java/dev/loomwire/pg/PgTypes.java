@@ -62,19 +62,19 @@ final class PgTypes {
                 return binary(Oid.BOOL, new byte[] {(byte) (x ? 1 : 0)});
             }
             case Short x -> {
-                return binary(Oid.INT2, ByteBuffer.allocate(2).putShort(x).array());
+                return binary(Oid.INT2, new byte[] {(byte) (x >> 8), (byte) (short) x});
             }
             case Integer x -> {
-                return binary(Oid.INT4, ByteBuffer.allocate(4).putInt(x).array());
+                return binary(Oid.INT4, int32(x));
             }
             case Long x -> {
-                return binary(Oid.INT8, ByteBuffer.allocate(8).putLong(x).array());
+                return binary(Oid.INT8, int64(x));
             }
             case Float x -> {
-                return binary(Oid.FLOAT4, ByteBuffer.allocate(4).putFloat(x).array());
+                return binary(Oid.FLOAT4, int32(Float.floatToRawIntBits(x)));
             }
             case Double x -> {
-                return binary(Oid.FLOAT8, ByteBuffer.allocate(8).putDouble(x).array());
+                return binary(Oid.FLOAT8, int64(Double.doubleToRawLongBits(x)));
             }
             case BigDecimal x -> {
                 return new Param(Oid.NUMERIC, (short) 0, x.toPlainString().getBytes(StandardCharsets.US_ASCII));
@@ -295,6 +295,17 @@ final class PgTypes {
             return LocalDateTime.MIN;
         }
         return PG_EPOCH.plus(micros, ChronoUnit.MICROS);
+    }
+
+    /** Big-endian bytes of an int, without a ByteBuffer. */
+    private static byte[] int32(int v) {
+        return new byte[] {(byte) (v >>> 24), (byte) (v >>> 16), (byte) (v >>> 8), (byte) v};
+    }
+
+    /** Big-endian bytes of a long, without a ByteBuffer. */
+    private static byte[] int64(long v) {
+        return new byte[] {(byte) (v >>> 56), (byte) (v >>> 48), (byte) (v >>> 40), (byte) (v >>> 32),
+            (byte) (v >>> 24), (byte) (v >>> 16), (byte) (v >>> 8), (byte) v};
     }
 
     /** Decodes a non-null column value to its natural Java type (unknown types: the text). */

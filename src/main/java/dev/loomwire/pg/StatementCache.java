@@ -63,6 +63,8 @@ final class StatementCache {
         short[] resultFormats;
         List<PgColumn> columns;
         Map<String, Integer> byName;
+        /** The row shape of later runs (the cached columns with the connection's codecs). */
+        PgRow.RowShape shape;
 
         Entry(String name, String sql) {
             this.name = name;
@@ -84,6 +86,7 @@ final class StatementCache {
             resultFormats = formats;
             columns = Collections.unmodifiableList(cols);
             byName = names;
+            shape = null;
         }
     }
 

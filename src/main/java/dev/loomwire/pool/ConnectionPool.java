@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
@@ -16,11 +17,16 @@ import java.util.function.Function;
  * A fair, bounded pool of blocking connections for many (virtual) threads.
  *
  * <p>Callers are served strictly first come, first served: a caller that finds no idle
- * connection parks in a FIFO queue on its own {@link Condition}, and a returned connection (or
- * room to open a new one) is handed directly to the head of the queue, so late arrivals cannot
- * barge past waiters. Waiting never spins and never holds a monitor: 10,000 parked virtual
- * threads cost 10,000 small queue entries. Connections are opened and validated by the caller
- * that needs them, outside the lock.
+ * connection parks in a FIFO queue, and a returned connection (or room to open a new one) is
+ * handed directly to the head of the queue, so late arrivals cannot barge past waiters. The
+ * hand-off is direct: the returning thread stores the connection in the waiter's entry and
+ * unparks it after releasing the lock, and the woken caller returns without taking the lock
+ * again. Waiting never spins and never holds a monitor: 10,000 parked virtual threads cost
+ * 10,000 small queue entries. Waiters park without a timer; one virtual thread per pool enforces
+ * {@link PoolSettings#acquireTimeout()} for all of them (the queue is FIFO and every caller gets
+ * the same timeout, so it sleeps until the oldest waiter's deadline), which keeps a busy pool
+ * from arming and cancelling a JDK timer on every wait. Connections are opened, checked and
+ * validated by the caller that needs them, outside the lock.
  *
  * <p>A connection that is broken ({@link ConnectionFactory#isUsable} false), older than
  * {@link PoolSettings#maxLifetime()}, or fails validation after sitting idle is closed, never
@@ -38,10 +44,15 @@ public final class ConnectionPool<C> implements AutoCloseable {
     private final PoolSettings settings;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition housekeeperWake = lock.newCondition();
+    private final Condition timeoutWake = lock.newCondition();
     /** Most recently returned last: lending from the tail keeps hot connections busy and lets cold ones time out. */
     private final ArrayDeque<Entry<C>> idle = new ArrayDeque<>();
     private final ArrayDeque<Waiter<C>> waiters = new ArrayDeque<>();
     private final Thread housekeeper;
+    private final Thread timeoutWatch;
+    private final long acquireTimeoutNanos;
+    /** When the timeout watch wakes next (nanoTime); a waiter with an earlier deadline nudges it. */
+    private long timeoutWatchWake;
     private int total;
     private int pending;
     private int inUse;
@@ -59,14 +70,26 @@ public final class ConnectionPool<C> implements AutoCloseable {
         }
     }
 
-    /** A parked caller; the granter sets {@code entry} or {@code mayOpen} and signals. */
+    /**
+     * A parked caller. Every state change happens under the pool lock; the parked thread reads
+     * {@code state} without it. The granter sets {@code entry} (or {@code mayOpen}) before it
+     * publishes {@link #GRANTED}, then unparks the thread.
+     */
     private static final class Waiter<C> {
-        final Condition wake;
+        static final int WAITING = 0;
+        static final int GRANTED = 1;
+        static final int TIMED_OUT = 2;
+        static final int CLOSED = 3;
+
+        final Thread thread;
+        final long deadline;
         Entry<C> entry;
         boolean mayOpen;
+        volatile int state;
 
-        Waiter(Condition wake) {
-            this.wake = wake;
+        Waiter(Thread thread, long deadline) {
+            this.thread = thread;
+            this.deadline = deadline;
         }
     }
 
@@ -77,8 +100,12 @@ public final class ConnectionPool<C> implements AutoCloseable {
         }
         this.factory = factory;
         this.settings = settings;
+        this.acquireTimeoutNanos = settings.acquireTimeout().toNanos();
+        this.timeoutWatchWake = System.nanoTime() + acquireTimeoutNanos;
         this.housekeeper = Thread.ofVirtual().name("loomwire-pool-" + settings.name()).unstarted(this::housekeeping);
+        this.timeoutWatch = Thread.ofVirtual().name("loomwire-pool-" + settings.name() + "-timeouts").unstarted(this::watchTimeouts);
         housekeeper.start();
+        timeoutWatch.start();
     }
 
     public PoolSettings settings() {
@@ -95,13 +122,18 @@ public final class ConnectionPool<C> implements AutoCloseable {
      *                              caller had to open a connection and could not
      */
     public PooledConnection<C> acquire() {
-        long deadline = System.nanoTime() + settings.acquireTimeout().toNanos();
+        long deadline = System.nanoTime() + acquireTimeoutNanos;
         while (true) {
             Entry<C> e = reserve(deadline);
             if (e == null) {
                 return new PooledConnection<>(this, openReserved());
             }
-            if (needsValidation(e) && !validates(e)) {
+            long now = System.nanoTime();
+            if (expired(e, now) || !factory.isUsable(e.connection)) {
+                release(e, true);
+                continue;
+            }
+            if (now - e.lastUsedNanos >= settings.validateAfterIdle().toNanos() && !validates(e)) {
                 release(e, true);
                 continue;
             }
@@ -161,10 +193,12 @@ public final class ConnectionPool<C> implements AutoCloseable {
             total -= idle.size();
             idle.clear();
             for (Waiter<C> w : waiters) {
-                w.wake.signal();
+                w.state = Waiter.CLOSED;
+                LockSupport.unpark(w.thread);
             }
             waiters.clear();
             housekeeperWake.signal();
+            timeoutWake.signal();
         } finally {
             lock.unlock();
         }
@@ -174,21 +208,18 @@ public final class ConnectionPool<C> implements AutoCloseable {
 
     // ---------------------------------------------------------------- internals
 
-    /** An idle entry (counted in use), or null when the caller may open a new connection (counted pending). */
+    /**
+     * An idle entry (counted in use; the caller checks it is still usable), or null when the
+     * caller may open a new connection (counted pending).
+     */
     private Entry<C> reserve(long deadline) {
-        List<Entry<C>> toClose = new ArrayList<>(0);
+        Waiter<C> w;
         lock.lock();
         try {
             ensureOpen();
             if (waiters.isEmpty()) {
-                long now = System.nanoTime();
-                Entry<C> e;
-                while ((e = idle.pollLast()) != null) {
-                    if (expired(e, now) || !factory.isUsable(e.connection)) {
-                        total--;
-                        toClose.add(e);
-                        continue;
-                    }
+                Entry<C> e = idle.pollLast();
+                if (e != null) {
                     inUse++;
                     return e;
                 }
@@ -198,45 +229,102 @@ public final class ConnectionPool<C> implements AutoCloseable {
                     return null;
                 }
             }
-            return await(deadline);
+            w = new Waiter<>(Thread.currentThread(), deadline);
+            waiters.addLast(w);
+            if (deadline - timeoutWatchWake < 0) {
+                timeoutWake.signal();
+            }
         } finally {
             lock.unlock();
-            closeAll(toClose);
+        }
+        return await(w);
+    }
+
+    /**
+     * Parks until the waiter is granted an entry or room to open, times out, or the pool closes.
+     * Called without the lock: a grant needs no lock to be taken.
+     */
+    private Entry<C> await(Waiter<C> w) {
+        while (true) {
+            switch (w.state) {
+                case Waiter.GRANTED -> {
+                    return w.entry;
+                }
+                case Waiter.TIMED_OUT -> throw timedOut();
+                case Waiter.CLOSED -> throw closedException();
+                default -> LockSupport.park(this);
+            }
+            if (Thread.interrupted()) {
+                abandon(w);
+            }
         }
     }
 
-    /** Parks in the FIFO queue until granted an entry or room to open; called with the lock held. */
-    private Entry<C> await(long deadline) {
-        Waiter<C> w = new Waiter<>(lock.newCondition());
-        waiters.addLast(w);
-        long remaining = deadline - System.nanoTime();
+    /** The waiter's thread was interrupted: leave the queue, or give back what was granted meanwhile, and throw. */
+    private void abandon(Waiter<C> w) {
+        Waiter<C> next = null;
+        lock.lock();
         try {
-            while (w.entry == null && !w.mayOpen) {
-                if (closed) {
-                    throw closedException();
+            if (w.state == Waiter.WAITING) {
+                waiters.remove(w);
+            } else if (w.state == Waiter.GRANTED) {
+                if (w.entry != null) {
+                    inUse--;
+                    next = giveBackLocked(w.entry);
+                } else {
+                    total--;
+                    pending--;
+                    grantRoomLocked();
                 }
-                if (remaining <= 0) {
-                    waiters.remove(w);
-                    throw new PoolTimeoutException("timed out after " + describe(settings.acquireTimeout())
-                            + " (acquire_timeout) waiting for a connection from pool " + settings.name()
-                            + ": all " + total + " of max_size=" + settings.maxSize() + " are busy ("
-                            + inUse + " in use, " + pending + " opening), " + waiters.size() + " other callers waiting");
-                }
-                remaining = w.wake.awaitNanos(remaining);
             }
-            return w.entry;
+        } finally {
+            lock.unlock();
+        }
+        unpark(next);
+        Thread.currentThread().interrupt();
+        throw new PoolException("interrupted while waiting for a connection from pool " + settings.name());
+    }
+
+    private PoolTimeoutException timedOut() {
+        lock.lock();
+        try {
+            return new PoolTimeoutException("timed out after " + describe(settings.acquireTimeout())
+                    + " (acquire_timeout) waiting for a connection from pool " + settings.name()
+                    + ": all " + total + " of max_size=" + settings.maxSize() + " are busy ("
+                    + inUse + " in use, " + pending + " opening), " + waiters.size() + " other callers waiting");
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The pool's one acquire-timeout timer: fails waiters whose deadline passed, then sleeps until
+     * the earliest remaining deadline (at most one acquire timeout: a caller queued later has a later one).
+     */
+    private void watchTimeouts() {
+        lock.lock();
+        try {
+            while (!closed) {
+                long now = System.nanoTime();
+                long next = now + acquireTimeoutNanos;
+                Iterator<Waiter<C>> it = waiters.iterator();
+                while (it.hasNext()) {
+                    Waiter<C> w = it.next();
+                    if (w.deadline - now <= 0) {
+                        it.remove();
+                        w.state = Waiter.TIMED_OUT;
+                        LockSupport.unpark(w.thread);
+                    } else if (w.deadline - next < 0) {
+                        next = w.deadline;
+                    }
+                }
+                timeoutWatchWake = next;
+                timeoutWake.awaitNanos(next - now);
+            }
         } catch (InterruptedException e) {
-            waiters.remove(w);
-            if (w.entry != null) {
-                inUse--;
-                giveBackLocked(w.entry);
-            } else if (w.mayOpen) {
-                total--;
-                pending--;
-                grantRoomLocked();
-            }
-            Thread.currentThread().interrupt();
-            throw new PoolException("interrupted while waiting for a connection from pool " + settings.name(), e);
+            // the pool is closing
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -268,35 +356,48 @@ public final class ConnectionPool<C> implements AutoCloseable {
 
     /** Takes a lent connection back: to the next waiter, to the idle set, or closed. */
     void release(Entry<C> e, boolean discard) {
-        boolean close;
+        long now = System.nanoTime();
+        boolean close = discard || expired(e, now) || !factory.isUsable(e.connection);
+        Waiter<C> next = null;
         lock.lock();
         try {
             inUse--;
-            e.lastUsedNanos = System.nanoTime();
-            close = discard || closed || expired(e, e.lastUsedNanos) || !factory.isUsable(e.connection);
+            e.lastUsedNanos = now;
+            close |= closed;
             if (close) {
                 total--;
                 grantRoomLocked();
             } else {
-                giveBackLocked(e);
+                next = giveBackLocked(e);
             }
         } finally {
             lock.unlock();
         }
+        unpark(next);
         if (close) {
             closeQuietly(e);
         }
     }
 
-    /** Hands a good connection to the first waiter, or makes it idle; lock held. */
-    private void giveBackLocked(Entry<C> e) {
+    /**
+     * Hands a good connection to the first waiter, or makes it idle; lock held. Returns the
+     * waiter, whom the caller unparks once it has released the lock (null when none).
+     */
+    private Waiter<C> giveBackLocked(Entry<C> e) {
         Waiter<C> w = waiters.pollFirst();
-        if (w != null) {
-            inUse++;
-            w.entry = e;
-            w.wake.signal();
-        } else {
+        if (w == null) {
             idle.addLast(e);
+            return null;
+        }
+        inUse++;
+        w.entry = e;
+        w.state = Waiter.GRANTED;
+        return w;
+    }
+
+    private static void unpark(Waiter<?> w) {
+        if (w != null) {
+            LockSupport.unpark(w.thread);
         }
     }
 
@@ -307,12 +408,9 @@ public final class ConnectionPool<C> implements AutoCloseable {
             total++;
             pending++;
             w.mayOpen = true;
-            w.wake.signal();
+            w.state = Waiter.GRANTED;
+            LockSupport.unpark(w.thread);
         }
-    }
-
-    private boolean needsValidation(Entry<C> e) {
-        return System.nanoTime() - e.lastUsedNanos >= settings.validateAfterIdle().toNanos();
     }
 
     private boolean validates(Entry<C> e) {
@@ -344,7 +442,7 @@ public final class ConnectionPool<C> implements AutoCloseable {
     private void housekeeping() {
         while (true) {
             List<Entry<C>> toClose = new ArrayList<>(0);
-            int toOpen;
+            boolean open;
             lock.lock();
             try {
                 if (closed) {
@@ -352,19 +450,18 @@ public final class ConnectionPool<C> implements AutoCloseable {
                 }
                 evictLocked(toClose);
                 grantRoomLocked();
-                toOpen = waiters.isEmpty() ? Math.min(settings.minIdle() - idle.size() - pending, settings.maxSize() - total) : 0;
-                toOpen = Math.max(0, toOpen);
-                total += toOpen;
-                pending += toOpen;
+                // one at a time: callers arriving meanwhile find room and open their own in parallel
+                open = waiters.isEmpty() && idle.size() + pending < settings.minIdle() && total < settings.maxSize();
+                if (open) {
+                    total++;
+                    pending++;
+                }
             } finally {
                 lock.unlock();
             }
             closeAll(toClose);
-            for (int i = 0; i < toOpen; i++) {
-                if (!openIdle()) {
-                    unreserve(toOpen - i - 1);
-                    break;
-                }
+            if (open && openIdle()) {
+                continue;
             }
             lock.lock();
             try {
@@ -406,16 +503,23 @@ public final class ConnectionPool<C> implements AutoCloseable {
             return false;
         }
         Entry<C> e = new Entry<>(c, System.nanoTime());
+        Waiter<C> next = null;
+        boolean kept;
         lock.lock();
         try {
             pending--;
-            if (!closed) {
-                giveBackLocked(e);
-                return true;
+            kept = !closed;
+            if (kept) {
+                next = giveBackLocked(e);
+            } else {
+                total--;
             }
-            total--;
         } finally {
             lock.unlock();
+        }
+        if (kept) {
+            unpark(next);
+            return true;
         }
         closeQuietly(e);
         return false;

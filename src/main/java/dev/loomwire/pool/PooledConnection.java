@@ -1,6 +1,7 @@
 package dev.loomwire.pool;
 
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
 /**
  * A connection lent by a {@link ConnectionPool}. {@link #close()} gives it back (the pool
@@ -10,9 +11,20 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * @param <C> the connection type
  */
 public final class PooledConnection<C> implements AutoCloseable {
+    private static final VarHandle RETURNED;
+
+    static {
+        try {
+            RETURNED = MethodHandles.lookup().findVarHandle(PooledConnection.class, "returned", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private final ConnectionPool<C> pool;
     private final ConnectionPool.Entry<C> entry;
-    private final AtomicBoolean returned = new AtomicBoolean();
+    /** Set once by the first close/discard (through {@link #RETURNED}: one object per borrow, not two). */
+    private volatile boolean returned;
 
     PooledConnection(ConnectionPool<C> pool, ConnectionPool.Entry<C> entry) {
         this.pool = pool;
@@ -21,7 +33,7 @@ public final class PooledConnection<C> implements AutoCloseable {
 
     /** The connection; do not keep it after {@link #close()}. */
     public C get() {
-        if (returned.get()) {
+        if (returned) {
             throw new IllegalStateException("this connection was already given back to pool " + pool.settings().name());
         }
         return entry.connection;
@@ -30,14 +42,14 @@ public final class PooledConnection<C> implements AutoCloseable {
     /** Gives the connection back to the pool (or closes it if it is broken, expired or the pool is closed). */
     @Override
     public void close() {
-        if (returned.compareAndSet(false, true)) {
+        if (RETURNED.compareAndSet(this, false, true)) {
             pool.release(entry, false);
         }
     }
 
     /** Closes the connection instead of giving it back: for a connection left in an unknown state. */
     public void discard() {
-        if (returned.compareAndSet(false, true)) {
+        if (RETURNED.compareAndSet(this, false, true)) {
             pool.release(entry, true);
         }
     }

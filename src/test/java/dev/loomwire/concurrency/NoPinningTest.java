@@ -176,7 +176,7 @@ class NoPinningTest {
 
     /** First-time class loading and initialization pin on every JDK so far; the warm-up avoids most of it. */
     private static boolean isClassLoading(RecordedEvent e) {
-        if (e.hasField("pinnedReason") && String.valueOf(e.getValue("pinnedReason")).contains("initialization")) {
+        if (e.hasField("pinnedReason") && String.valueOf((Object) e.getValue("pinnedReason")).contains("initialization")) {
             return true; // JDK 24+: "Waited for initialization of <class> by another thread"
         }
         return e.getStackTrace().getFrames().stream().anyMatch(f -> f.getMethod() != null

@@ -111,6 +111,70 @@ class ConnectionPoolTest {
     }
 
     @Test
+    void everyQueuedCallerTimesOutOnItsOwnDeadline() throws Exception {
+        try (ConnectionPool<FakeConnection> pool = pool(PoolSettings.builder().maxSize(1).acquireTimeout(Duration.ofMillis(300)))) {
+            PooledConnection<FakeConnection> held = pool.acquire();
+            List<Throwable> outcomes = new CopyOnWriteArrayList<>();
+            List<Thread> callers = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                callers.add(Thread.ofVirtual().start(() -> {
+                    try {
+                        pool.acquire().close();
+                        outcomes.add(new AssertionError("served although the only connection was held"));
+                    } catch (Throwable t) {
+                        outcomes.add(t);
+                    }
+                }));
+                int queued = i + 1;
+                eventually("caller " + queued + " queued", () -> pool.stats().waiting() + outcomes.size() == queued);
+                Thread.sleep(50); // different deadlines: the pool's one timeout watch must catch each
+            }
+            for (Thread t : callers) {
+                t.join();
+            }
+            assertEquals(3, outcomes.size());
+            for (Throwable t : outcomes) {
+                assertInstanceOf(PoolTimeoutException.class, t);
+            }
+            assertEquals(0, pool.stats().waiting(), "timed-out callers left the queue");
+            held.close();
+            assertEquals(new PoolStats(1, 1, 0, 0, 0), pool.stats());
+            assertEquals(1, (int) pool.withConnection(c -> c.id), "the held connection is lent again");
+        }
+    }
+
+    @Test
+    void callersDoNotWaitForTheHousekeepersMinIdleFill() throws Exception {
+        CountDownLatch housekeeperMayFinish = new CountDownLatch(1);
+        FakeConnection.Factory slowFirst = new FakeConnection.Factory() {
+            private final AtomicInteger calls = new AtomicInteger();
+
+            @Override
+            public FakeConnection open() {
+                if (calls.incrementAndGet() == 1) { // the housekeeper's first min_idle connection hangs
+                    try {
+                        housekeeperMayFinish.await();
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+                return super.open();
+            }
+        };
+        try (ConnectionPool<FakeConnection> pool = new ConnectionPool<>(slowFirst,
+                PoolSettings.builder().name("test").maxSize(3).minIdle(3).acquireTimeout(Duration.ofSeconds(5)).build())) {
+            eventually("housekeeper opening", () -> pool.stats().pending() == 1);
+            assertEquals(1, pool.stats().total(), "the housekeeper reserves one connection at a time");
+            try (PooledConnection<FakeConnection> lease = pool.acquire()) {
+                assertEquals(1, lease.get().id, "the caller opened its own instead of waiting behind the fill");
+            }
+            housekeeperMayFinish.countDown();
+            eventually("min_idle reached", () -> pool.stats().idle() == 3);
+            assertEquals(new PoolStats(3, 3, 0, 0, 0), pool.stats());
+        }
+    }
+
+    @Test
     void brokenConnectionsAreDiscardedNeverLent() {
         try (ConnectionPool<FakeConnection> pool = pool(PoolSettings.builder().maxSize(1))) {
             FakeConnection first = pool.withConnection(c -> {

@@ -2,6 +2,7 @@ package dev.loomwire.pg.protocol;
 
 import dev.loomwire.pg.protocol.BackendMessage.*;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,6 +25,9 @@ public final class Backend {
     private static final PortalSuspended PORTAL_SUSPENDED = new PortalSuspended();
     private static final EmptyQueryResponse EMPTY_QUERY = new EmptyQueryResponse();
     private static final CopyDone COPY_DONE = new CopyDone();
+    private static final ReadyForQuery READY_IDLE = new ReadyForQuery('I');
+    private static final ReadyForQuery READY_IN_TRANSACTION = new ReadyForQuery('T');
+    private static final ReadyForQuery READY_FAILED = new ReadyForQuery('E');
 
     private Backend() {}
 
@@ -59,35 +63,55 @@ public final class Backend {
 
     /** Decodes one message body of the given type. */
     public static BackendMessage decode(byte type, byte[] body) {
-        BodyReader r = new BodyReader(body, name(type));
+        return decode(type, body, body.length);
+    }
+
+    /**
+     * Decodes the body in {@code body[0, length)}. Nothing decoded refers to {@code body} (every
+     * field is copied out), except a DataRow, which keeps it: pass a DataRow an array of its own.
+     */
+    public static BackendMessage decode(byte type, byte[] body, int length) {
+        BackendMessage empty = bodiless(type);
+        if (empty != null && length == 0) { // the bodiless replies of every round trip: no reader needed
+            return empty;
+        }
+        BodyReader r = new BodyReader(body, length, name(type));
         BackendMessage m = switch (type) {
             case 'R' -> authentication(r);
             case 'K' -> backendKeyData(r);
             case 'S' -> new ParameterStatus(r.readCString(), r.readCString());
             case 'Z' -> readyForQuery(r);
             case 'T' -> rowDescription(r);
-            case 'D' -> dataRow(r);
+            case 'D' -> dataRow(r, body, length);
             case 'C' -> new CommandComplete(r.readCString());
-            case 'I' -> EMPTY_QUERY;
             case 'E' -> new ErrorResponse(fields(r));
             case 'N' -> new NoticeResponse(fields(r));
-            case '1' -> PARSE_COMPLETE;
-            case '2' -> BIND_COMPLETE;
-            case '3' -> CLOSE_COMPLETE;
-            case 'n' -> NO_DATA;
-            case 's' -> PORTAL_SUSPENDED;
             case 't' -> parameterDescription(r);
             case 'A' -> new NotificationResponse(r.readInt32(), r.readCString(), r.readCString());
             case 'G' -> copyIn(r);
             case 'H' -> copyOut(r);
             case 'W' -> copyBoth(r);
             case 'd' -> new CopyData(r.readRest());
-            case 'c' -> COPY_DONE;
             case 'v' -> negotiate(r);
+            case 'I', '1', '2', '3', 'n', 's', 'c' -> empty; // a body where none belongs: expectEnd() names it
             default -> throw new ProtocolException(name(type));
         };
         r.expectEnd();
         return m;
+    }
+
+    /** The shared instance of a message type that has no body, or null for the other types. */
+    private static BackendMessage bodiless(byte type) {
+        return switch (type) {
+            case 'I' -> EMPTY_QUERY;
+            case '1' -> PARSE_COMPLETE;
+            case '2' -> BIND_COMPLETE;
+            case '3' -> CLOSE_COMPLETE;
+            case 'n' -> NO_DATA;
+            case 's' -> PORTAL_SUSPENDED;
+            case 'c' -> COPY_DONE;
+            default -> null;
+        };
     }
 
     private static BackendMessage authentication(BodyReader r) {
@@ -129,7 +153,7 @@ public final class Backend {
         if (s != 'I' && s != 'T' && s != 'E') {
             throw new ProtocolException(String.format("ReadyForQuery: unknown transaction status 0x%02x", s));
         }
-        return new ReadyForQuery((char) s);
+        return s == 'I' ? READY_IDLE : s == 'T' ? READY_IN_TRANSACTION : READY_FAILED;
     }
 
     private static BackendMessage rowDescription(BodyReader r) {
@@ -142,17 +166,23 @@ public final class Backend {
         return new RowDescription(Collections.unmodifiableList(fields));
     }
 
-    private static BackendMessage dataRow(BodyReader r) {
+    /** Checks the column layout and records where each value starts; the row keeps the body, no copy per column. */
+    private static BackendMessage dataRow(BodyReader r, byte[] body, int length) {
         int n = r.readCount16(4, "column");
-        byte[][] values = new byte[n][];
+        int[] offsets = new int[n];
         for (int i = 0; i < n; i++) {
             int len = r.readInt32();
             if (len < -1) {
                 throw new ProtocolException("DataRow: negative column length " + len);
             }
-            values[i] = len == -1 ? null : r.readBytes(len);
+            if (len == -1) {
+                offsets[i] = -1;
+            } else {
+                offsets[i] = r.position();
+                r.skip(len);
+            }
         }
-        return new DataRow(values);
+        return new DataRow(length == body.length ? body : Arrays.copyOf(body, length), offsets);
     }
 
     private static Map<Character, String> fields(BodyReader r) {

@@ -53,8 +53,44 @@ public sealed interface BackendMessage {
     /** RowDescription. */
     record RowDescription(List<Field> fields) implements BackendMessage {}
 
-    /** DataRow; a {@code null} entry is SQL NULL. */
-    record DataRow(byte[][] values) implements BackendMessage {}
+    /**
+     * DataRow, kept as the message body it arrived in: column {@code i} is
+     * {@code body[offsets[i], offsets[i] + length(i))}, and {@code offsets[i] == -1} is SQL NULL.
+     * Nothing is copied per column; {@link #values()} copies them out when a caller wants arrays.
+     */
+    record DataRow(byte[] body, int[] offsets) implements BackendMessage {
+        /** Number of columns. */
+        public int columnCount() {
+            return offsets.length;
+        }
+
+        /** True if column {@code i} is SQL NULL. */
+        public boolean isNull(int i) {
+            return offsets[i] < 0;
+        }
+
+        /** Byte length of column {@code i} (-1 for NULL). */
+        public int length(int i) {
+            int at = offsets[i];
+            return at < 0 ? -1 : ((body[at - 4] & 0xFF) << 24) | ((body[at - 3] & 0xFF) << 16)
+                    | ((body[at - 2] & 0xFF) << 8) | (body[at - 1] & 0xFF);
+        }
+
+        /** Column {@code i} copied out; {@code null} for SQL NULL. */
+        public byte[] value(int i) {
+            int at = offsets[i];
+            return at < 0 ? null : java.util.Arrays.copyOfRange(body, at, at + length(i));
+        }
+
+        /** Every column copied out; a {@code null} entry is SQL NULL. */
+        public byte[][] values() {
+            byte[][] values = new byte[offsets.length][];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = value(i);
+            }
+            return values;
+        }
+    }
 
     /** CommandComplete with its tag, e.g. {@code "INSERT 0 3"}. */
     record CommandComplete(String tag) implements BackendMessage {}

@@ -6,16 +6,23 @@ import java.util.Arrays;
 /** Bounds-checked reader over one message body; every overrun is a {@link ProtocolException}. */
 final class BodyReader {
     private final byte[] data;
+    private final int limit;
     private final String message;
     private int pos;
 
     BodyReader(byte[] data, String message) {
+        this(data, data.length, message);
+    }
+
+    /** Reads {@code data[0, limit)}: the buffer may be a reused one larger than the body. */
+    BodyReader(byte[] data, int limit, String message) {
         this.data = data;
+        this.limit = limit;
         this.message = message;
     }
 
     int remaining() {
-        return data.length - pos;
+        return limit - pos;
     }
 
     private void need(int n, String what) {
@@ -56,12 +63,23 @@ final class BodyReader {
         return b;
     }
 
+    /** Offset of the next byte to read. */
+    int position() {
+        return pos;
+    }
+
+    /** Skips a field of {@code n} bytes, checking that it is there. */
+    void skip(int n) {
+        need(n, "field");
+        pos += n;
+    }
+
     byte[] readRest() {
         return readBytes(remaining());
     }
 
     String readCString() {
-        for (int i = pos; i < data.length; i++) {
+        for (int i = pos; i < limit; i++) {
             if (data[i] == 0) {
                 String s = new String(data, pos, i - pos, StandardCharsets.UTF_8);
                 pos = i + 1;

@@ -84,6 +84,22 @@ public final class ByteSink {
 
     /** Writes the UTF-8 bytes of {@code s} and a terminating zero byte; {@code s} must not contain NUL. */
     public ByteSink writeCString(String s) {
+        int n = s.length();
+        ensure(n + 1);
+        int at = size;
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c == 0 || c >= 0x80) {
+                at = -1;
+                break;
+            }
+            buf[at++] = (byte) c;
+        }
+        if (at >= 0) { // ASCII, the usual case for names and SQL: no intermediate byte[]
+            buf[at] = 0;
+            size = at + 1;
+            return this;
+        }
         byte[] b = s.getBytes(StandardCharsets.UTF_8);
         for (byte x : b) {
             if (x == 0) {
